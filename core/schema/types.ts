@@ -82,6 +82,7 @@ export const enum EC {
   TIME = 11,
   PROCESSING = 12,
   IO_BASE = 32,
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values -- IO_BASE is the mask of the IO_* values
   IO_READ = 32,
   IO_WRITE = 33,
   IO_OTHER = 34,
@@ -128,7 +129,7 @@ export interface ParamInfo {
   readonly name: string;
   readonly type: PT;
   readonly fmt: PF;
-  /** FLAGS*/ENUMFLAGS*: the flag table's values and names, in table order. */
+  /** FLAGS8/16/32, ENUMFLAGS8/16/32 and MODE: the flag table's values and names, in table order. */
   readonly flags?: readonly FlagName[];
   /** FSRELPATH: index of the dirfd parameter the path is relative to. */
   readonly dirfdParam?: number;
