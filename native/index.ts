@@ -1,5 +1,7 @@
 // Typed face of the native capture reader (native/src, built by node-gyp into native/build).
 // Everything above native/ reads captures through openCapture().
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { CaptureError, CaptureHeader, EventBatch } from '../core/capture.js';
 
 export interface ReaderOptions {
@@ -14,8 +16,23 @@ export interface ReaderOptions {
   batchSize?: number;
 }
 
+/**
+ * One capture section: a section header block and the metadata blocks after it. A plain capture
+ * has one. Concatenated captures (a second SHB after events) have more; the reader parses each
+ * new section's metadata when it meets it and ends the current batch there, so a batch never
+ * spans two sections. Events numbered >= firstNum (up to the next section's firstNum) belong
+ * to it.
+ */
+export interface CaptureSection {
+  readonly header: CaptureHeader;
+  /** evt.num of the section's first event. */
+  readonly firstNum: number;
+}
+
 export interface CaptureReader {
   readonly header: CaptureHeader;
+  /** Every section met so far (sections[0].header === header). Grows while reading. */
+  readonly sections: readonly CaptureSection[];
   /** True when the file is gzip-compressed. */
   readonly compressed: boolean;
   /** Size of the file on disk, bytes. */
@@ -29,4 +46,177 @@ export interface CaptureReader {
   /** Events skipped because their type is past skipTypesFrom. */
   skippedEvents(): number;
   close(): void;
+}
+
+/** A block as scanBlocks() sees it: no decoding, just the framing. */
+export interface BlockInfo {
+  type: number;
+  offset: number;
+  length: number;
+}
+
+/** An Error thrown by openCapture() for a file damaged before its first event. */
+export interface CaptureOpenError extends Error {
+  blockType: number;
+  offset: number;
+}
+
+interface RawBatch {
+  buffer: ArrayBuffer;
+  count: number;
+  slots: number;
+  arenaLength: number;
+  firstNum: number;
+}
+
+interface NativeReader {
+  next(): RawBatch | null;
+  sectionCount(): number;
+  section(i: number): { header: CaptureHeader; firstNum: number } | null;
+  error(): CaptureError | null;
+  compressed(): boolean;
+  fileSize(): number;
+  bytesConsumed(): number;
+  skippedEvents(): number;
+  close(): void;
+}
+
+interface NativeModule {
+  NativeReader: new (
+    path: string,
+    paramCounts: Uint8Array,
+    largePayload: Uint8Array,
+    skipTypesFrom: number,
+    batchSize: number,
+  ) => NativeReader;
+  scanBlocks(path: string): { blocks: BlockInfo[]; error: CaptureError | null };
+}
+
+let nativeModule: NativeModule | undefined;
+
+/** Loads the addon lazily, resolved from the compiled file (dist/native/index.js). */
+function native(): NativeModule {
+  if (nativeModule === undefined) {
+    const path = fileURLToPath(new URL('../../native/build/Release/scap_reader.node', import.meta.url));
+    try {
+      nativeModule = createRequire(import.meta.url)(path) as NativeModule;
+    } catch (e) {
+      throw new Error(
+        `cannot load the native capture reader (${path}); run \`npm run build:native\`: ${String(e)}`,
+        { cause: e },
+      );
+    }
+  }
+  return nativeModule;
+}
+
+/** EF_LARGE_PAYLOAD: the event's parameter lengths are u32. */
+const EF_LARGE_PAYLOAD = 1 << 11;
+
+/** Builds ReaderOptions from an event table indexed by code (core/schema EVENTS). */
+export function readerOptionsFor(
+  events: readonly { params: readonly unknown[]; flags: number }[],
+  skipTypesFrom?: number,
+): ReaderOptions {
+  const paramCounts = new Uint8Array(events.length);
+  const largePayload = new Uint8Array(events.length);
+  events.forEach((e, code) => {
+    paramCounts[code] = Math.min(e.params.length, 255);
+    largePayload[code] = e.flags & EF_LARGE_PAYLOAD ? 1 : 0;
+  });
+  const o: ReaderOptions = { paramCounts, largePayload };
+  if (skipTypesFrom !== undefined) o.skipTypesFrom = skipTypesFrom;
+  return o;
+}
+
+// Unpacks the single ArrayBuffer the addon fills (layout in native/src/addon.cc, widest
+// columns first so every view is aligned).
+function toBatch(r: RawBatch): EventBatch {
+  const n = r.count;
+  const s = r.slots;
+  const b = r.buffer;
+  let o = 0;
+  const ts = new BigInt64Array(b, o, n);
+  o += 8 * n;
+  const tid = new BigInt64Array(b, o, n);
+  o += 8 * n;
+  const offset = new Float64Array(b, o, n);
+  o += 8 * n;
+  const flags = new Uint32Array(b, o, n);
+  o += 4 * n;
+  const paramBase = new Uint32Array(b, o, n + 1);
+  o += 4 * (n + 1);
+  const paramOff = new Uint32Array(b, o, s);
+  o += 4 * s;
+  const paramLen = new Uint32Array(b, o, s);
+  o += 4 * s;
+  const type = new Uint16Array(b, o, n);
+  o += 2 * n;
+  const cpu = new Uint16Array(b, o, n);
+  o += 2 * n;
+  const arena = new Uint8Array(b, o, r.arenaLength);
+  return {
+    count: n,
+    firstNum: r.firstNum,
+    ts,
+    tid,
+    type,
+    cpu,
+    flags,
+    offset,
+    paramBase,
+    paramOff,
+    paramLen,
+    arena,
+  };
+}
+
+/**
+ * Opens a capture (plain or gzip) and reads its header. Throws a CaptureOpenError naming the
+ * block type and offset when the file is damaged before its first event.
+ */
+export function openCapture(path: string, options: ReaderOptions): CaptureReader {
+  const skip = options.skipTypesFrom ?? options.paramCounts.length;
+  const r = new (native().NativeReader)(
+    path,
+    options.paramCounts,
+    options.largePayload,
+    skip,
+    options.batchSize ?? 65536,
+  );
+  const sections: CaptureSection[] = [];
+  const syncSections = (): void => {
+    const n = r.sectionCount();
+    for (let i = sections.length; i < n; i++) {
+      const s = r.section(i);
+      if (s !== null) sections.push(s);
+    }
+  };
+  syncSections();
+  const first = sections[0];
+  if (first === undefined) throw new Error(`no section header read from ${path}`);
+  const compressed = r.compressed();
+  const fileSize = r.fileSize();
+  return {
+    header: first.header,
+    sections,
+    compressed,
+    fileSize,
+    next(): EventBatch | null {
+      const raw = r.next();
+      syncSections();
+      return raw === null ? null : toBatch(raw);
+    },
+    get error(): CaptureError | null {
+      return r.error();
+    },
+    bytesConsumed: () => r.bytesConsumed(),
+    skippedEvents: () => r.skippedEvents(),
+    close: () => r.close(),
+  };
+}
+
+/** Lists every block's framing (type, offset, length), stopping at the first bad one. */
+export function scanBlocks(path: string): { blocks: BlockInfo[]; error: CaptureError | null } {
+  return native().scanBlocks(path);
 }
