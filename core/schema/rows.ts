@@ -6,3 +6,26 @@ export type ParamRow = readonly [string, number, number] | readonly [string, num
 
 /** [name, EC_* category, EF_* flags, params]. */
 export type EventRow = readonly [string, number, number, readonly ParamRow[]];
+
+/** [name, value] of a ppm_name_value table. */
+export type FlagRow = readonly [string, number];
+
+/** [PT, PF] of a PT_DYN sub-parameter. */
+export type DynRow = readonly [number, number];
+
+/** The generated tables (core/schema/generated/data.ts). */
+export interface SchemaData {
+  /** Indexed by event code. */
+  readonly events: readonly EventRow[];
+  /** Flag tables by name; tables changed in newer libs appear again as `name@newest`. */
+  readonly flags: Readonly<Record<string, readonly FlagRow[]>>;
+  readonly dyn: Readonly<Record<string, readonly DynRow[]>>;
+  /** [errno number, name] (errno_to_str). */
+  readonly errno: readonly (readonly [number, string])[];
+  /** [signal number, name] (signal_to_str). */
+  readonly signals: readonly (readonly [number, string])[];
+  /** Indexed by ppm_sc code (g_syscall_info_table). */
+  readonly syscalls: readonly string[];
+  /** Indexed by PT_* (param_type_to_string; '<NA>' where it has no case). */
+  readonly typeNames: readonly string[];
+}
