@@ -233,6 +233,10 @@ function extractUserspace(src, driver) {
   return { errno, signals, typeNames, syscalls };
 }
 
+function enumNameOf(driver, tag, value) {
+  return driver.byTag.get(tag)?.find((n) => driver.enums.get(n) === BigInt(value));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Emission
 
@@ -292,12 +296,26 @@ function main() {
       if (p.dyn && newestDynKey(p.dyn)) usedNewestDyn.add(p.dyn);
     }
 
-  // Sanity: the newest table must agree with the compat one on every compat code's identity.
+  // Newer libs only ever append parameters to an existing event code. Keep those appended
+  // parameters (checked to extend the compat list) so newer captures' extra values can be named.
+  const appended = new Map();
   for (const e of compat.events) {
     const n = newest.events[e.code];
     if (n.enumName !== e.enumName && !(e.flags & 64))
       console.warn(`note: code ${e.code} is ${e.enumName} in compat, ${n.enumName} in newest`);
+    if (n.params.length <= e.params.length) continue;
+    const prefixOk = e.params.every((p, i) => p.name === n.params[i].name && p.type === n.params[i].type);
+    if (!prefixOk) {
+      console.warn(`note: code ${e.code} ${e.name}: newest params do not extend compat ones; not appended`);
+      continue;
+    }
+    appended.set(e.code, n.params.slice(e.params.length));
   }
+  for (const ps of appended.values())
+    for (const p of ps) {
+      if (p.flags && newestFlagKey(p.flags)) usedNewestFlags.add(p.flags);
+      if (p.dyn && newestDynKey(p.dyn)) usedNewestDyn.add(p.dyn);
+    }
 
   mkdirSync(outDir, { recursive: true });
   const write = (file, text) => writeFileSync(join(outDir, file), text);
@@ -309,12 +327,20 @@ function main() {
     else if (p.dirfdParam !== undefined) row.push(p.dirfdParam);
     return row;
   };
-  const eventRow = (e, newer) => [e.name, e.category, e.flags, e.params.map((p) => paramRow(p, newer))];
+  const eventRow = (e, newer) => {
+    const row = [e.name, e.category, e.flags, e.params.map((p) => paramRow(p, newer))];
+    if (!newer && appended.has(e.code)) row.push(appended.get(e.code).map((p) => paramRow(p, true)));
+    return row;
+  };
   const flagRows = (rows) => rows.map((r) => [r.name, r.value]);
   const dynRows = (rows) => rows.map((r) => [r.type, r.fmt]);
   const typeNames = [];
   const ptMax = Number(newest.enums.get('PT_MAX'));
   for (let i = 0; i < ptMax; i++) typeNames.push(user.typeNames.get(i) ?? '<NA>');
+  // ppm_param_type names of the newest libs, for types 0.29.3 cannot name (ENUMFLAGS32...).
+  const typeEnumNames = [];
+  for (let i = 0; i < ptMax; i++)
+    typeEnumNames.push((enumNameOf(newest, 'ppm_param_type', i) ?? '').replace(/^PT_/, ''));
   const pairs = (m) => [...m].sort((a, b) => a[0] - b[0]);
 
   // data.ts: all tables as one JSON text. JSON.parse of one string loads several times faster
@@ -349,14 +375,16 @@ function main() {
       ...section('errno', pairs(user.errno)),
       ...section('signals', pairs(user.signals)),
       ...section('syscalls', user.syscalls),
-      ...section('typeNames', typeNames, true),
+      ...section('typeNames', typeNames),
+      ...section('typeEnumNames', typeEnumNames, true),
       '}',
     ].join('\n');
     if (/[`\\]|\$\{/.test(body)) throw new Error('table text needs escaping for a template literal');
     const lines = [
       header(
         srcLines,
-        'All schema tables as JSON; shapes in ../rows.ts. Event row: [name, EC_*, EF_*, params];\n' +
+        'All schema tables as JSON; shapes in ../rows.ts. Event row: [name, EC_*, EF_*, params,\n' +
+          '// params newer libs appended?];\n' +
           '// param row: [name, PT_*, PF_*, flags/dyn table key | dirfd param index]; flag row: [name, value].',
       ),
       "import type { SchemaData } from '../rows.js';",

@@ -9,7 +9,8 @@ export function isListedEvent(e: EventInfo): boolean {
 
 /** One `-L` line (without the newline). */
 export function eventListLine(e: EventInfo): string {
-  const params = e.params.map((p) => `${paramTypeName(p.type)} ${p.name}`).join(', ');
+  const newer = e.code >= COMPAT_EVENT_MAX;
+  const params = e.params.map((p) => `${paramTypeName(p.type, newer)} ${p.name}`).join(', ');
   return `${e.dir} ${e.name}(${params})`;
 }
 

@@ -80,6 +80,24 @@ test('every parameter reference resolves', () => {
   for (const name of FLAG_TABLE_NAMES) assert.ok(flagTable(name)?.length, name);
 });
 
+test('newer libs parameters extend 0.29.3 events only past their own', () => {
+  const open = EVENTS[PPME.SYSCALL_OPEN_X];
+  assert.deepEqual(
+    open.newerParams?.map((p) => p.name),
+    ['ino'],
+  );
+  let extended = 0;
+  for (const e of EVENTS) {
+    if (e.newerParams === undefined) continue;
+    assert.ok(e.code < COMPAT_EVENT_MAX, `${e.code}`);
+    assert.ok(e.newerParams.length > 0);
+    const names = new Set(e.params.map((p) => p.name));
+    for (const p of e.newerParams) assert.ok(!names.has(p.name) || p.name === 'flags', `${e.name}.${p.name}`);
+    extended++;
+  }
+  assert.ok(extended > 10);
+});
+
 test('unknown codes get a synthetic entry', () => {
   const u = eventInfo(NEWEST_EVENT_MAX + 1);
   assert.equal(u.name, 'unknown');
@@ -140,43 +158,47 @@ function paramCandidates(type: string, dir: string, param: string): EventInfo['p
     .flatMap((c) => EVENTS[c].params.filter((p) => p.name === param));
 }
 
-test('names sysdig printed agree with the errno/signal/syscall/flag tables', { skip: !haveShared && 'no ../shared' }, () => {
-  const counts = { errno: 0, flags: 0, signal: 0, syscall: 0 };
-  for (const r of resolvedParams()) {
-    const params = paramCandidates(r.type, r.dir, r.param);
-    if (params.length === 0) continue; // e.g. an fd printed with a name in parentheses
-    const where = `${r.file}: ${r.dir} ${r.type} ${r.param}=${r.value}(${r.text})`;
-    const p = params[0];
-    if (p.type === PT.ERRNO || ((p.type === PT.FD || p.type === PT.PID) && r.value < 0n)) {
-      assert.equal(errnoName(r.value), r.text, where);
-      counts.errno++;
-    } else if (p.type === PT.SIGTYPE) {
-      assert.equal(signalName(Number(r.value)), r.text, where);
-      counts.signal++;
-    } else if (p.type === PT.SYSCALLID) {
-      assert.equal(syscallName(Number(r.value)), r.text, where);
-      counts.syscall++;
-    } else if (p.flags) {
-      const table = p.flags;
-      const names = r.text.split('|');
-      const idx = names.map((n) => table.findIndex((f) => f.name === n));
-      assert.ok(
-        idx.every((i) => i >= 0),
-        `${where}: unknown flag name`,
-      );
-      // libsinsp walks the table in order, so printed names keep table order.
-      assert.deepEqual(
-        [...idx].sort((a, b) => a - b),
-        idx,
-        `${where}: order`,
-      );
-      const v = Number(BigInt.asUintN(32, r.value));
-      const union = idx.reduce((acc, i) => acc | table[i].value, 0) >>> 0;
-      const exact = names.length === 1 && table[idx[0]].value === v;
-      assert.ok(exact || (union & ~v) === 0, `${where}: names set bits the value lacks`);
-      counts.flags++;
+test(
+  'names sysdig printed agree with the errno/signal/syscall/flag tables',
+  { skip: !haveShared && 'no ../shared' },
+  () => {
+    const counts = { errno: 0, flags: 0, signal: 0, syscall: 0 };
+    for (const r of resolvedParams()) {
+      const params = paramCandidates(r.type, r.dir, r.param);
+      if (params.length === 0) continue; // e.g. an fd printed with a name in parentheses
+      const where = `${r.file}: ${r.dir} ${r.type} ${r.param}=${r.value}(${r.text})`;
+      const p = params[0];
+      if (p.type === PT.ERRNO || ((p.type === PT.FD || p.type === PT.PID) && r.value < 0n)) {
+        assert.equal(errnoName(r.value), r.text, where);
+        counts.errno++;
+      } else if (p.type === PT.SIGTYPE) {
+        assert.equal(signalName(Number(r.value)), r.text, where);
+        counts.signal++;
+      } else if (p.type === PT.SYSCALLID) {
+        assert.equal(syscallName(Number(r.value)), r.text, where);
+        counts.syscall++;
+      } else if (p.flags) {
+        const table = p.flags;
+        const names = r.text.split('|');
+        const idx = names.map((n) => table.findIndex((f) => f.name === n));
+        assert.ok(
+          idx.every((i) => i >= 0),
+          `${where}: unknown flag name`,
+        );
+        // libsinsp walks the table in order, so printed names keep table order.
+        assert.deepEqual(
+          [...idx].sort((a, b) => a - b),
+          idx,
+          `${where}: order`,
+        );
+        const v = Number(BigInt.asUintN(32, r.value));
+        const union = idx.reduce((acc, i) => acc | table[i].value, 0) >>> 0;
+        const exact = names.length === 1 && table[idx[0]].value === v;
+        assert.ok(exact || (union & ~v) === 0, `${where}: names set bits the value lacks`);
+        counts.flags++;
+      }
     }
-  }
-  // The conformance outputs exercise each kind; if one drops to zero the test lost its teeth.
-  assert.ok(counts.errno > 100 && counts.flags > 100, JSON.stringify(counts));
-});
+    // The conformance outputs exercise each kind; if one drops to zero the test lost its teeth.
+    assert.ok(counts.errno > 100 && counts.flags > 100, JSON.stringify(counts));
+  },
+);

@@ -57,6 +57,8 @@ class TableEvent implements EventInfo {
   readonly flags: number;
   #rows: readonly ParamRow[];
   #params: readonly ParamInfo[] | undefined;
+  #newerRows: readonly ParamRow[] | undefined;
+  #newerParams: readonly ParamInfo[] | undefined;
 
   constructor(
     readonly code: number,
@@ -67,10 +69,16 @@ class TableEvent implements EventInfo {
     this.category = row[1];
     this.flags = row[2];
     this.#rows = row[3];
+    this.#newerRows = row[4];
   }
 
   get params(): readonly ParamInfo[] {
     return (this.#params ??= this.#rows.map(toParam));
+  }
+
+  get newerParams(): readonly ParamInfo[] | undefined {
+    if (this.#newerRows === undefined) return undefined;
+    return (this.#newerParams ??= this.#newerRows.map(toParam));
   }
 }
 
@@ -145,7 +153,12 @@ export function syscallName(id: number): string | undefined {
   return SYSCALL_NAMES[id];
 }
 
-/** The type name sysdig -L and -l print for a PT_* value. */
-export function paramTypeName(type: number): string {
-  return PT_NAMES[type] ?? '<NA>';
+/**
+ * The type name sysdig -L and -l print for a PT_* value ('<NA>' for the types 0.29.3 has no name
+ * for). With `newer`, such types get their newest libs enum name instead (ENUMFLAGS32...), for
+ * listing events sysdig 0.29.3 does not know anyway.
+ */
+export function paramTypeName(type: number, newer = false): string {
+  const name = PT_NAMES[type] ?? '<NA>';
+  return newer && name === '<NA>' ? DATA.typeEnumNames[type] || name : name;
 }

@@ -4,8 +4,10 @@
 /** [name, PT, PF] or [name, PT, PF, key of FLAG_TABLES / DYN_TABLES | dirfd param index]. */
 export type ParamRow = readonly [string, number, number] | readonly [string, number, number, string | number];
 
-/** [name, EC_* category, EF_* flags, params]. */
-export type EventRow = readonly [string, number, number, readonly ParamRow[]];
+/** [name, EC_* category, EF_* flags, params, params appended by newer libs (compat codes only)]. */
+export type EventRow =
+  | readonly [string, number, number, readonly ParamRow[]]
+  | readonly [string, number, number, readonly ParamRow[], readonly ParamRow[]];
 
 /** [name, value] of a ppm_name_value table. */
 export type FlagRow = readonly [string, number];
@@ -28,4 +30,6 @@ export interface SchemaData {
   readonly syscalls: readonly string[];
   /** Indexed by PT_* (param_type_to_string; '<NA>' where it has no case). */
   readonly typeNames: readonly string[];
+  /** Indexed by PT_*: the newest libs' ppm_param_type names without PT_ (ENUMFLAGS32...). */
+  readonly typeEnumNames: readonly string[];
 }

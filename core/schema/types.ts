@@ -147,4 +147,10 @@ export interface EventInfo {
   /** EF_* bits. */
   readonly flags: number;
   readonly params: readonly ParamInfo[];
+  /**
+   * Parameters newer libs appended to this (0.29.3) event code, following `params`; absent when
+   * none. sysdig 0.29.3 does not know them; Capsight can use them to name extra values in newer
+   * captures.
+   */
+  readonly newerParams?: readonly ParamInfo[];
 }
