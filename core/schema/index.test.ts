@@ -98,6 +98,14 @@ test('newer libs parameters extend 0.29.3 events only past their own', () => {
   assert.ok(extended > 10);
 });
 
+test('events survive JSON with their parameters', () => {
+  const back = JSON.parse(JSON.stringify(EVENTS[PPME.SYSCALL_OPEN_X])) as EventInfo;
+  assert.equal(back.name, 'open');
+  assert.deepEqual(back.params, JSON.parse(JSON.stringify(EVENTS[PPME.SYSCALL_OPEN_X].params)));
+  assert.equal(back.params[2].flags?.[0].name, 'O_LARGEFILE');
+  assert.equal(back.newerParams?.[0].name, 'ino');
+});
+
 test('unknown codes get a synthetic entry', () => {
   const u = eventInfo(NEWEST_EVENT_MAX + 1);
   assert.equal(u.name, 'unknown');

@@ -76,6 +76,14 @@ class TableEvent implements EventInfo {
     return (this.#params ??= this.#rows.map(toParam));
   }
 
+  /** Getters live on the prototype; spell them out so JSON (protocol messages) carries them. */
+  toJSON(): EventInfo {
+    const { code, name, dir, category, flags, params, newerParams } = this;
+    return newerParams
+      ? { code, name, dir, category, flags, params, newerParams }
+      : { code, name, dir, category, flags, params };
+  }
+
   get newerParams(): readonly ParamInfo[] | undefined {
     if (this.#newerRows === undefined) return undefined;
     return (this.#newerParams ??= this.#newerRows.map(toParam));
