@@ -14,6 +14,8 @@ namespace {
 // Reads are issued in chunks of this size: large enough that per-call overhead vanishes, small
 // enough to stay in L2/L3 while the decoder walks it.
 constexpr size_t kChunk = 1u << 20;
+// Chunks in flight between the producer thread and the decoder.
+constexpr int kChunks = 4;
 }  // namespace
 
 Input::~Input() { close(); }
@@ -45,6 +47,8 @@ bool Input::open(const std::string& path) {
     return false;
   }
   gzbuffer(gz_, 1u << 18);
+  for (int i = 0; i < kChunks; i++) spare_.push_back(Chunk{std::vector<uint8_t>(kChunk), 0});
+  producer_ = std::thread([this] { produce(); });
   cap_ = 2 * kChunk;
   buf_ = static_cast<uint8_t*>(std::malloc(cap_));
   if (buf_ == nullptr) {
@@ -56,6 +60,16 @@ bool Input::open(const std::string& path) {
 }
 
 void Input::close() {
+  if (producer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    producer_.join();
+  }
+  ready_.clear();
+  spare_.clear();
   if (gz_ != nullptr) gzclose(gz_);
   gz_ = nullptr;
   std::free(buf_);
@@ -64,9 +78,49 @@ void Input::close() {
 }
 
 uint64_t Input::bytesConsumed() const {
-  if (!compressed_ || gz_ == nullptr) return offset();
-  z_off_t o = gzoffset(gz_);
-  return o < 0 ? 0 : static_cast<uint64_t>(o);
+  if (!compressed_) return offset();
+  return rawOffset_.load(std::memory_order_relaxed);
+}
+
+// Runs on the producer thread: the only user of gz_ until close() joins it.
+void Input::produce() {
+  for (;;) {
+    Chunk c;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [this] { return stop_ || !spare_.empty(); });
+      if (stop_) return;
+      c = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    int r = gzread(gz_, c.data.data(), static_cast<unsigned>(c.data.size()));
+    std::string err;
+    if (r < 0) {
+      int errnum = 0;
+      const char* msg = gzerror(gz_, &errnum);
+      err = std::string("read error: ") + (errnum == Z_ERRNO ? std::strerror(errno) : msg);
+    } else if (r == 0) {
+      int errnum = 0;
+      const char* msg = gzerror(gz_, &errnum);
+      // Z_BUF_ERROR at the end means the gzip stream was cut short.
+      if (errnum != Z_OK) err = std::string("gzip: ") + msg;
+    }
+    z_off_t raw = gzoffset(gz_);
+    if (raw >= 0) rawOffset_.store(static_cast<uint64_t>(raw), std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (r > 0) {
+        c.size = static_cast<size_t>(r);
+        ready_.push_back(std::move(c));
+      } else {
+        spare_.push_back(std::move(c));
+        producerError_ = err;
+        produced_all_ = true;
+      }
+    }
+    cv_.notify_all();
+    if (r <= 0) return;
+  }
 }
 
 bool Input::fill(size_t n) {
@@ -90,25 +144,37 @@ bool Input::fill(size_t n) {
     cap_ = ncap;
   }
   while (end_ < n && !eof_) {
-    size_t room = cap_ - end_;
-    unsigned want = static_cast<unsigned>(room > INT_MAX ? INT_MAX : room);
-    int r = gzread(gz_, buf_ + end_, want);
-    if (r < 0) {
-      int errnum = 0;
-      const char* msg = gzerror(gz_, &errnum);
-      error_ = std::string("read error: ") + (errnum == Z_ERRNO ? std::strerror(errno) : msg);
-      eof_ = true;
-      break;
+    Chunk c;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [this] { return !ready_.empty() || produced_all_; });
+      if (ready_.empty()) {
+        error_ = producerError_;
+        eof_ = true;
+        break;
+      }
+      c = std::move(ready_.front());
+      ready_.pop_front();
     }
-    if (r == 0) {
-      int errnum = 0;
-      const char* msg = gzerror(gz_, &errnum);
-      // Z_BUF_ERROR at the end means the gzip stream was cut short.
-      if (errnum != Z_OK) error_ = std::string("gzip: ") + msg;
-      eof_ = true;
-      break;
+    if (end_ + c.size > cap_) {
+      size_t ncap = cap_;
+      while (end_ + c.size > ncap) ncap *= 2;
+      auto* nb = static_cast<uint8_t*>(std::realloc(buf_, ncap));
+      if (nb == nullptr) {
+        error_ = "out of memory";
+        eof_ = true;
+        break;
+      }
+      buf_ = nb;
+      cap_ = ncap;
     }
-    end_ += static_cast<size_t>(r);
+    std::memcpy(buf_ + end_, c.data.data(), c.size);
+    end_ += c.size;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      spare_.push_back(std::move(c));
+    }
+    cv_.notify_all();
   }
   return end_ >= n;
 }

@@ -1,12 +1,20 @@
 // Streaming byte source over a plain or gzip capture. zlib's gzread passes non-gzip files
 // through unchanged and follows concatenated gzip members, so one code path serves both.
-// Only a sliding window of the decompressed stream is held in memory.
+// A producer thread reads (and inflates) ahead into a few fixed chunks, so decompression
+// overlaps decoding and whatever the caller does with the batches. Only a sliding window of
+// the decompressed stream plus those chunks is held in memory.
 #pragma once
 #include <zlib.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace scap {
 
@@ -41,7 +49,23 @@ class Input {
   const std::string& error() const { return error_; }
 
  private:
+  struct Chunk {
+    std::vector<uint8_t> data;
+    size_t size = 0;
+  };
   bool fill(size_t n);
+  void produce();
+
+  // Producer side (guarded by mu_).
+  std::thread producer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Chunk> ready_;
+  std::vector<Chunk> spare_;
+  bool produced_all_ = false;
+  bool stop_ = false;
+  std::string producerError_;
+  std::atomic<uint64_t> rawOffset_{0};
 
   gzFile gz_ = nullptr;
   uint8_t* buf_ = nullptr;
