@@ -115,11 +115,17 @@ std::string parseProcList(const uint8_t* body, size_t len, int v, Header& h) {
       size_t rest = subLen - read;
       const uint8_t* tail = nullptr;
       c.bytes(rest, tail);  // fits: subLen was checked against the block above
-      p.tail.assign(tail, tail + rest);
-      p.hasTail = true;
-      // libs 0.10 inserted pidns_init_start_ts (u64) and tty (u32) before loginuid.
-      size_t at = rest <= kPre010TailMax ? 0 : 12;
-      if (rest >= at + 4) p.loginuid = ld32(tail + at);
+      if (rest <= kPre010TailMax) {
+        // loginuid first; what follows it is kept verbatim so a rewrite is lossless.
+        if (rest >= 4) p.loginuid = ld32(tail);
+        size_t skip = rest >= 4 ? 4 : rest;
+        p.tail.assign(tail + skip, tail + rest);
+        p.hasTail = true;
+      } else if (rest >= 16) {
+        // libs 0.10 inserted pidns_init_start_ts (u64) and tty (u32) before loginuid. That
+        // layout cannot be expressed as "loginuid + tail", so no tail is kept for it.
+        p.loginuid = ld32(tail + 12);
+      }
     }
     h.procs.push_back(std::move(p));
   }

@@ -28,7 +28,8 @@ struct ProcEntry {
   uint64_t pfmajor = 0, pfminor = 0;
   int64_t vtid = -1, vpid = -1;
   uint32_t loginuid = UINT32_MAX;
-  // PL V9: the raw bytes after `root` up to the entry end (loginuid and later fields).
+  // PL V9 entries in the pre-libs-0.10 layout: the raw bytes after loginuid up to the entry
+  // end (exe_writable, capabilities...), so that `loginuid + tail` rewrites the entry.
   std::vector<uint8_t> tail;
   bool hasTail = false;
 };
