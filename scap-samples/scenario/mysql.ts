@@ -115,6 +115,6 @@ export function resultSet(
   }
   parts.push(eof(seq++));
   for (const r of rows) parts.push(packet(seq++, cat(r.map(lenenc))));
-  parts.push(eof(seq++));
+  parts.push(eof(seq));
   return cat(parts);
 }
