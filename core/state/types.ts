@@ -74,4 +74,30 @@ export interface EventState {
   fd: FdInfo | undefined;
   /** For exit events: the matching enter event's timestamp (0n when none), for evt.latency. */
   enterTs: bigint;
+  /** True when sysdig's fd.* fields apply: the event type creates/uses/destroys an fd and there
+   *  is a thread (libsinsp's extract_fd). fd.num is then `fdNum`, even when `fd` is undefined. */
+  fdValid?: boolean;
+  /** evt.latency exactly as libsinsp keeps it (the thread's m_latency; 0n without a thread). */
+  latency?: bigint;
+  /** libsinsp filters the event out after parsing it (a container event whose lookup failed, a
+   *  state-only event): it updates state but sysdig never shows it. */
+  hidden?: boolean;
+}
+
+/** A container as libsinsp's container manager holds it (from container events in the capture). */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  /** docker, lxc, libvirt-lxc, mesos, rkt, cri, containerd, cri-o, bpm... */
+  type: string;
+  image: string;
+  imageId: string;
+  imageRepo: string;
+  imageTag: string;
+  imageDigest: string;
+  privileged: boolean | undefined;
+  /** `source:dest:mode:rdwr:propagation` items. */
+  mounts: readonly { source: string; dest: string; mode: string; rdwr: boolean; propagation: string }[];
+  /** libsinsp's lookup state: 0 started, 1 successful, 2 failed. */
+  lookupState: number;
 }

@@ -1,0 +1,123 @@
+// Path joining exactly as libsinsp does it (sinsp_utils::concatenate_paths and its helpers): the
+// second path is copied byte by byte, non-printable bytes become '.', "./" is dropped, "../" rewinds
+// to the previous '/', runs of '/' collapse and a trailing '/' is removed. The first path (a cwd or a
+// directory fd name) is taken verbatim. Strings here hold one byte per character (latin1), as the
+// event decoder hands paths over, so byte rules apply one to one.
+
+import { SCAP_MAX_PATH_SIZE } from './codes.js';
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** libsinsp's g_invalidchar: anything outside printable ASCII. */
+function invalid(c: number): boolean {
+  return c < 0x20 || c > 0x7e;
+}
+
+/** Bytes a character takes in UTF-8 (paths from the header arrive decoded). */
+function byteLen(c: number): number {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+}
+
+/** Length in bytes of a string whose characters may be bytes or decoded text. */
+export function bytesOf(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n += byteLen(s.charCodeAt(i));
+  return n;
+}
+
+/** Remove the characters libsinsp's sanitize_string drops (non-printable bytes). */
+export function sanitizeString(s: string): string {
+  let clean = true;
+  for (let i = 0; i < s.length; i++) {
+    if (invalid(s.charCodeAt(i))) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) if (!invalid(s.charCodeAt(i))) out += s[i];
+  return out;
+}
+
+/**
+ * concatenate_paths(path1, path2). `len2` is the byte length libsinsp passes for path2, which for an
+ * event parameter includes its NUL terminator; it only matters for the length check and the
+ * "empty second path" test.
+ */
+export function concatenatePaths(path1: string, path2: string, len2: number = bytesOf(path2)): string {
+  const len1 = bytesOf(path1);
+  if (SCAP_MAX_PATH_SIZE < len1 + len2 + 1) return '/PATH_TOO_LONG';
+  const out: number[] = [];
+  if (len2 !== 0 && path2.charCodeAt(0) !== SLASH) {
+    for (let i = 0; i < path1.length; i++) out.push(path1.charCodeAt(i));
+  }
+  copyAndSanitize(out, path2);
+  return String.fromCharCode.apply(null, out);
+}
+
+// Mirrors copy_and_sanitize_path: `out` holds the target buffer, its current length is the write
+// position (tc); position 0 is the target base.
+function copyAndSanitize(out: number[], path: string): void {
+  let tc = out.length;
+  let pc = 0;
+  const n = path.length;
+  const at = (k: number): number => {
+    if (k >= n) return 0;
+    const c = path.charCodeAt(k);
+    return c;
+  };
+  const rewind = (delta: number): void => {
+    if (tc <= 1) {
+      pc += delta;
+      return;
+    }
+    tc--;
+    while (tc >= 1 && out[tc - 1] !== SLASH) tc--;
+    pc += delta;
+  };
+  for (;;) {
+    const c = at(pc);
+    if (c === 0) {
+      if (tc > 1 && out[tc - 1] === SLASH) tc--;
+      out.length = tc;
+      return;
+    }
+    if (invalid(c)) {
+      // A decoded non-ASCII character stands for several bytes, each of which becomes '.'.
+      const k = byteLen(c);
+      for (let j = 0; j < k; j++) out[tc++] = DOT;
+      pc++;
+    } else if (c === DOT && at(pc + 1) === DOT && at(pc + 2) === SLASH) {
+      rewind(3);
+    } else if (c === DOT && at(pc + 1) === DOT) {
+      if (at(pc + 2) === 0) {
+        rewind(2);
+      } else {
+        out[tc++] = DOT;
+        out[tc++] = DOT;
+        pc += 2;
+      }
+    } else if (c === DOT && at(pc + 1) === SLASH) {
+      pc += 2;
+    } else if (c === DOT) {
+      if (at(pc + 1) === 0) {
+        pc++;
+      } else {
+        out[tc++] = c;
+        pc++;
+      }
+    } else if (c === SLASH) {
+      if (tc > 0 && out[tc - 1] === SLASH) {
+        pc++;
+      } else {
+        out[tc++] = c;
+        pc++;
+      }
+    } else {
+      out[tc++] = c;
+      pc++;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The text libsinsp's get_param_as_str gives socket parameters (PF_SIMPLE, no name resolution),
+// which the parsers store as fd names for binds, unix connects and accepts.
+
+import { AF_INET, AF_INET6, AF_UNIX } from './codes.js';
+import { readBytesText } from './params.js';
+import { sanitizeString } from './paths.js';
+import { hex64, ipv4String, ipv4TupleString, ipv6String, isV4Mapped, u16, u64 } from './sockinfo.js';
+
+/** PT_SOCKADDR: `ip:port`, `ipv6:port`, a unix path, `NULL`, or libsinsp's error texts. */
+export function sockaddrString(a: Uint8Array, o: number, l: number): string {
+  if (l === 0) return 'NULL';
+  const family = a[o]!;
+  if (family === AF_UNIX) return sanitizeString(readBytesText(a, o + 1, l - 1));
+  if (family === AF_INET) {
+    if (l !== 7) return 'INVALID IPv4';
+    return `${ipv4String(a, o + 1)}:${u16(a, o + 5)}`;
+  }
+  if (family === AF_INET6) {
+    if (l !== 19) return 'INVALID IPv6';
+    return `${ipv6String(a, o + 1)}:${u16(a, o + 17)}`;
+  }
+  return `family ${family}`;
+}
+
+/** PT_SOCKTUPLE: `sip:sport->dip:dport`, `src->dst path` for unix sockets, `NULL`... */
+export function socktupleString(a: Uint8Array, o: number, l: number): string {
+  if (l === 0) return 'NULL';
+  const family = a[o]!;
+  if (family === AF_INET) {
+    if (l !== 13) return 'INVALID IPv4';
+    return ipv4TupleString(ipv4String(a, o + 1), u16(a, o + 5), ipv4String(a, o + 7), u16(a, o + 11));
+  }
+  if (family === AF_INET6) {
+    if (l !== 37) return 'INVALID IPv6';
+    if (isV4Mapped(a, o + 1) && isV4Mapped(a, o + 19)) {
+      return ipv4TupleString(ipv4String(a, o + 13), u16(a, o + 17), ipv4String(a, o + 31), u16(a, o + 35));
+    }
+    return `${ipv6String(a, o + 1)}:${u16(a, o + 17)}->${ipv6String(a, o + 19)}:${u16(a, o + 35)}`;
+  }
+  if (family === AF_UNIX) {
+    const b = new Uint8Array(16);
+    b.set(a.subarray(o + 1, Math.min(o + l, o + 17)));
+    const path = l > 17 ? sanitizeString(readBytesText(a, o + 17, l - 17)) : '';
+    return `${hex64(u64(b, 0))}->${hex64(u64(b, 8))} ${path}`;
+  }
+  return `family ${family}`;
+}

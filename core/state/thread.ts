@@ -1,0 +1,142 @@
+// One thread-table entry, shaped like libsinsp's sinsp_threadinfo. Besides the contract fields it
+// carries the per-thread parser state libsinsp keeps: the last enter event (type, fd, timestamp,
+// a copy of its parameters for the calls whose exit needs them) and the child-thread count that
+// decides when an exited main thread may leave the table.
+
+import type { ThreadInfo } from './types.js';
+import { CL } from './codes.js';
+import type { Fd } from './fd.js';
+
+/** A stored copy of an enter event's parameters (libsinsp's m_lastevent_data). */
+export class EnterCopy {
+  type = -1;
+  n = 0;
+  buf = new Uint8Array(256);
+  off = new Uint32Array(8);
+  len = new Uint32Array(8);
+
+  /** Copy `n` params whose bytes are arena[off[base+k] .. +len[base+k]). */
+  store(
+    type: number,
+    arena: Uint8Array,
+    offs: Uint32Array,
+    lens: Uint32Array,
+    base: number,
+    n: number,
+  ): void {
+    this.type = type;
+    this.n = n;
+    if (this.off.length < n) {
+      this.off = new Uint32Array(n);
+      this.len = new Uint32Array(n);
+    }
+    let total = 0;
+    for (let k = 0; k < n; k++) total += lens[base + k]!;
+    if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, this.buf.length * 2));
+    let pos = 0;
+    for (let k = 0; k < n; k++) {
+      const o = offs[base + k]!;
+      const l = lens[base + k]!;
+      this.buf.set(arena.subarray(o, o + l), pos);
+      this.off[k] = pos;
+      this.len[k] = l;
+      pos += l;
+    }
+  }
+}
+
+/** Resolves a pid to its main thread; the tracker supplies it (lookups may create entries). */
+export interface ThreadLookup {
+  /** get_thread_ref(tid, query_os=true): find, or add a placeholder entry. */
+  mainThreadOf(t: Thread): Thread | undefined;
+  /** Plain table lookup, no side effects. */
+  find(tid: number): Thread | undefined;
+}
+
+export class Thread implements ThreadInfo {
+  tid = 0;
+  pid = 0;
+  ptid = 0;
+  sid = 0;
+  vpgid = 0;
+  comm = '';
+  exe = '';
+  exepath = '';
+  args: string[] = [];
+  env: string[] = [];
+  /** This entry's own m_cwd; the effective cwd is the main thread's (see `cwd`). */
+  ownCwd = '';
+  cgroups: string[] = [];
+  root = '';
+  uid = 0;
+  gid = 0;
+  loginuid = 0;
+  vtid = -1;
+  vpid = -1;
+  fdlimit = -1;
+  flags = CL.NAME_CHANGED;
+  vmsizeKb = 0;
+  vmrssKb = 0;
+  vmswapKb = 0;
+  pfmajor = 0;
+  pfminor = 0;
+  tty = 0;
+  containerId = '';
+  cloneTs = 0n;
+  /** This entry's own fd table; threads with CLONE_FILES use their main thread's (see `fds`). */
+  ownFds = new Map<number, Fd>();
+
+  // Parser state (libsinsp: m_nchilds, m_lastevent_*, m_last_latency_entertime, m_latency).
+  nchilds = 0;
+  lastEventFd = 0;
+  lastEventType = -1;
+  /** m_lastevent_data: null when released after an exit event. */
+  lastEnter: EnterCopy | null = null;
+  /** Spare buffer reused for the next stored enter event. */
+  spareEnter: EnterCopy | null = null;
+  lastEnterValid = false;
+  lastLatencyEnterTs = 0n;
+  latency = 0n;
+
+  constructor(private readonly lookup: ThreadLookup) {}
+
+  isMainThread(): boolean {
+    return this.tid === this.pid || (this.flags & CL.IS_MAIN_THREAD) !== 0;
+  }
+
+  /** get_main_thread(): may add a placeholder for a missing main thread, as libsinsp does. */
+  mainThread(): Thread | undefined {
+    if (this.isMainThread()) return this;
+    return this.lookup.mainThreadOf(this);
+  }
+
+  /** get_fd_table(). */
+  fdTable(): Map<number, Fd> | undefined {
+    if ((this.flags & CL.CLONE_FILES) === 0) return this.ownFds;
+    return this.mainThread()?.ownFds;
+  }
+
+  getFd(fd: number): Fd | undefined {
+    if (fd < 0) return undefined;
+    return this.fdTable()?.get(fd);
+  }
+
+  /** get_cwd(): the main thread's cwd. */
+  getCwd(): string {
+    const m = this.mainThread();
+    return m ? m.ownCwd : './';
+  }
+
+  // Contract views, side-effect free: readers see what sysdig's fields see.
+  get cwd(): string {
+    if (this.isMainThread()) return this.ownCwd;
+    const m = this.lookup.find(this.pid);
+    return m ? m.ownCwd : '';
+  }
+
+  get fds(): Map<number, Fd> {
+    if ((this.flags & CL.CLONE_FILES) === 0 || this.isMainThread()) return this.ownFds;
+    const m = this.lookup.find(this.pid);
+    return m ? m.ownFds : this.ownFds;
+  }
+}

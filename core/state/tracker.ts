@@ -1,0 +1,1992 @@
+// StateTracker: replays a capture into thread and fd tables the way libsinsp (sysdig 0.29.3, libs
+// e5c53d64) does: sinsp::init's import of the process and fd lists, then per event sinsp::next's
+// delayed removals, sinsp_parser::reset (thread lookup, enter/exit pairing, the event's fd) and
+// the parser of that event type. Where libsinsp has quirks that show in sysdig's output (threads
+// created for unknown tids, the socket union read through the wrong member, the always-appended
+// '/' after a dirfd name...) they are reproduced on purpose; comments name them.
+//
+// Hot path: one array lookup by type code for flags and one for the handler; events that change
+// no state allocate nothing.
+
+import { FdKind } from '../capture.js';
+import type { CaptureHeader, EventBatch, FdEntry, ProcEntry } from '../capture.js';
+import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
+import type { EventInfo } from '../schema/index.js';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_NETLINK,
+  AF_UNIX,
+  CANCELED_FD,
+  CL,
+  CLONE_STALE_TIME_NS,
+  EF_CREATES_FD,
+  EF_DESTROYS_FD,
+  EF_READS_FROM_FD,
+  EF_SKIPPARSERESET,
+  EF_USES_FD,
+  FDF,
+  IPPROTO_ICMP,
+  IPPROTO_IP,
+  IPPROTO_RAW,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  L4,
+  MAX_FD_TABLE_SIZE,
+  MAX_THREAD_TABLE_SIZE,
+  PPM_AT_FDCWD,
+  PPM_EXVAT_AT_EMPTY_PATH,
+  PPM_FCNTL_F_DUPFD,
+  PPM_FCNTL_F_DUPFD_CLOEXEC,
+  PPM_O_DIRECTORY,
+  PPM_RLIMIT_NOFILE,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+  USER_EVT_DEVICE_NAME,
+} from './codes.js';
+import { resolveContainerId } from './container.js';
+import { containerFromFields, parseContainerJson } from './containers.js';
+import { Fd } from './fd.js';
+import { NetInterfaces } from './interfaces.js';
+import { readBytesText, readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
+import { bytesOf, concatenatePaths } from './paths.js';
+import { sockaddrString, socktupleString } from './render.js';
+import {
+  S4_IP,
+  S4_L4,
+  S4_PORT,
+  S6_IP,
+  S6_L4,
+  S6_PORT,
+  UX_DEST,
+  UX_SOURCE,
+  V4_DIP,
+  V4_DPORT,
+  V4_L4,
+  V4_SIP,
+  V4_SPORT,
+  V6_DIP,
+  V6_DPORT,
+  V6_L4,
+  V6_SIP,
+  V6_SPORT,
+  isV4Mapped,
+  isZero,
+  ipv4TupleString,
+  ipv4String,
+  ipv6String,
+  put16,
+  put32,
+  put64,
+  sameBytes,
+  sockinfoToString,
+  u16,
+  u32,
+  u64,
+} from './sockinfo.js';
+import { EnterCopy, Thread } from './thread.js';
+import type { ThreadLookup } from './thread.js';
+import type { ContainerInfo, EventState, ThreadInfo } from './types.js';
+
+type Handler = (this: StateTracker) => void;
+
+const EINPROGRESS = 115;
+const UINT32_MAX = 0xffffffff;
+const FD_EVENT_FLAGS = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
+
+/** What process() reports beyond the contract: fd-field availability and the thread's latency. */
+export interface TrackedEventState extends EventState {
+  thread: Thread | undefined;
+  fd: Fd | undefined;
+  /** True when sysdig's fd.* fields apply: an fd-related event type with a known thread. */
+  fdValid: boolean;
+  /** evt.latency as libsinsp keeps it (thread's m_latency; 0 without a thread). */
+  latency: bigint;
+  /** libsinsp parses the event but filters it out of sysdig's output. */
+  hidden: boolean;
+}
+
+/** Per-code parameter positions for one parameter name (-1: the code has no such parameter). */
+type Pos = Int16Array;
+
+export class StateTracker implements ThreadLookup {
+  private readonly table = new Map<number, Thread>();
+  private readonly ef: Uint32Array;
+  private readonly handlers: (Handler | undefined)[];
+  private readonly serverPorts = new Set<number>();
+  private readonly ifaces: NetInterfaces;
+  private readonly pos = new Map<string, Pos>();
+  private readonly st: TrackedEventState = {
+    thread: undefined,
+    fdNum: -1,
+    fd: undefined,
+    enterTs: 0n,
+    fdValid: false,
+    latency: 0n,
+    hidden: false,
+  };
+  private readonly containers = new Map<string, ContainerInfo>();
+  /** Set by a parser that makes libsinsp drop the event from the output. */
+  private hidden = false;
+
+  // sinsp::next's delayed removals.
+  private tidToRemove = -1;
+  private tidOfFdsToRemove = -1;
+  private readonly fdsToRemove: number[] = [];
+
+  // The event being processed.
+  private arena: Uint8Array = new Uint8Array(0);
+  private offs: Uint32Array = new Uint32Array(0);
+  private lens: Uint32Array = new Uint32Array(0);
+  private base = 0;
+  private np = 0;
+  private ts = 0n;
+  private tid = 0;
+  private type = 0;
+  private tinfo: Thread | undefined;
+  private fdinfo: Fd | undefined;
+  /** sinsp_parser::m_tmp_evt: the enter event last loaded by retrieve_enter_event. */
+  private tmp: EnterCopy | null = null;
+
+  // Parameter positions used by the parsers, resolved by name once.
+  private readonly P: Record<
+    | 'res'
+    | 'fd'
+    | 'exe'
+    | 'args'
+    | 'pid'
+    | 'ptid'
+    | 'fdlimit'
+    | 'pgftMaj'
+    | 'pgftMin'
+    | 'vmSize'
+    | 'vmRss'
+    | 'vmSwap'
+    | 'comm'
+    | 'cgroups'
+    | 'env'
+    | 'tty'
+    | 'pgid'
+    | 'loginuid'
+    | 'flags'
+    | 'uid'
+    | 'gid'
+    | 'vtid'
+    | 'vpid'
+    | 'name'
+    | 'dirfd'
+    | 'dev'
+    | 'tuple'
+    | 'addr'
+    | 'data',
+    Pos
+  >;
+
+  constructor(header: CaptureHeader, events: readonly EventInfo[] = EVENTS) {
+    const n = Math.min(events.length, COMPAT_EVENT_MAX);
+    this.ef = new Uint32Array(n);
+    for (let c = 0; c < n; c++) {
+      const e = events[c];
+      if (e === undefined) continue;
+      this.ef[c] = e.flags;
+      e.params.forEach((p, j) => {
+        let a = this.pos.get(p.name);
+        if (a === undefined) {
+          a = new Int16Array(n).fill(-1);
+          this.pos.set(p.name, a);
+        }
+        if (a[c] === -1) a[c] = j;
+      });
+    }
+    const none = new Int16Array(n).fill(-1);
+    const at = (name: string): Pos => this.pos.get(name) ?? none;
+    this.P = {
+      res: at('res'),
+      fd: at('fd'),
+      exe: at('exe'),
+      args: at('args'),
+      pid: at('pid'),
+      ptid: at('ptid'),
+      fdlimit: at('fdlimit'),
+      pgftMaj: at('pgft_maj'),
+      pgftMin: at('pgft_min'),
+      vmSize: at('vm_size'),
+      vmRss: at('vm_rss'),
+      vmSwap: at('vm_swap'),
+      comm: at('comm'),
+      cgroups: at('cgroups'),
+      env: at('env'),
+      tty: at('tty'),
+      pgid: at('pgid'),
+      loginuid: at('loginuid'),
+      flags: at('flags'),
+      uid: at('uid'),
+      gid: at('gid'),
+      vtid: at('vtid'),
+      vpid: at('vpid'),
+      name: at('name'),
+      dirfd: at('dirfd'),
+      dev: at('dev'),
+      tuple: at('tuple'),
+      addr: at('addr'),
+      data: at('data'),
+    };
+    this.handlers = new Array<Handler | undefined>(n).fill(undefined);
+    this.installHandlers();
+    this.ifaces = new NetInterfaces(header.interfaces);
+    this.importHeader(header);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Public face
+
+  thread(tid: number): ThreadInfo | undefined {
+    return this.table.get(tid);
+  }
+
+  threads(): Iterable<ThreadInfo> {
+    return this.table.values();
+  }
+
+  /** evt.latency for an event state process() returned. */
+  latencyOf(st: EventState): bigint {
+    return (st as TrackedEventState).latency ?? 0n;
+  }
+
+  /** A container the capture described (container events), by id. */
+  container(id: string): ContainerInfo | undefined {
+    return this.containers.get(id);
+  }
+
+  /** ThreadLookup: plain lookup. */
+  find(tid: number): Thread | undefined {
+    return this.table.get(tid);
+  }
+
+  /** ThreadLookup: get_main_thread()'s lookup, which adds a placeholder when the main is missing. */
+  mainThreadOf(t: Thread): Thread | undefined {
+    return this.getThreadRef(t.pid, true);
+  }
+
+  /**
+   * Runs libsinsp's state step for event i of the batch and returns what it knows about the event.
+   * The returned object is reused by the next call.
+   */
+  process(batch: EventBatch, i: number): TrackedEventState {
+    const type = batch.type[i]!;
+    this.type = type;
+    this.ts = batch.ts[i]!;
+    this.tid = Number(batch.tid[i]!);
+    this.arena = batch.arena;
+    this.offs = batch.paramOff;
+    this.lens = batch.paramLen;
+    const base = batch.paramBase[i]!;
+    this.base = base;
+    this.np = batch.paramBase[i + 1]! - base;
+
+    // sinsp::next: delayed removal of the thread of the last procexit, then of closed fds.
+    if (this.tidToRemove !== -1) {
+      this.removeThread(this.tidToRemove, false);
+      this.tidToRemove = -1;
+    }
+    if (this.fdsToRemove.length !== 0) {
+      const t = this.getThreadRef(this.tidOfFdsToRemove, true);
+      if (t !== undefined) {
+        const table = t.fdTable();
+        for (const fd of this.fdsToRemove) table?.delete(fd);
+      }
+      this.fdsToRemove.length = 0;
+    }
+
+    const known = type < this.ef.length;
+    this.hidden = (batch.flags[i]! & 1) !== 0;
+    this.reset();
+    if (known) {
+      const h = this.handlers[type];
+      if (h !== undefined) h.call(this);
+    }
+
+    // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events marked
+    // state-only are filtered out before that point in sinsp::next, so they keep it.
+    const t = this.tinfo;
+    if ((type & 1) === 1 && t !== undefined && t.lastEnter !== null && (batch.flags[i]! & 1) === 0) {
+      t.spareEnter = t.lastEnter;
+      t.lastEnter = null;
+      t.lastEnterValid = false;
+    }
+
+    // What the field extractors see afterwards (sinsp_evt::get_thread_info, extract_fd).
+    const st = this.st;
+    const evThread = t ?? this.table.get(this.tid);
+    st.thread = evThread;
+    st.hidden = this.hidden;
+    st.latency = t !== undefined ? t.latency : 0n;
+    st.enterTs = t !== undefined && (type & 1) === 1 ? t.lastLatencyEnterTs : 0n;
+    if (evThread !== undefined) {
+      st.fdNum = evThread.lastEventFd;
+      let fd = this.fdinfo;
+      if (fd === undefined && evThread.lastEventFd !== -1) fd = this.peekFd(evThread, evThread.lastEventFd);
+      st.fd = fd;
+      st.fdValid = known && (this.ef[type]! & FD_EVENT_FLAGS) !== 0;
+    } else {
+      st.fdNum = -1;
+      st.fd = undefined;
+      st.fdValid = false;
+    }
+    return st;
+  }
+
+  /** get_fd() without get_main_thread()'s side effect (readers must not change the table). */
+  private peekFd(t: Thread, fd: number): Fd | undefined {
+    if (fd < 0) return undefined;
+    if ((t.flags & CL.CLONE_FILES) === 0 || t.isMainThread()) return t.ownFds.get(fd);
+    return this.table.get(t.pid)?.ownFds.get(fd);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Thread table (sinsp_thread_manager)
+
+  private getThreadRef(tid: number, queryOs: boolean): Thread | undefined {
+    let t = this.table.get(tid);
+    if (t === undefined && queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
+      // Reading a file there is no /proc to ask: libsinsp adds a placeholder so it stops looking.
+      t = new Thread(this);
+      t.tid = tid;
+      t.pid = tid;
+      t.ptid = -1;
+      t.comm = '<NA>';
+      t.exe = '<NA>';
+      t.uid = UINT32_MAX;
+      t.gid = UINT32_MAX;
+      t.loginuid = UINT32_MAX;
+      for (const o of this.table.values()) if (o.pid === tid) t.nchilds++;
+      this.addThread(t, false);
+      t = this.table.get(tid);
+    }
+    return t;
+  }
+
+  private addThread(t: Thread, fromProcList: boolean): boolean {
+    if (this.table.size >= MAX_THREAD_TABLE_SIZE) return false;
+    if (!fromProcList) this.incrementMainChildCount(t);
+    this.table.set(t.tid, t);
+    return true;
+  }
+
+  private incrementMainChildCount(t: Thread): void {
+    if ((t.flags & CL.CLONE_THREAD) !== 0) {
+      const main = this.getThreadRef(t.pid, true);
+      if (main !== undefined) main.nchilds++;
+    }
+  }
+
+  private removeThread(tid: number, force: boolean): void {
+    const t = this.table.get(tid);
+    if (t === undefined) return;
+    const nchilds = t.nchilds;
+    if (nchilds !== 0 && !force) return;
+    if ((t.flags & CL.CLONE_THREAD) !== 0) {
+      const main = this.table.get(t.pid);
+      if (main !== undefined && main.nchilds > 0) main.nchilds--;
+    }
+    this.table.delete(tid);
+    if (nchilds !== 0) {
+      for (const o of this.table.values()) o.nchilds = 0;
+      for (const o of [...this.table.values()]) this.incrementMainChildCount(o);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // sinsp::init: process list, fd lists, child counts, socket directions.
+
+  private importHeader(h: CaptureHeader): void {
+    const fdsByTid = new Map<number, FdEntry[]>();
+    for (const l of h.fdlists) {
+      const list = fdsByTid.get(l.tid);
+      if (list === undefined) fdsByTid.set(l.tid, [...l.fds]);
+      else list.push(...l.fds);
+    }
+    for (const p of h.procs) {
+      const t = this.threadFromProc(p);
+      // libsinsp fills one scratch fdinfo per thread and copies it into the table for every entry,
+      // resetting only type and flags: union bytes, name and device an entry does not set are
+      // the previous entry's. sysdig shows those leftovers (e.g. in a bound UDP socket's peer).
+      const scratch = new Fd();
+      for (const e of fdsByTid.get(p.tid) ?? []) this.addFdFromList(t, e, scratch);
+      this.addThread(t, true);
+    }
+    for (const t of [...this.table.values()]) this.incrementMainChildCount(t);
+    for (const t of this.table.values()) this.fixSocketsFromProc(t);
+  }
+
+  private threadFromProc(p: ProcEntry): Thread {
+    const t = new Thread(this);
+    t.tid = p.tid;
+    t.pid = p.pid;
+    t.ptid = p.ptid;
+    t.sid = p.sid;
+    t.vpgid = p.vpgid;
+    t.comm = p.comm;
+    t.exe = p.exe;
+    t.exepath = p.exepath;
+    t.args = [...p.args];
+    t.flags |= p.flags | CL.ACTIVE;
+    if (t.isMainThread()) {
+      t.env = [...p.env];
+      setCwd(t, t, p.cwd, bytesOf(p.cwd));
+    }
+    t.fdlimit = p.fdlimit;
+    t.uid = p.uid >>> 0;
+    t.gid = p.gid >>> 0;
+    t.vmsizeKb = p.vmsizeKb;
+    t.vmrssKb = p.vmrssKb;
+    t.vmswapKb = p.vmswapKb;
+    t.pfmajor = p.pfmajor;
+    t.pfminor = p.pfminor;
+    t.vtid = p.vtid;
+    t.vpid = p.vpid;
+    t.loginuid = p.loginuid >>> 0;
+    t.cgroups = normalizeCgroups(p.cgroups);
+    t.root = p.root;
+    t.containerId = resolveContainerId(t.cgroups);
+    return t;
+  }
+
+  /** sinsp_threadinfo::add_fd_from_scap, writing into the thread's scratch entry. */
+  private addFdFromList(t: Thread, e: FdEntry, f: Fd): void {
+    f.kind = e.kind;
+    f.openFlags = 0;
+    f.flags = FDF.FROM_PROC;
+    f.ino = e.ino;
+    const s = f.sock;
+    const zero4 = new Uint8Array(4);
+    const zero16 = new Uint8Array(16);
+    switch (e.kind) {
+      case FdKind.IPV4_SOCK:
+        s.set((e.sip ?? zero4).subarray(0, 4), V4_SIP);
+        s.set((e.dip ?? zero4).subarray(0, 4), V4_DIP);
+        put16(s, V4_SPORT, e.sport ?? 0);
+        put16(s, V4_DPORT, e.dport ?? 0);
+        s[V4_L4] = e.l4proto ?? 0;
+        if (e.l4proto === L4.TCP) f.flags |= FDF.SOCKET_CONNECTED;
+        f.name = v4TupleName(s);
+        break;
+      case FdKind.IPV4_SERVSOCK:
+        s.set((e.sip ?? zero4).subarray(0, 4), S4_IP);
+        put16(s, S4_PORT, e.sport ?? 0);
+        s[S4_L4] = e.l4proto ?? 0;
+        f.name = `${ipv4String(s, S4_IP)}:${u16(s, S4_PORT)}`;
+        this.serverPorts.add(e.sport ?? 0);
+        break;
+      case FdKind.IPV6_SOCK: {
+        const sip = e.sip ?? zero16;
+        const dip = e.dip ?? zero16;
+        if (sip.length >= 16 && dip.length >= 16 && isV4Mapped(sip, 0) && isV4Mapped(dip, 0)) {
+          f.kind = FdKind.IPV4_SOCK;
+          s.set(sip.subarray(12, 16), V4_SIP);
+          s.set(dip.subarray(12, 16), V4_DIP);
+          put16(s, V4_SPORT, e.sport ?? 0);
+          put16(s, V4_DPORT, e.dport ?? 0);
+          s[V4_L4] = e.l4proto ?? 0;
+          if (e.l4proto === L4.TCP) f.flags |= FDF.SOCKET_CONNECTED;
+          f.name = v4TupleName(s);
+        } else {
+          s.set(sip.subarray(0, 16), V6_SIP);
+          s.set(dip.subarray(0, 16), V6_DIP);
+          put16(s, V6_SPORT, e.sport ?? 0);
+          put16(s, V6_DPORT, e.dport ?? 0);
+          s[V6_L4] = e.l4proto ?? 0;
+          if (e.l4proto === L4.TCP) f.flags |= FDF.SOCKET_CONNECTED;
+          f.name = `${ipv6String(s, V6_SIP)}:${u16(s, V6_SPORT)}->${ipv6String(s, V6_DIP)}:${u16(s, V6_DPORT)}`;
+        }
+        break;
+      }
+      case FdKind.IPV6_SERVSOCK:
+        s.set((e.sip ?? zero16).subarray(0, 16), S6_IP);
+        put16(s, S6_PORT, e.sport ?? 0);
+        s[S6_L4] = e.l4proto ?? 0;
+        f.name = `${ipv6String(s, S6_IP)}:${u16(s, S6_PORT)}`;
+        this.serverPorts.add(e.sport ?? 0);
+        break;
+      case FdKind.UNIX_SOCK:
+        put64(s, UX_SOURCE, e.source ?? 0n);
+        put64(s, UX_DEST, e.dest ?? 0n);
+        f.name = e.name;
+        f.flags |= f.name === '' ? FDF.ROLE_CLIENT : FDF.ROLE_SERVER;
+        break;
+      case FdKind.FILE_V2:
+        f.openFlags = e.openFlags;
+        f.name = e.name;
+        f.dev = e.dev;
+        f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
+        break;
+      case FdKind.FIFO:
+      case FdKind.FILE:
+      case FdKind.DIRECTORY:
+      case FdKind.UNSUPPORTED:
+      case FdKind.SIGNALFD:
+      case FdKind.EVENTPOLL:
+      case FdKind.EVENT:
+      case FdKind.INOTIFY:
+      case FdKind.TIMERFD:
+      case FdKind.NETLINK:
+        f.name = e.name;
+        f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
+        break;
+      default:
+        // libsinsp 0.29.3 does not know the newer types (bpf, userfaultfd, io_uring, memfd, pidfd).
+        return;
+    }
+    tableAdd(t.ownFds, e.fd, f);
+  }
+
+  /** fix_sockets_coming_from_proc: connections to a local server port are the server's side. */
+  private fixSocketsFromProc(t: Thread): void {
+    for (const f of t.ownFds.values()) {
+      if (f.kind !== FdKind.IPV4_SOCK) continue;
+      const s = f.sock;
+      if (this.serverPorts.has(u16(s, V4_SPORT))) {
+        swapV4(s);
+        f.name = v4TupleName(s);
+        f.flags |= FDF.ROLE_SERVER;
+      } else {
+        f.flags |= FDF.ROLE_CLIENT;
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Parameters of the current event and of the stored enter event
+
+  private pLen(k: number): number {
+    return k >= 0 && k < this.np ? this.lens[this.base + k]! : 0;
+  }
+
+  private pInt(k: number): number {
+    if (k < 0 || k >= this.np) return 0;
+    const j = this.base + k;
+    return readInt(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  private pUint(k: number): number {
+    if (k < 0 || k >= this.np) return 0;
+    const j = this.base + k;
+    return readUint(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  private pText(k: number): string {
+    if (k < 0 || k >= this.np) return '';
+    const j = this.base + k;
+    return readText(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  private pPath(k: number): string {
+    if (k < 0 || k >= this.np) return '';
+    const j = this.base + k;
+    return readBytesText(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  private pList(k: number): string[] {
+    if (k < 0 || k >= this.np) return [];
+    const j = this.base + k;
+    return readList(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  /** The current event's parameter k as (bytes, offset, length), or null when absent. */
+  private pRaw(k: number): Raw | null {
+    if (k < 0 || k >= this.np) return null;
+    const j = this.base + k;
+    const l = this.lens[j]!;
+    RAW.a = this.arena;
+    RAW.o = this.offs[j]!;
+    RAW.l = l;
+    return RAW;
+  }
+
+  private eLen(e: EnterCopy | null, k: number): number {
+    return e !== null && k >= 0 && k < e.n ? e.len[k]! : 0;
+  }
+
+  private eInt(e: EnterCopy | null, k: number): number {
+    return e !== null && k >= 0 && k < e.n ? readInt(e.buf, e.off[k]!, e.len[k]!) : 0;
+  }
+
+  private eUint(e: EnterCopy | null, k: number): number {
+    return e !== null && k >= 0 && k < e.n ? readUint(e.buf, e.off[k]!, e.len[k]!) : 0;
+  }
+
+  private ePath(e: EnterCopy | null, k: number): string {
+    return e !== null && k >= 0 && k < e.n ? readBytesText(e.buf, e.off[k]!, e.len[k]!) : '';
+  }
+
+  private eRaw(e: EnterCopy | null, k: number): Raw | null {
+    if (e === null || k < 0 || k >= e.n) return null;
+    RAW.a = e.buf;
+    RAW.o = e.off[k]!;
+    RAW.l = e.len[k]!;
+    return RAW;
+  }
+
+  /** Position of parameter `name` (a P entry) in the current event type. */
+  private at(p: Pos): number {
+    return p[this.type] ?? -1;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // sinsp_parser::reset and the enter-event store
+
+  private reset(): void {
+    const type = this.type;
+    const ef = type < this.ef.length ? this.ef[type]! : 0;
+    this.fdinfo = undefined;
+    if ((ef & EF_SKIPPARSERESET) !== 0) {
+      this.tinfo = type === PPME.PROCINFO_E ? this.table.get(this.tid) : undefined;
+      return;
+    }
+    const queryOs = !(IS_CLONE_EXIT[type] === 1 || type === PPME.SCHEDSWITCH_6_E);
+    if (type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E) {
+      this.tinfo = undefined;
+      return;
+    }
+    const t = this.getThreadRef(this.tid, queryOs);
+    this.tinfo = t;
+    if (type === PPME.SCHEDSWITCH_6_E || t === undefined) return;
+    if (queryOs) t.flags |= CL.ACTIVE;
+    if ((type & 1) === 0) {
+      t.lastEventFd = -1;
+      t.lastEventType = type;
+      if ((ef & EF_USES_FD) !== 0) {
+        t.lastEventFd = this.pInt(0);
+        this.fdinfo = t.getFd(t.lastEventFd);
+      }
+      t.latency = 0n;
+      t.lastLatencyEnterTs = this.ts;
+      return;
+    }
+    if (t.lastLatencyEnterTs !== 0n) t.latency = this.ts - t.lastLatencyEnterTs;
+    if (type === t.lastEventType + 1) {
+      t.lastEnterValid = true;
+    } else {
+      t.lastEnterValid = false;
+      if (t.lastEventType !== PPME.TRACER_E) return;
+    }
+    if ((ef & EF_USES_FD) !== 0) {
+      if (type === PPME.SYSCALL_COPY_FILE_RANGE_X) t.lastEventFd = this.pInt(1);
+      const f = t.getFd(t.lastEventFd);
+      this.fdinfo = f;
+      if (f === undefined) return;
+      if ((f.flags & FDF.CLOSE_CANCELED) !== 0) {
+        // A close whose fd number was reused before its exit: drop the parked entry now.
+        f.flags &= ~FDF.CLOSE_CANCELED;
+        this.eraseFd(t, CANCELED_FD, t.getFd(CANCELED_FD));
+      }
+    }
+  }
+
+  /** store_event: keep a copy of this enter event for its exit. */
+  private storeEvent(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const e = t.lastEnter ?? t.spareEnter ?? new EnterCopy();
+    t.spareEnter = null;
+    e.store(this.type, this.arena, this.offs, this.lens, this.base, this.np);
+    t.lastEnter = e;
+  }
+
+  /** retrieve_enter_event: the stored enter event, when it is this exit's own. */
+  private retrieve(): EnterCopy | null {
+    const t = this.tinfo;
+    if (t === undefined || !t.lastEnterValid || t.lastEnter === null) return null;
+    this.tmp = t.lastEnter;
+    if (t.lastEnter.type !== this.type - 1) {
+      t.lastEnterValid = false;
+      return null;
+    }
+    return t.lastEnter;
+  }
+
+  /** erase_fd with removal: the fd leaves the table before the next event. */
+  private eraseFd(t: Thread, fd: number, f: Fd | undefined): void {
+    if (f === undefined) return;
+    this.tidOfFdsToRemove = t.tid;
+    this.fdsToRemove.push(fd);
+  }
+
+  /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. */
+  private addFd(t: Thread, fd: number, f: Fd): Fd | undefined {
+    const table = t.fdTable();
+    const r = table === undefined ? undefined : tableAdd(table, fd, f);
+    t.lastEventFd = fd;
+    return r;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Dispatch table
+
+  private installHandlers(): void {
+    const h = this.handlers;
+    const set = (codes: readonly number[], fn: Handler): void => {
+      for (const c of codes) if (c < h.length) h[c] = fn;
+    };
+    set(
+      [
+        PPME.SYSCALL_OPEN_E,
+        PPME.SYSCALL_CREAT_E,
+        PPME.SYSCALL_OPENAT_E,
+        PPME.SYSCALL_OPENAT_2_E,
+        PPME.SYSCALL_OPENAT2_E,
+        PPME.SOCKET_SOCKET_E,
+        PPME.SYSCALL_EVENTFD_E,
+        PPME.SYSCALL_CHDIR_E,
+        PPME.SYSCALL_FCHDIR_E,
+        PPME.SOCKET_SHUTDOWN_E,
+        PPME.SYSCALL_GETRLIMIT_E,
+        PPME.SYSCALL_SETRLIMIT_E,
+        PPME.SYSCALL_PRLIMIT_E,
+        PPME.SOCKET_SENDMSG_E,
+        PPME.SYSCALL_SENDFILE_E,
+        PPME.SYSCALL_SETRESUID_E,
+        PPME.SYSCALL_SETRESGID_E,
+        PPME.SYSCALL_SETUID_E,
+        PPME.SYSCALL_SETGID_E,
+        PPME.SYSCALL_EXECVE_18_E,
+        PPME.SYSCALL_EXECVE_19_E,
+        PPME.SYSCALL_EXECVEAT_E,
+        PPME.SYSCALL_SETPGID_E,
+      ],
+      this.storeEvent,
+    );
+    set([PPME.SOCKET_SENDTO_E], this.onSendtoEnter);
+    set([PPME.SYSCALL_WRITE_E], this.onWriteEnter);
+    set(
+      [
+        PPME.SYSCALL_READ_X,
+        PPME.SYSCALL_WRITE_X,
+        PPME.SOCKET_RECV_X,
+        PPME.SOCKET_SEND_X,
+        PPME.SOCKET_RECVFROM_X,
+        PPME.SOCKET_RECVMSG_X,
+        PPME.SOCKET_SENDTO_X,
+        PPME.SOCKET_SENDMSG_X,
+        PPME.SYSCALL_READV_X,
+        PPME.SYSCALL_WRITEV_X,
+        PPME.SYSCALL_PREAD_X,
+        PPME.SYSCALL_PWRITE_X,
+        PPME.SYSCALL_PREADV_X,
+        PPME.SYSCALL_PWRITEV_X,
+      ],
+      this.onRwExit,
+    );
+    set([PPME.SYSCALL_SENDFILE_X], this.onSendfileExit);
+    set(
+      [
+        PPME.SYSCALL_OPEN_X,
+        PPME.SYSCALL_CREAT_X,
+        PPME.SYSCALL_OPENAT_X,
+        PPME.SYSCALL_OPENAT_2_X,
+        PPME.SYSCALL_OPENAT2_X,
+      ],
+      this.onOpenExit,
+    );
+    set(CLONE_EXITS, this.onCloneExit);
+    set(
+      [
+        PPME.SYSCALL_EXECVE_8_X,
+        PPME.SYSCALL_EXECVE_13_X,
+        PPME.SYSCALL_EXECVE_14_X,
+        PPME.SYSCALL_EXECVE_15_X,
+        PPME.SYSCALL_EXECVE_16_X,
+        PPME.SYSCALL_EXECVE_17_X,
+        PPME.SYSCALL_EXECVE_18_X,
+        PPME.SYSCALL_EXECVE_19_X,
+        PPME.SYSCALL_EXECVEAT_X,
+      ],
+      this.onExecveExit,
+    );
+    set([PPME.PROCEXIT_E, PPME.PROCEXIT_1_E], this.onProcExit);
+    set([PPME.SYSCALL_PIPE_X], this.onPipeExit);
+    set([PPME.SOCKET_SOCKET_X], this.onSocketExit);
+    set([PPME.SOCKET_BIND_X], this.onBindExit);
+    set([PPME.SOCKET_CONNECT_E], this.onConnectEnter);
+    set([PPME.SOCKET_CONNECT_X], this.onConnectExit);
+    set(
+      [PPME.SOCKET_ACCEPT_X, PPME.SOCKET_ACCEPT_5_X, PPME.SOCKET_ACCEPT4_X, PPME.SOCKET_ACCEPT4_5_X],
+      this.onAcceptExit,
+    );
+    set([PPME.SYSCALL_CLOSE_E], this.onCloseEnter);
+    set([PPME.SYSCALL_CLOSE_X], this.onCloseExit);
+    set([PPME.SYSCALL_FCNTL_E], this.onFcntlEnter);
+    set([PPME.SYSCALL_FCNTL_X], this.onFcntlExit);
+    set([PPME.SYSCALL_EVENTFD_X], this.onEventfdExit);
+    set([PPME.SYSCALL_CHDIR_X], this.onChdirExit);
+    set([PPME.SYSCALL_FCHDIR_X], this.onFchdirExit);
+    set([PPME.SYSCALL_GETCWD_X], this.onGetcwdExit);
+    set([PPME.SYSCALL_DUP_X], this.onDupExit);
+    set([PPME.SYSCALL_SIGNALFD_X], this.onSignalfdExit);
+    set([PPME.SYSCALL_TIMERFD_CREATE_X], this.onTimerfdExit);
+    set([PPME.SYSCALL_INOTIFY_INIT_X], this.onInotifyExit);
+    set([PPME.SYSCALL_GETRLIMIT_X, PPME.SYSCALL_SETRLIMIT_X], this.onRlimitExit);
+    set([PPME.SYSCALL_PRLIMIT_X], this.onPrlimitExit);
+    set([PPME.SOCKET_SOCKETPAIR_X], this.onSocketpairExit);
+    set([PPME.SCHEDSWITCH_1_E, PPME.SCHEDSWITCH_6_E], this.onContextSwitch);
+    set(
+      [PPME.SYSCALL_BRK_4_X, PPME.SYSCALL_MMAP_X, PPME.SYSCALL_MMAP2_X, PPME.SYSCALL_MUNMAP_X],
+      this.onMemExit,
+    );
+    set([PPME.SYSCALL_SETRESUID_X], this.onSetresuidExit);
+    set([PPME.SYSCALL_SETRESGID_X], this.onSetresgidExit);
+    set([PPME.SYSCALL_SETUID_X], this.onSetuidExit);
+    set([PPME.SYSCALL_SETGID_X], this.onSetgidExit);
+    set([PPME.SYSCALL_CHROOT_X], this.onChrootExit);
+    set([PPME.SYSCALL_SETSID_X], this.onSetsidExit);
+    set([PPME.SOCKET_GETSOCKOPT_X], this.onGetsockoptExit);
+    set([PPME.CONTAINER_E], this.onContainer);
+    set([PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E], this.onContainerJson);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Parsers (sinsp_parser::parse_*)
+
+  private onWriteEnter(): void {
+    const t = this.tinfo;
+    if (t !== undefined) this.fdinfo = t.getFd(t.lastEventFd);
+  }
+
+  /** A sendto on an fd libsinsp never saw created is taken for a UDP socket. */
+  private onSendtoEnter(): void {
+    const t = this.tinfo;
+    if (this.fdinfo === undefined && t !== undefined) {
+      const fd = this.pInt(0);
+      if (fd >= 0) {
+        const tuple = this.pRaw(2);
+        const family = tuple !== null && tuple.l > 0 ? tuple.a[tuple.o]! : -1;
+        if (family === AF_INET || family === AF_INET6) {
+          this.addSocket(t, fd, family, SOCK_DGRAM, IPPROTO_UDP);
+        }
+      }
+    }
+    this.storeEvent();
+  }
+
+  private onRwExit(): void {
+    const f = this.fdinfo;
+    if (f === undefined) return;
+    const res = this.pInt(0);
+    if (res < 0) return;
+    // Tracer writes (to /dev/null) are not reproduced: no sample carries one.
+    if (f.kind === FdKind.IPV4_SOCK || f.kind === FdKind.IPV6_SOCK) setConnected(f);
+    const type = this.type;
+    if ((this.ef[type]! & EF_READS_FROM_FD) !== 0) {
+      if (type !== PPME.SOCKET_RECVFROM_X && type !== PPME.SOCKET_RECVMSG_X) return;
+      if (f.name.length !== 0 && isTcp(f)) return;
+      const tuple = this.pRaw(type === PPME.SOCKET_RECVFROM_X ? 2 : 3);
+      if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, true);
+    } else {
+      if (type !== PPME.SOCKET_SENDTO_X && type !== PPME.SOCKET_SENDMSG_X) return;
+      if (f.name.length !== 0 && isTcp(f)) return;
+      const e = this.retrieve();
+      if (e === null) return;
+      const tuple = this.eRaw(e, 2);
+      if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, false);
+    }
+  }
+
+  /** After update_fd on a datagram read/write: role guess, direction, new name. */
+  private nameAfterTupleUpdate(f: Fd, tuple: Raw, incoming: boolean): void {
+    if (f.kind === FdKind.IPV4_SOCK || f.kind === FdKind.IPV6_SOCK) {
+      if (f.isRoleNone) this.guessRole(f, incoming);
+      if (incoming ? f.isClient : f.isServer) swapAddresses(f);
+      const n = sockinfoToString(f.sock, f.kind === FdKind.IPV6_SOCK);
+      if (n !== null) f.name = n;
+    } else {
+      // tuple is a view into the parameter just read; its bytes are still in place.
+      f.name = socktupleString(tuple.a, tuple.o, tuple.l);
+    }
+  }
+
+  /** set_net_role_by_guessing (reads the ipv4 member whatever the socket's family). */
+  private guessRole(f: Fd, incoming: boolean): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const s = f.sock;
+    if (this.isBoundToPort(t, u16(s, V4_DPORT))) {
+      if (!this.usesClientPort(t, u16(s, V4_SPORT))) {
+        f.flags |= FDF.ROLE_SERVER;
+        return;
+      }
+      if (f.isRoleNone) f.flags |= incoming ? FDF.ROLE_SERVER : FDF.ROLE_CLIENT;
+      return;
+    }
+    f.flags |= FDF.ROLE_CLIENT;
+  }
+
+  private isBoundToPort(t: Thread, port: number): boolean {
+    const table = t.fdTable();
+    if (table === undefined) return false;
+    for (const f of table.values()) {
+      if (f.kind === FdKind.IPV4_SOCK && u16(f.sock, V4_DPORT) === port) return true;
+      if (f.kind === FdKind.IPV4_SERVSOCK && u16(f.sock, S4_PORT) === port) return true;
+    }
+    return false;
+  }
+
+  private usesClientPort(t: Thread, port: number): boolean {
+    const table = t.fdTable();
+    if (table === undefined) return false;
+    for (const f of table.values()) {
+      if (f.kind === FdKind.IPV4_SOCK && u16(f.sock, V4_SPORT) === port) return true;
+    }
+    return false;
+  }
+
+  /** sinsp_parser::update_fd: fold a tuple seen on a datagram call into the fd. */
+  private updateFd(f: Fd, p: Raw): boolean {
+    if (p.l === 0) return false;
+    const a = p.a;
+    const o = p.o;
+    const family = a[o]!;
+    if (family === AF_INET) {
+      if (f.kind === FdKind.IPV4_SERVSOCK) f.sock[V4_L4] = f.sock[S4_L4]!;
+      f.kind = FdKind.IPV4_SOCK;
+      if (!setIpv4(f, a, o, p.l)) return false;
+    } else if (family === AF_INET6) {
+      if (mappedPair(a, o, p.l)) {
+        f.kind = FdKind.IPV4_SOCK;
+        if (!setIpv4Mapped(f, a, o, p.l)) return false;
+      } else if (!setIpv6(f, a, o, p.l)) {
+        return false;
+      }
+    } else if (family === AF_UNIX) {
+      f.kind = FdKind.UNIX_SOCK;
+      setUnixInfo(f, a, o, p.l);
+      f.name = p.l > 17 ? readText(a, o + 17, p.l - 17) : '';
+      return true;
+    }
+    // Still no protocol: a TCP peer cannot change, so this is UDP.
+    if (f.kind === FdKind.IPV4_SOCK) {
+      if (f.sock[V4_L4] === L4.UNKNOWN) f.sock[V4_L4] = L4.UDP;
+    } else if (f.kind === FdKind.IPV6_SOCK) {
+      if (f.sock[V6_L4] === L4.UNKNOWN) f.sock[V6_L4] = L4.UDP;
+    }
+    this.ifaces.updateFd(f);
+    return true;
+  }
+
+  private onSendfileExit(): void {
+    if (this.fdinfo === undefined) return;
+    if (this.pInt(0) >= 0) this.retrieve();
+  }
+
+  private onOpenExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const type = this.type;
+    const e = this.retrieve();
+    const fd = this.pInt(0);
+    let name: string;
+    let nameLen: number;
+    let flags: number;
+    let dev = 0;
+    let sdir: string;
+    if (type === PPME.SYSCALL_OPEN_X) {
+      name = this.pPath(1);
+      nameLen = this.pLen(1);
+      flags = this.pUint(2);
+      if (this.np > 4) dev = this.pUint(4);
+      if (e !== null && e.n >= 2) {
+        const en = this.ePath(e, 0);
+        const el = this.eLen(e, 0);
+        if (el !== 0 && en !== '(NULL)') {
+          name = en;
+          nameLen = el;
+          flags = this.eUint(e, 1);
+        }
+      }
+      sdir = t.getCwd();
+    } else if (type === PPME.SYSCALL_CREAT_X) {
+      name = this.pPath(1);
+      nameLen = this.pLen(1);
+      flags = 0;
+      if (this.np > 3) dev = this.pUint(3);
+      if (e !== null && e.n >= 1) {
+        const en = this.ePath(e, 0);
+        const el = this.eLen(e, 0);
+        if (el !== 0 && en !== '(NULL)') {
+          name = en;
+          nameLen = el;
+        }
+      }
+      sdir = t.getCwd();
+    } else if (type === PPME.SYSCALL_OPENAT_X) {
+      // The old openat exit has only the fd: everything comes from the enter event, even a stale
+      // one when this exit's own was lost (libsinsp reads m_tmp_evt regardless).
+      const src = e ?? this.tmp;
+      name = this.ePath(src, 1);
+      nameLen = this.eLen(src, 1);
+      flags = this.eUint(src, 2);
+      sdir = this.parseDirfd(t, name, this.eInt(src, 0));
+    } else {
+      name = this.pPath(2);
+      nameLen = this.pLen(2);
+      flags = this.pUint(3);
+      let dirfd = this.pInt(1);
+      if (type === PPME.SYSCALL_OPENAT_2_X && this.np > 5) dev = this.pUint(5);
+      if (e !== null && e.n >= 3) {
+        const en = this.ePath(e, 1);
+        const el = this.eLen(e, 1);
+        if (el !== 0 && en !== '(NULL)') {
+          name = en;
+          nameLen = el;
+          flags = this.eUint(e, 2);
+          dirfd = this.eInt(e, 0);
+        }
+      }
+      sdir = this.parseDirfd(t, name, dirfd);
+    }
+    const fullpath = concatenatePaths(sdir, name, nameLen);
+    if (fd >= 0) {
+      const f = new Fd();
+      f.kind = (flags & PPM_O_DIRECTORY) !== 0 ? FdKind.DIRECTORY : FdKind.FILE_V2;
+      f.openFlags = flags;
+      f.dev = dev;
+      f.name = fullpath;
+      f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
+      this.fdinfo = this.addFd(t, fd, f);
+    }
+  }
+
+  /** parse_dirfd: the directory a relative path is resolved against. Sets the event's fd to dirfd's. */
+  private parseDirfd(t: Thread, name: string, dirfd: number): string {
+    if (name.charCodeAt(0) === 0x2f) return '.';
+    if (dirfd === PPM_AT_FDCWD) return t.getCwd();
+    const f = t.getFd(dirfd);
+    this.fdinfo = f;
+    if (f === undefined) return '<UNKNOWN>';
+    // libsinsp tests the character past the name's end (always NUL), so a '/' is always added.
+    return f.name + '/';
+  }
+
+  private onCloneExit(): void {
+    const type = this.type;
+    const P = this.P;
+    let tid = this.tid;
+    let childtid = this.pInt(0);
+    const flags = this.pUint(this.at(P.flags));
+    if (childtid < 0) return;
+    let vtid = tid;
+    let vpid = -1;
+    const v20 = IS_CLONE_20[type] === 1;
+    if (v20) {
+      vtid = this.pInt(this.at(P.vtid));
+      vpid = this.pInt(this.at(P.vpid));
+    }
+    const inContainer = (flags & CL.CHILD_IN_PIDNS) !== 0 || tid !== vtid;
+    let inverted = false;
+    let collision = false;
+    let validParent = true;
+    if (childtid === 0) {
+      // The child's side. A leftover entry for this tid from long ago is a thread whose exit
+      // was lost: drop it.
+      if (this.tinfo !== undefined && this.tinfo.cloneTs !== 0n) {
+        if (this.ts - this.tinfo.cloneTs > CLONE_STALE_TIME_NS) {
+          this.removeThread(tid, true);
+          this.tinfo = undefined;
+        }
+      }
+      const parenttid =
+        (flags & CL.CLONE_THREAD) !== 0 ? this.pInt(this.at(P.pid)) : this.pInt(this.at(P.ptid));
+      if (this.tinfo === undefined) {
+        // The child returned first (or the parent's exit was lost): create it from here.
+        inverted = true;
+        childtid = tid;
+        tid = parenttid;
+      } else {
+        if (inContainer) {
+          this.tinfo.vtid = vtid;
+          this.tinfo.vpid = vpid;
+        }
+        return;
+      }
+    } else if (inContainer) {
+      // A parent in a container sees the child's namespaced tid: wait for the child's event.
+      return;
+    }
+    let parent = this.getThreadRef(tid, true);
+    if (parent === undefined) return;
+    if (parent.comm === '<NA>' && parent.uid === UINT32_MAX) validParent = false;
+    const existing = this.table.get(childtid);
+    if (existing !== undefined) {
+      if ((existing.flags & CL.CLONE_INVERTED) !== 0) return;
+      this.removeThread(childtid, true);
+      collision = true;
+    }
+    const c = new Thread(this);
+    c.tid = childtid;
+    c.ptid = tid;
+    const copyFromParent = (p: Thread): void => {
+      c.comm = p.comm;
+      c.exe = p.exe;
+      c.exepath = p.exepath;
+      c.args = [...p.args];
+      c.root = p.root;
+      c.sid = p.sid;
+      c.vpgid = p.vpgid;
+      c.tty = p.tty;
+      c.loginuid = p.loginuid;
+      if ((flags & CL.CLONE_THREAD) === 0) c.env = [...p.env];
+    };
+    if (validParent) {
+      copyFromParent(parent);
+    } else {
+      // A placeholder parent: look it up again (no /proc here, so a fresh placeholder) and
+      // give both the event's names.
+      this.removeThread(tid, true);
+      collision = true;
+      parent = this.getThreadRef(tid, true);
+      if (parent === undefined) return;
+      if (parent.comm !== '<NA>' && parent.uid !== UINT32_MAX) {
+        copyFromParent(parent);
+      } else {
+        c.exe = this.pText(1);
+        const ci = this.at(P.comm);
+        c.comm = IS_CLONE_OLD_COMM[type] === 1 || ci < 0 ? c.exe : this.pText(ci);
+        c.args = this.pList(this.at(P.args));
+        parent.comm = c.comm;
+        parent.exe = c.exe;
+        parent.exepath = c.exepath;
+        parent.args = this.pList(this.at(P.args));
+      }
+    }
+    c.pid = this.pInt(this.at(P.pid));
+    c.flags = flags;
+    if ((flags & CL.CLONE_THREAD) === 0) {
+      c.pid = childtid;
+      // A new process gets a copy of the parent's fds (libsinsp ignores CLONE_FILES here).
+      const ptable = parent.fdTable();
+      if (ptable !== undefined) {
+        for (const [n, f] of ptable) {
+          const copy = f.clone();
+          copy.flags |= FDF.IS_CLONED;
+          c.ownFds.set(n, copy);
+        }
+      }
+      c.ownCwd = parent.getCwd();
+    }
+    if (inverted) c.flags |= CL.CLONE_INVERTED;
+    c.exe = this.pText(1);
+    const ci = this.at(P.comm);
+    c.comm = IS_CLONE_OLD_COMM[type] === 1 || ci < 0 ? c.exe : this.pText(ci);
+    c.args = this.pList(this.at(P.args));
+    c.fdlimit = this.pInt(this.at(P.fdlimit));
+    if (type !== PPME.SYSCALL_CLONE_11_X) {
+      c.pfmajor = this.pInt(this.at(P.pgftMaj));
+      c.pfminor = this.pInt(this.at(P.pgftMin));
+      c.vmsizeKb = this.pUint(this.at(P.vmSize));
+      c.vmrssKb = this.pUint(this.at(P.vmRss));
+      c.vmswapKb = this.pUint(this.at(P.vmSwap));
+    }
+    c.uid = this.pUint(this.at(P.uid));
+    c.gid = this.pUint(this.at(P.gid));
+    if (inContainer) {
+      c.vtid = vtid;
+      c.vpid = vpid;
+    } else {
+      c.vtid = c.tid;
+      c.vpid = c.pid;
+    }
+    if (v20) {
+      const k = this.at(P.cgroups);
+      c.cgroups = normalizeCgroups(this.pList(k));
+      c.containerId = resolveContainerId(c.cgroups);
+    }
+    c.cloneTs = this.ts;
+    this.addThread(c, false);
+    if (collision) this.reset();
+  }
+
+  private onExecveExit(): void {
+    const type = this.type;
+    const P = this.P;
+    if (this.pInt(0) < 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    t.exe = this.pText(1);
+    const ci = this.at(P.comm);
+    t.comm = ci < 0 ? t.exe : this.pText(ci);
+    t.args = this.pList(this.at(P.args));
+    t.pid = this.pInt(this.at(P.pid));
+    if (t.ptid === -1) t.ptid = this.pInt(this.at(P.ptid));
+    t.fdlimit = this.pInt(this.at(P.fdlimit));
+    if (type !== PPME.SYSCALL_EXECVE_8_X) {
+      t.pfmajor = this.pInt(this.at(P.pgftMaj));
+      t.pfminor = this.pInt(this.at(P.pgftMin));
+      t.vmsizeKb = this.pUint(this.at(P.vmSize));
+      t.vmrssKb = this.pUint(this.at(P.vmRss));
+      t.vmswapKb = this.pUint(this.at(P.vmSwap));
+    }
+    const envAt = this.at(P.env);
+    if (envAt >= 0) {
+      const r = this.pRaw(envAt);
+      t.env = r === null ? [] : readEnvList(r.a, r.o, r.l);
+    }
+    const cgAt = this.at(P.cgroups);
+    if (cgAt >= 0) {
+      t.cgroups = normalizeCgroups(this.pList(cgAt));
+      t.containerId = resolveContainerId(t.cgroups);
+    }
+    const ttyAt = this.at(P.tty);
+    if (ttyAt >= 0) t.tty = this.pInt(ttyAt) | 0;
+    if (type === PPME.SYSCALL_EXECVE_18_X || type === PPME.SYSCALL_EXECVE_19_X) {
+      const e = this.retrieve();
+      if (e !== null) {
+        const path = this.ePath(e, 0);
+        t.exepath = path.startsWith('<NA>') ? '<NA>' : concatenatePaths(t.ownCwd, path, this.eLen(e, 0));
+      }
+    } else if (type === PPME.SYSCALL_EXECVEAT_X) {
+      const e = this.retrieve();
+      if (e !== null) {
+        const dirfd = this.eInt(e, 0);
+        let pathname = this.ePath(e, 1);
+        const namelen = this.eLen(e, 1);
+        if (pathname.startsWith('<NA>')) {
+          t.exepath = '<NA>';
+        } else {
+          const eflags = this.eUint(e, 2);
+          const sdir = this.parseDirfd(t, pathname, dirfd);
+          if ((eflags & PPM_EXVAT_AT_EMPTY_PATH) !== 0 && pathname.length === 0) pathname = sdir;
+          t.exepath = concatenatePaths(sdir, pathname, namelen);
+        }
+      }
+    }
+    const pgidAt = this.at(P.pgid);
+    if (type === PPME.SYSCALL_EXECVE_19_X || type === PPME.SYSCALL_EXECVEAT_X) t.vpgid = this.pInt(pgidAt);
+    if (this.np > 18) t.loginuid = this.pUint(18);
+    const keep = t.flags & (CL.PIPE_SRC | CL.PIPE_DST | CL.IS_MAIN_THREAD | CL.CLONE_INVERTED);
+    t.flags = CL.ACTIVE | keep | CL.NAME_CHANGED;
+  }
+
+  private onProcExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    t.flags |= CL.CLOSED;
+    this.tidToRemove = this.tid;
+  }
+
+  private addPipe(t: Thread, fd: number, ino: bigint): void {
+    const f = new Fd();
+    f.kind = FdKind.FIFO;
+    f.ino = ino;
+    this.fdinfo = this.addFd(t, fd, f);
+  }
+
+  private onPipeExit(): void {
+    if (this.pInt(0) < 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const r = this.pRaw(3);
+    const ino = r === null ? 0n : readU64(r.a, r.o, r.l);
+    this.addPipe(t, this.pInt(1), ino);
+    this.addPipe(t, this.pInt(2), ino);
+  }
+
+  private onSocketExit(): void {
+    const fd = this.pInt(0);
+    if (fd < 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    this.addSocket(t, fd, this.eUint(e, 0), this.eUint(e, 1), this.eUint(e, 2));
+  }
+
+  /** add_socket: a new socket fd, its type and protocol from socket()'s arguments. */
+  private addSocket(t: Thread, fd: number, domain: number, type: number, protocol: number): void {
+    const f = new Fd();
+    f.kind = FdKind.UNKNOWN;
+    if (domain === AF_UNIX) {
+      f.kind = FdKind.UNIX_SOCK;
+    } else if (domain === AF_INET || domain === AF_INET6) {
+      f.kind = domain === AF_INET ? FdKind.IPV4_SOCK : FdKind.IPV6_SOCK;
+      let l4: number = L4.UNKNOWN;
+      if (protocol === IPPROTO_TCP) l4 = type === SOCK_RAW ? L4.RAW : L4.TCP;
+      else if (protocol === IPPROTO_UDP) l4 = type === SOCK_RAW ? L4.RAW : L4.UDP;
+      else if (protocol === IPPROTO_IP) {
+        if ((type & 0xff) === SOCK_STREAM) l4 = L4.TCP;
+        else if ((type & 0xff) === SOCK_DGRAM) l4 = L4.UDP;
+      } else if (protocol === IPPROTO_ICMP) l4 = type === SOCK_RAW ? L4.RAW : L4.ICMP;
+      else if (protocol === IPPROTO_RAW) l4 = L4.RAW;
+      if (domain === AF_INET) f.sock[V4_L4] = l4;
+      else f.sock[V6_L4] = l4;
+    } else if (domain === AF_NETLINK) {
+      f.kind = FdKind.NETLINK;
+    }
+    if (f.kind === FdKind.UNKNOWN) return;
+    this.fdinfo = this.addFd(t, fd, f);
+  }
+
+  private onBindExit(): void {
+    const f = this.fdinfo;
+    if (f === undefined) return;
+    if (this.pInt(0) < 0) return;
+    const p = this.pRaw(1);
+    if (p === null || p.l === 0) return;
+    const a = p.a;
+    const o = p.o;
+    const s = f.sock;
+    const family = a[o]!;
+    if (family === AF_INET) {
+      const port = p.l >= 7 ? u16(a, o + 5) : 0;
+      if (port > 0) {
+        f.kind = FdKind.IPV4_SERVSOCK;
+        s.set(a.subarray(o + 1, o + 5), S4_IP);
+        put16(s, S4_PORT, port);
+        s[S4_L4] = s[V4_L4]!;
+        f.flags |= FDF.ROLE_SERVER;
+      }
+    } else if (family === AF_INET6) {
+      const port = p.l >= 19 ? u16(a, o + 17) : 0;
+      if (port > 0) {
+        if (isV4Mapped(a, o + 1)) {
+          f.kind = FdKind.IPV4_SERVSOCK;
+          s[S4_L4] = s[V6_L4]!;
+          s.set(a.subarray(o + 13, o + 17), S4_IP);
+          put16(s, S4_PORT, port);
+        } else {
+          f.kind = FdKind.IPV6_SERVSOCK;
+          put16(s, S6_PORT, port);
+          s.set(a.subarray(o + 1, o + 17), S6_IP);
+          s[S6_L4] = s[V6_L4]!;
+        }
+        f.flags |= FDF.ROLE_SERVER;
+      }
+    }
+    f.name = sockaddrString(a, o, p.l);
+  }
+
+  private onConnectEnter(): void {
+    const f = this.fdinfo;
+    if (f === undefined) return;
+    if (this.np < 2) return;
+    const p = this.pRaw(1);
+    if (p === null || p.l === 0) return;
+    const a = p.a;
+    const o = p.o;
+    const s = f.sock;
+    const family = a[o]!;
+    if (family === AF_INET) {
+      f.kind = FdKind.IPV4_SOCK;
+      if (p.l >= 7) {
+        s.set(a.subarray(o + 1, o + 5), V4_DIP);
+        put16(s, V4_DPORT, u16(a, o + 5));
+      }
+    } else if (family === AF_INET6) {
+      if (p.l < 19) return;
+      const port = u16(a, o + 17);
+      if (isV4Mapped(a, o + 1)) {
+        f.kind = FdKind.IPV4_SOCK;
+        s.set(a.subarray(o + 13, o + 17), V4_DIP);
+        put16(s, V4_DPORT, port);
+      } else {
+        f.kind = FdKind.IPV6_SOCK;
+        put16(s, V6_DPORT, port);
+        s.set(a.subarray(o + 1, o + 17), V6_DIP);
+      }
+    } else {
+      f.name = sockaddrString(a, o, p.l);
+      // libsinsp reads the sockaddr's path bytes as the unix pointer pair.
+      setUnixInfo(f, a, o, p.l);
+    }
+  }
+
+  private onConnectExit(): void {
+    const f = this.fdinfo;
+    if (f === undefined) return;
+    const res = this.pInt(0);
+    if (res < 0 && res !== -EINPROGRESS) return;
+    setConnected(f);
+    const p = this.pRaw(1);
+    if (p === null || p.l === 0) return;
+    this.fillClientSocketInfo(f, p);
+  }
+
+  private fillClientSocketInfo(f: Fd, p: Raw): void {
+    const a = p.a;
+    const o = p.o;
+    const family = a[o]!;
+    if (family === AF_INET || family === AF_INET6) {
+      let changed: boolean;
+      if (family === AF_INET6) {
+        if (!mappedPair(a, o, p.l)) {
+          f.kind = FdKind.IPV6_SOCK;
+          changed = setIpv6(f, a, o, p.l);
+        } else {
+          f.kind = FdKind.IPV4_SOCK;
+          changed = setIpv4Mapped(f, a, o, p.l);
+        }
+      } else {
+        f.kind = FdKind.IPV4_SOCK;
+        changed = setIpv4(f, a, o, p.l);
+      }
+      if (changed && f.isServer && isUdp(f)) swapAddresses(f);
+      const n = sockinfoToString(f.sock, f.kind === FdKind.IPV6_SOCK);
+      if (n !== null) f.name = n;
+    } else {
+      f.name = socktupleString(a, o, p.l);
+      setUnixInfo(f, a, o, p.l);
+    }
+    if (f.isRoleNone) f.flags |= FDF.ROLE_CLIENT;
+  }
+
+  private onAcceptExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const fd = this.pInt(0);
+    if (fd < 0) return;
+    t.lastEventFd = fd;
+    const p = this.pRaw(1);
+    if (p === null || p.l === 0) return;
+    const a = p.a;
+    const o = p.o;
+    const f = new Fd();
+    const family = a[o]!;
+    if (family === AF_INET) {
+      setIpv4(f, a, o, p.l);
+      f.kind = FdKind.IPV4_SOCK;
+      f.sock[V4_L4] = L4.TCP;
+    } else if (family === AF_INET6) {
+      if (mappedPair(a, o, p.l)) {
+        setIpv4Mapped(f, a, o, p.l);
+        f.kind = FdKind.IPV4_SOCK;
+        f.sock[V4_L4] = L4.TCP;
+      } else {
+        setIpv6(f, a, o, p.l);
+        f.kind = FdKind.IPV6_SOCK;
+        f.sock[V6_L4] = L4.TCP;
+      }
+    } else if (family === AF_UNIX) {
+      f.kind = FdKind.UNIX_SOCK;
+      setUnixInfo(f, a, o, p.l);
+    } else {
+      return;
+    }
+    f.name = socktupleString(a, o, p.l);
+    f.flags = FDF.ROLE_SERVER | FDF.SOCKET_CONNECTED;
+    this.fdinfo = this.addFd(t, fd, f);
+  }
+
+  private onCloseEnter(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const f = t.getFd(t.lastEventFd);
+    this.fdinfo = f;
+    if (f !== undefined) f.flags |= FDF.CLOSE_IN_PROGRESS;
+  }
+
+  private onCloseExit(): void {
+    const f = this.fdinfo;
+    const t = this.tinfo;
+    if (this.pInt(0) >= 0) {
+      if (f === undefined || t === undefined) return;
+      if ((f.flags & FDF.CLOSE_CANCELED) !== 0) {
+        f.flags &= ~FDF.CLOSE_CANCELED;
+        this.eraseFd(t, CANCELED_FD, t.getFd(CANCELED_FD));
+      } else {
+        this.eraseFd(t, t.lastEventFd, f);
+      }
+    } else if (f !== undefined) {
+      f.flags &= ~FDF.CLOSE_IN_PROGRESS;
+    }
+  }
+
+  private onFcntlEnter(): void {
+    if (this.tinfo === undefined) return;
+    const cmd = this.pUint(1) & 0xff;
+    if (cmd === PPM_FCNTL_F_DUPFD || cmd === PPM_FCNTL_F_DUPFD_CLOEXEC) this.storeEvent();
+  }
+
+  private onFcntlExit(): void {
+    const res = this.pInt(0);
+    if (this.retrieve() === null) return;
+    if (res < 0) return;
+    const f = this.fdinfo;
+    const t = this.tinfo;
+    if (f === undefined || t === undefined) return;
+    this.fdinfo = this.addFd(t, res, f);
+  }
+
+  private addTyped(kind: FdKind): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const fd = this.pInt(0);
+    if (fd < 0) return;
+    const f = new Fd();
+    f.kind = kind;
+    this.fdinfo = this.addFd(t, fd, f);
+  }
+
+  private onEventfdExit(): void {
+    this.addTyped(FdKind.EVENT);
+  }
+
+  private onSignalfdExit(): void {
+    this.addTyped(FdKind.SIGNALFD);
+  }
+
+  private onTimerfdExit(): void {
+    this.addTyped(FdKind.TIMERFD);
+  }
+
+  private onInotifyExit(): void {
+    this.addTyped(FdKind.INOTIFY);
+  }
+
+  private onChdirExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    if (this.pInt(0) >= 0) setCwd(t, t.mainThread(), this.pPath(1), this.pLen(1));
+  }
+
+  private onFchdirExit(): void {
+    if (this.pInt(0) < 0) return;
+    const f = this.fdinfo;
+    const t = this.tinfo;
+    if (f === undefined || t === undefined) return;
+    setCwd(t, t.mainThread(), f.name, bytesOf(f.name));
+  }
+
+  private onGetcwdExit(): void {
+    if (this.pInt(0) < 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    setCwd(t, t.mainThread(), this.pPath(1), this.pLen(1));
+  }
+
+  private onDupExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const res = this.pInt(0);
+    if (res < 0) return;
+    // Shell pipe heuristics: dup to stdin/stdout.
+    if (res === 0) t.flags |= CL.PIPE_DST;
+    if (res === 1) t.flags |= CL.PIPE_SRC;
+    const f = this.fdinfo;
+    if (f === undefined) return;
+    this.fdinfo = this.addFd(t, res, f);
+  }
+
+  private onRlimitExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    if ((this.eUint(e, 0) & 0xff) !== PPM_RLIMIT_NOFILE) return;
+    const cur = this.pInt(1);
+    if (cur !== -1) {
+      const m = t.mainThread();
+      if (m !== undefined) m.fdlimit = cur;
+    }
+  }
+
+  private onPrlimitExit(): void {
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    if ((this.eUint(e, 1) & 0xff) !== PPM_RLIMIT_NOFILE) return;
+    const cur = this.pInt(1);
+    if (cur === -1) return;
+    let tid = this.eInt(e, 0);
+    if (tid === 0) tid = this.tid;
+    const p = this.getThreadRef(tid, true);
+    const m = p?.mainThread();
+    if (m !== undefined) m.fdlimit = cur;
+  }
+
+  private onSocketpairExit(): void {
+    if (this.pInt(0) < 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const f = new Fd();
+    f.kind = FdKind.UNIX_SOCK;
+    const src = this.pRaw(3);
+    put64(f.sock, UX_SOURCE, src === null ? 0n : readU64(src.a, src.o, src.l));
+    const dst = this.pRaw(4);
+    put64(f.sock, UX_DEST, dst === null ? 0n : readU64(dst.a, dst.o, dst.l));
+    this.fdinfo = this.addFd(t, this.pInt(1), f);
+    this.addFd(t, this.pInt(2), f);
+  }
+
+  private onContextSwitch(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    t.pfmajor = this.pInt(1);
+    t.pfminor = this.pInt(2);
+    const m = t.mainThread();
+    if (m !== undefined) {
+      m.vmsizeKb = this.pUint(3);
+      m.vmrssKb = this.pUint(4);
+      m.vmswapKb = this.pUint(5);
+    }
+  }
+
+  private onMemExit(): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    t.vmsizeKb = this.pUint(1);
+    t.vmrssKb = this.pUint(2);
+    t.vmswapKb = this.pUint(3);
+  }
+
+  /** sinsp_evt::get_thread_info(): the event's thread, or a plain lookup. */
+  private eventThread(): Thread | undefined {
+    return this.tinfo ?? this.table.get(this.tid);
+  }
+
+  private onSetresuidExit(): void {
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    const euid = this.eUint(e, 1);
+    const t = this.eventThread();
+    if (euid < UINT32_MAX && t !== undefined) t.uid = euid;
+  }
+
+  private onSetresgidExit(): void {
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    const egid = this.eUint(e, 1);
+    const t = this.eventThread();
+    if (egid < UINT32_MAX && t !== undefined) t.gid = egid;
+  }
+
+  private onSetuidExit(): void {
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    const t = this.eventThread();
+    if (t !== undefined) t.uid = this.eUint(e, 0);
+  }
+
+  private onSetgidExit(): void {
+    if (this.pInt(0) < 0) return;
+    const e = this.retrieve();
+    if (e === null) return;
+    const t = this.eventThread();
+    if (t !== undefined) t.gid = this.eUint(e, 0);
+  }
+
+  private onChrootExit(): void {
+    const t = this.tinfo;
+    if (this.pInt(0) !== 0 || t === undefined) return;
+    const path = this.pPath(1);
+    const len = this.pLen(1);
+    // get_param_as_str's resolved form: joined to the cwd when relative, else the path as given.
+    if (len !== 0 && path.charCodeAt(0) !== 0x2f && !path.startsWith('<NA>')) {
+      t.root = concatenatePaths(t.getCwd(), path, len);
+    } else {
+      t.root = printable(path);
+    }
+    t.containerId = resolveContainerId(t.cgroups);
+  }
+
+  private onSetsidExit(): void {
+    const res = this.pInt(0);
+    if (res < 0) return;
+    const t = this.eventThread();
+    if (t !== undefined) t.sid = res;
+  }
+
+  private onContainer(): void {
+    const id = this.pText(0);
+    this.containers.set(id, containerFromFields(id, this.pUint(1), this.pText(2), this.pText(3)));
+  }
+
+  /** A container's JSON description; the event gets the container's stand-in thread. */
+  private onContainerJson(): void {
+    const info = parseContainerJson(this.pText(0));
+    if (info === undefined) return;
+    if (info.lookupState !== 1) this.hidden = true;
+    const t = new Thread(this);
+    t.tid = -1;
+    t.pid = -1;
+    t.vtid = -2;
+    t.vpid = -2;
+    t.comm = 'container:' + info.id;
+    t.containerId = info.id;
+    this.tinfo = t;
+    this.containers.set(info.id, info);
+  }
+
+  private onGetsockoptExit(): void {
+    if (this.np === 0) return;
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const fd = this.pInt(1);
+    this.fdinfo = t.mainThread()?.getFd(fd);
+    t.lastEventFd = fd;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers shared by the parsers
+
+interface Raw {
+  a: Uint8Array;
+  o: number;
+  l: number;
+}
+
+/** One reusable view: parsers use a parameter view before asking for the next. */
+const RAW: Raw = { a: new Uint8Array(0), o: 0, l: 0 };
+
+const CLONE_EXITS: readonly number[] = [
+  PPME.SYSCALL_CLONE_11_X,
+  PPME.SYSCALL_CLONE_16_X,
+  PPME.SYSCALL_CLONE_17_X,
+  PPME.SYSCALL_CLONE_20_X,
+  PPME.SYSCALL_FORK_X,
+  PPME.SYSCALL_FORK_17_X,
+  PPME.SYSCALL_FORK_20_X,
+  PPME.SYSCALL_VFORK_X,
+  PPME.SYSCALL_VFORK_17_X,
+  PPME.SYSCALL_VFORK_20_X,
+  PPME.SYSCALL_CLONE3_X,
+];
+
+function codeSet(codes: readonly number[]): Uint8Array {
+  const s = new Uint8Array(COMPAT_EVENT_MAX + 1);
+  for (const c of codes) s[c] = 1;
+  return s;
+}
+
+const IS_CLONE_EXIT = codeSet(CLONE_EXITS);
+/** Clone exits carrying vtid/vpid and cgroups. */
+const IS_CLONE_20 = codeSet([
+  PPME.SYSCALL_CLONE_20_X,
+  PPME.SYSCALL_FORK_20_X,
+  PPME.SYSCALL_VFORK_20_X,
+  PPME.SYSCALL_CLONE3_X,
+]);
+/** Clone exits without a comm parameter: the comm is the exe. */
+const IS_CLONE_OLD_COMM = codeSet([
+  PPME.SYSCALL_CLONE_11_X,
+  PPME.SYSCALL_CLONE_16_X,
+  PPME.SYSCALL_FORK_X,
+  PPME.SYSCALL_VFORK_X,
+]);
+
+/** sinsp_fdtable::add: a new entry is a copy; an existing one is overwritten in place. */
+function tableAdd(table: Map<number, Fd>, fd: number, src: Fd): Fd | undefined {
+  const cur = table.get(fd);
+  if (cur === undefined) {
+    if (table.size >= MAX_FD_TABLE_SIZE) return undefined;
+    const c = src.clone();
+    c.fd = fd;
+    table.set(fd, c);
+    return c;
+  }
+  if ((cur.flags & FDF.CLOSE_IN_PROGRESS) !== 0) {
+    // The fd was reused between a close's enter and exit: park the old entry so the close's
+    // exit removes that one, not the new.
+    src.flags &= ~FDF.CLOSE_IN_PROGRESS;
+    src.flags |= FDF.CLOSE_CANCELED;
+    const parked = cur.clone();
+    parked.fd = CANCELED_FD;
+    table.set(CANCELED_FD, parked);
+  }
+  cur.copyFrom(src);
+  return cur;
+}
+
+/** set_cwd: the main thread's cwd joined with `path`, always ending in '/'. */
+function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number): void {
+  if (main === undefined) return;
+  let cwd = concatenatePaths(main.ownCwd, path, len);
+  if (cwd.length === 0 || cwd.charCodeAt(cwd.length - 1) !== 0x2f) cwd += '/';
+  main.ownCwd = cwd;
+}
+
+/** set_cgroups: `subsys=path` entries with libsinsp's subsystem renames. */
+function normalizeCgroups(list: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const entry of list) {
+    const sep = entry.lastIndexOf('=');
+    if (sep < 0) break;
+    let subsys = entry.slice(0, sep);
+    const cg = entry.slice(sep + 1);
+    const k = subsys.indexOf('_cgroup');
+    if (k >= 0) subsys = subsys.slice(0, k) + subsys.slice(k + 7);
+    if (subsys === 'perf') subsys = 'perf_event';
+    else if (subsys === 'mem') subsys = 'memory';
+    else if (subsys === 'io') subsys = 'blkio';
+    out.push(`${subsys}=${cg}`);
+  }
+  return out;
+}
+
+function printable(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c < 0x20 || c > 0x7e ? '.' : s[i];
+  }
+  return out;
+}
+
+function v4TupleName(s: Uint8Array): string {
+  return ipv4TupleString(ipv4String(s, V4_SIP), u16(s, V4_SPORT), ipv4String(s, V4_DIP), u16(s, V4_DPORT));
+}
+
+function setConnected(f: Fd): void {
+  f.flags &= ~(FDF.CONNECTION_PENDING | FDF.CONNECTION_FAILED);
+  f.flags |= FDF.SOCKET_CONNECTED;
+}
+
+function isTcp(f: Fd): boolean {
+  return f.kind === FdKind.IPV4_SOCK && f.sock[V4_L4] === L4.TCP;
+}
+
+function isUdp(f: Fd): boolean {
+  return f.kind === FdKind.IPV4_SOCK && f.sock[V4_L4] === L4.UDP;
+}
+
+function swapV4(s: Uint8Array): void {
+  const sip = u32(s, V4_SIP);
+  const sport = u16(s, V4_SPORT);
+  put32(s, V4_SIP, u32(s, V4_DIP));
+  put16(s, V4_SPORT, u16(s, V4_DPORT));
+  put32(s, V4_DIP, sip);
+  put16(s, V4_DPORT, sport);
+}
+
+/** swap_addresses: ipv4 sockets swap the ipv4 member, anything else the ipv6 member. */
+function swapAddresses(f: Fd): void {
+  const s = f.sock;
+  if (f.kind === FdKind.IPV4_SOCK) {
+    swapV4(s);
+    return;
+  }
+  const sip = s.slice(V6_SIP, V6_SIP + 16);
+  const sport = u16(s, V6_SPORT);
+  s.copyWithin(V6_SIP, V6_DIP, V6_DIP + 16);
+  put16(s, V6_SPORT, u16(s, V6_DPORT));
+  s.set(sip, V6_DIP);
+  put16(s, V6_DPORT, sport);
+}
+
+/** Both addresses of an ipv6 socktuple are ipv4-mapped. */
+function mappedPair(a: Uint8Array, o: number, l: number): boolean {
+  return l >= 35 && isV4Mapped(a, o + 1) && isV4Mapped(a, o + 19);
+}
+
+function rd16(a: Uint8Array, o: number, end: number): number {
+  return o + 2 <= end ? u16(a, o) : 0;
+}
+
+function rd32(a: Uint8Array, o: number, end: number): number {
+  return o + 4 <= end ? u32(a, o) : 0;
+}
+
+/** update_ipv4_addresses_and_ports with an ipv4 socktuple (family, sip, sport, dip, dport). */
+function setIpv4(f: Fd, a: Uint8Array, o: number, l: number): boolean {
+  const end = o + l;
+  return updateIpv4(f, rd32(a, o + 1, end), rd16(a, o + 5, end), rd32(a, o + 7, end), rd16(a, o + 11, end));
+}
+
+function setIpv4Mapped(f: Fd, a: Uint8Array, o: number, l: number): boolean {
+  const end = o + l;
+  return updateIpv4(
+    f,
+    rd32(a, o + 13, end),
+    rd16(a, o + 17, end),
+    rd32(a, o + 31, end),
+    rd16(a, o + 35, end),
+  );
+}
+
+function updateIpv4(f: Fd, sip: number, sport: number, dip: number, dport: number): boolean {
+  const s = f.sock;
+  const cs = u32(s, V4_SIP);
+  const cd = u32(s, V4_DIP);
+  const csp = u16(s, V4_SPORT);
+  const cdp = u16(s, V4_DPORT);
+  if (f.kind === FdKind.IPV4_SOCK) {
+    if (
+      (sip === cs && sport === csp && dip === cd && dport === cdp) ||
+      (dip === cs && dport === csp && sip === cd && sport === cdp)
+    ) {
+      return false;
+    }
+  }
+  let changed = false;
+  if (cs !== sip) {
+    put32(s, V4_SIP, sip);
+    changed = true;
+  }
+  if (csp !== sport) {
+    put16(s, V4_SPORT, sport);
+    changed = true;
+  }
+  if (u32(s, V4_DIP) === 0) {
+    put32(s, V4_DIP, dip);
+    changed = true;
+  }
+  if (u16(s, V4_DPORT) === 0) {
+    put16(s, V4_DPORT, dport);
+    changed = true;
+  }
+  return changed;
+}
+
+function setIpv6(f: Fd, a: Uint8Array, o: number, l: number): boolean {
+  if (l < 37) {
+    // A short tuple: libsinsp would read past it; take what is there, zeros for the rest.
+    const b = new Uint8Array(37);
+    b.set(a.subarray(o, o + l));
+    return setIpv6(f, b, 0, 37);
+  }
+  const s = f.sock;
+  const sport = u16(a, o + 17);
+  const dport = u16(a, o + 35);
+  if (f.kind === FdKind.IPV6_SOCK) {
+    const same =
+      sameBytes(a, o + 1, s, V6_SIP, 16) &&
+      sport === u16(s, V6_SPORT) &&
+      sameBytes(a, o + 19, s, V6_DIP, 16) &&
+      dport === u16(s, V6_DPORT);
+    const swapped =
+      sameBytes(a, o + 19, s, V6_SIP, 16) &&
+      dport === u16(s, V6_SPORT) &&
+      sameBytes(a, o + 1, s, V6_DIP, 16) &&
+      sport === u16(s, V6_DPORT);
+    if (same || swapped) return false;
+  }
+  let changed = false;
+  if (!sameBytes(a, o + 1, s, V6_SIP, 16)) {
+    s.set(a.subarray(o + 1, o + 17), V6_SIP);
+    changed = true;
+  }
+  if (u16(s, V6_SPORT) !== sport) {
+    put16(s, V6_SPORT, sport);
+    changed = true;
+  }
+  if (isZero(s, V6_DIP, 16)) {
+    s.set(a.subarray(o + 19, o + 35), V6_DIP);
+    changed = true;
+  }
+  if (u16(s, V6_DPORT) === 0) {
+    put16(s, V6_DPORT, dport);
+    changed = true;
+  }
+  return changed;
+}
+
+/** set_unix_info: the two kernel pointers after the family byte. */
+function setUnixInfo(f: Fd, a: Uint8Array, o: number, l: number): void {
+  const b = new Uint8Array(16);
+  b.set(a.subarray(o + 1, Math.min(o + l, o + 17)));
+  put64(f.sock, UX_SOURCE, u64(b, 0));
+  put64(f.sock, UX_DEST, u64(b, 8));
+}
