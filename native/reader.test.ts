@@ -690,6 +690,7 @@ test('truncated files deliver every event before the cut', { skip: NO_SAMPLES },
       const cuts = new Set<number>();
       for (let i = 1; i < 60; i++) cuts.add(Math.floor((full.length * i) / 60));
       // Around block boundaries in the header and among events: before, at, just after, mid-header.
+      cuts.add(blocks.find((b) => EVENT_BLOCKS.has(b.type))!.offset); // header only, no events
       for (const b of [...blocks.slice(0, 8), ...blocks.slice(-5)]) {
         for (const d of [-1, 0, 1, 5, 9]) cuts.add(b.offset + d);
       }
@@ -778,5 +779,120 @@ test('hostile lengths give errors, not crashes', { skip: NO_SAMPLES }, () => {
     // Not a capture at all.
     writeFileSync(p, Buffer.from('hello world, not a capture'));
     assert.throws(() => openCapture(p, COMPAT), /section header/);
+  });
+});
+
+/** Deterministic PRNG (mulberry32) so a failing mutation can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('random corruption never crashes and always names a block', { skip: NO_SAMPLES }, () => {
+  withTmp((dir) => {
+    const rand = rng(20261123);
+    for (const name of ['nginx_example0.scap', 'write_tmp_test.scap', 'curl_google_comments.scap']) {
+      const full = plainBytes(name);
+      for (let iter = 0; iter < 150; iter++) {
+        const copy = Buffer.from(full);
+        const flips = 1 + Math.floor(rand() * 8);
+        for (let k = 0; k < flips; k++) {
+          const at = Math.floor(rand() * copy.length);
+          // Mostly small perturbations of length-like bytes, sometimes 0xff bursts.
+          copy[at] = rand() < 0.5 ? Math.floor(rand() * 256) : 0xff;
+        }
+        const p = join(dir, `fuzz-${iter}.scap`);
+        writeFileSync(p, copy);
+        let got: ReadAll;
+        try {
+          got = readAll(p, { ...COMPAT, batchSize: 97 });
+        } catch (e) {
+          const err = e as Error & { blockType?: number; offset?: number };
+          assert.equal(typeof err.offset, 'number', `${name} #${iter}: ${err.message}`);
+          assert.match(err.message, /0x[0-9a-f]+ at offset \d+/, `${name} #${iter}`);
+          continue;
+        }
+        if (got.error !== null) assert.match(got.error.message, /0x[0-9a-f]+ at offset \d+/);
+        for (const e of got.events) for (const prm of e.params) assert.ok(prm.length <= 65536);
+      }
+    }
+  });
+});
+
+test('unknown metadata blocks are skipped; NOLINKSPEED interfaces read', { skip: NO_SAMPLES }, () => {
+  withTmp((dir) => {
+    const full = plainBytes('nginx_example0.scap');
+    const blocks = walkBlocks(full);
+    const base = readAll(samplePath('nginx_example0.scap'));
+    const il = blocks.find((b) => b.type === 0x205)!;
+    // Rewrite the IL V1 entries without link speed (types 3/4), as very old files have them.
+    const body = full.subarray(il.offset + 8, il.offset + il.length - 4);
+    const entries: Buffer[] = [];
+    for (let o = 0; o + 4 <= body.length;) {
+      const type = body.readUInt16LE(o);
+      const nameLen = body.readUInt16LE(o + 2);
+      const addr = type === 1 ? 4 : 16;
+      const fixed = 4 + 3 * addr;
+      const e = Buffer.concat([
+        body.subarray(o, o + fixed),
+        body.subarray(o + fixed + 8, o + fixed + 8 + nameLen),
+      ]);
+      e.writeUInt16LE(type + 2, 0);
+      entries.push(e);
+      o += fixed + 8 + nameLen;
+    }
+    const unknown = block(0x2ff, Buffer.from('a block from the future'));
+    const bytes = Buffer.concat([
+      full.subarray(0, il.offset),
+      unknown,
+      block(0x205, Buffer.concat(entries)),
+      full.subarray(il.offset + il.length),
+    ]);
+    const p = join(dir, 'old.scap');
+    writeFileSync(p, bytes);
+    const got = readAll(p);
+    assert.equal(got.error, null);
+    sameEvents(got.events, base.events, 'with unknown block');
+    assert.ok(
+      got.header.blocks.some((b) => b.type === 0x2ff),
+      'unknown block listed',
+    );
+    assert.deepEqual(
+      got.header.interfaces,
+      base.header.interfaces.map((i) => ({ ...i, type: i.type + 2, linkspeed: 0n })),
+    );
+  });
+});
+
+test('V1 NOTIFICATION_E with the 3-byte length quirk', { skip: NO_SAMPLES }, () => {
+  withTmp((dir) => {
+    const full = plainBytes('nginx_example0.scap');
+    const first = walkBlocks(full).find((b) => EVENT_BLOCKS.has(b.type))!;
+    // id and desc CHARBUFs; old writers stored len 3 bytes larger than the event.
+    const vals = [Buffer.from('id-1\0'), Buffer.from('a notification\0')];
+    const ev = Buffer.alloc(22 + 4);
+    ev.writeBigUInt64LE(1512419702278188000n, 0);
+    ev.writeBigInt64LE(42n, 8);
+    ev.writeUInt32LE(22 + 4 + vals[0]!.length + vals[1]!.length + 3, 16);
+    ev.writeUInt16LE(280, 20);
+    ev.writeUInt16LE(vals[0]!.length, 22);
+    ev.writeUInt16LE(vals[1]!.length, 24);
+    const blk = block(0x204, Buffer.concat([cpuFlags(3, null), ev, ...vals, Buffer.alloc(3)]));
+    const bytes = Buffer.concat([full.subarray(0, first.offset), blk, full.subarray(first.offset)]);
+    const p = join(dir, 'notify.scap');
+    writeFileSync(p, bytes);
+    const got = readAll(p);
+    assert.equal(got.error, null, got.error?.message);
+    const n = got.events[0]!;
+    assert.equal(n.type, 280);
+    assert.equal(n.cpu, 3);
+    assert.deepEqual(n.params, vals);
+    assert.equal(got.events.length, readAll(samplePath('nginx_example0.scap')).events.length + 1);
   });
 });
