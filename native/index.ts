@@ -1,5 +1,24 @@
 // Typed face of the native capture reader (native/src, built by node-gyp into native/build).
 // Everything above native/ reads captures through openCapture().
+//
+// Behaviour worth knowing (see SCAP_FORMAT.md for the layouts):
+// - Plain and gzip files (any number of gzip members) are streamed; a helper thread reads and
+//   inflates ahead, so decompression overlaps decoding and the caller's work.
+// - Every block type and version libscap has written is read; unknown metadata blocks are
+//   skipped by their length and still listed in header.blocks. A later IL/UL/MI block replaces
+//   an earlier one (as in libscap); PL and FDL blocks accumulate. Fd lists are returned as
+//   written, including those of threads missing from the process list (libscap drops those).
+// - PL V9 entries: ProcEntry.tail holds the bytes after loginuid in the pre-libs-0.10 layout
+//   (so loginuid + tail rewrites the entry); entries in the libs >= 0.10 layout (pidns and tty
+//   before loginuid) get no tail.
+// - IL_V2 blocks written by sysdig <= 0.29.3 from IL V1 input (header length 4 bytes per entry
+//   short) are recovered by walking the entries to the misplaced trailer.
+// - A file whose header has no event after it is not an error: next() just returns null.
+// - Damage after the first event: every event before the damaged block is delivered, next()
+//   returns null and `error` names the block type (hex) and its offset in the decompressed
+//   stream. Damage before it: openCapture throws a CaptureOpenError with the same facts.
+// - Each EventBatch's columns are views into one ArrayBuffer (transfer `batch.ts.buffer` to move
+//   the whole batch to another thread; keeping any column keeps the batch's memory).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { CaptureError, CaptureHeader, EventBatch } from '../core/capture.js';

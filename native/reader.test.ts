@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { COMPAT_EVENT_MAX, EVENTS } from '../core/schema/index.js';
 import type { CaptureHeader } from '../core/capture.js';
 import { ScapWriter } from '../core/scapwrite/index.js';
@@ -439,6 +439,20 @@ test('gzip samples decode exactly like their decompressed bytes', { skip: NO_SAM
       while (r.next() !== null);
       assert.equal(r.bytesConsumed(), raw.length, `${name}: all compressed bytes consumed`);
     }
+  });
+});
+
+test('concatenated gzip members read as one stream', { skip: NO_SAMPLES }, () => {
+  withTmp((dir) => {
+    const plain = plainBytes('502Error.scap');
+    // Members split at arbitrary points, even inside blocks.
+    const cuts = [0, 1001, 377_777, 900_001, plain.length];
+    const members = cuts.slice(1).map((c, i) => gzipSync(plain.subarray(cuts[i], c)));
+    const p = join(dir, 'members.scap.gz');
+    writeFileSync(p, Buffer.concat(members));
+    const got = readAll(p);
+    assert.equal(got.error, null);
+    sameEvents(got.events, readAll(samplePath('502Error.scap')).events, 'gzip members');
   });
 });
 
