@@ -55,10 +55,11 @@ export interface ThreadLookup {
 
 export class Thread implements ThreadInfo {
   tid = 0;
-  pid = 0;
+  // sinsp_threadinfo::init() defaults.
+  pid = -1;
   ptid = 0;
-  sid = 0;
-  vpgid = 0;
+  sid = -1;
+  vpgid = -1;
   comm = '';
   exe = '';
   exepath = '';
