@@ -558,7 +558,7 @@ function acceptOn(l: Thread, at: bigint, listenFd: number, c: Conn | null, errno
   l.wait(l.sim.rng.ns(2000, 6000));
   l.enter('accept4', { flags: 0 });
   l.wait(l.sim.rng.ns(3000, 9000));
-  const fd = errno ? -errno : l.proc.allocFd();
+  const fd = errno ? -errno : l.proc.allocFd(l.t);
   l.exit('accept4', { fd, tuple: c ? tuple(c) : null, queuepct: 0, queuelen: 0, queuemax: 511 });
   if (c && !errno) sockFd(l.proc, fd, c);
   l.wait(l.sim.rng.ns(2000, 8000));
@@ -596,7 +596,7 @@ interface MysqlQuery {
 function phpMysql(h: Host, w: Thread, queries: MysqlQuery[]): void {
   const sim = h.sim;
   const rng = sim.rng;
-  const fd = w.proc.allocFd();
+  const fd = w.proc.allocFd(w.t);
   w.call('socket', { domain: sim.flags('socket', '>', 'domain', ['AF_INET']), type: 1, proto: 0 }, { fd });
   const c: Conn = { sip: LO, sport: h.nextPort++, dip: LO, dport: 3306 };
   w.enter('connect', { fd, addr: { family: 'inet', ip: LO, port: 3306 } });
@@ -607,7 +607,7 @@ function phpMysql(h: Host, w: Thread, queries: MysqlQuery[]): void {
   const m = h.mysqlMain;
   m.until(w.t - 20n * US);
   m.exit('poll', { res: 1, fds: [{ fd: 12, flags: 1 }] });
-  const sfd = h.mysqld.allocFd();
+  const sfd = h.mysqld.allocFd(m.t);
   m.call('accept4', { flags: 0 }, { fd: sfd, tuple: tuple(c), queuepct: 0, queuelen: 0, queuemax: 80 });
   sockFd(h.mysqld, sfd, c);
   m.call('fcntl', { fd: sfd, cmd: sim.flags('fcntl', '>', 'cmd', ['F_SETFL']) }, { res: 0 });
@@ -945,14 +945,40 @@ function portScan(h: Host, agenda: Agenda): void {
   const rng = sim.rng;
   let t = START + 1450n * MS;
   let sport = 38211;
-  const probesHttp = [
-    'GET / HTTP/1.0\r\n\r\n',
-    'OPTIONS / HTTP/1.0\r\n\r\n',
-    'GET /nice%20ports%2C/Tri%6Eity.txt%2ebak HTTP/1.0\r\n\r\n',
-    `GET /robots.txt HTTP/1.1\r\nHost: ${HOST}\r\nUser-Agent: ${NMAP}\r\n\r\n`,
-    '\r\n\r\n',
-    'HELP\r\n',
+  // nmap -sV / NSE http probes; every path has its own length, so no two scanner connections
+  // move the same number of bytes (top-N chisel rankings then have no ties at their cut).
+  const paths = [
+    '/',
+    '/sdk',
+    '/HNAP1',
+    '/evox/about',
+    '/robots.txt',
+    '/.git/HEAD',
+    '/server-status',
+    '/phpmyadmin/',
+    '/wp-login.php',
+    '/cgi-bin/test.cgi',
+    '/admin/config.php',
+    '/nmaplowercheck1715679013',
+    '/nice%20ports%2C/Tri%6Eity.txt%2ebak',
+    '/.well-known/security.txt',
+    '/backup/db.sql.gz',
+    '/xmlrpc.php',
+    '/console/login/LoginForm.jsp',
+    '/solr/admin/info/system?wt=json',
+    '/actuator/health',
+    '/manager/html',
+    '/owa/auth/logon.aspx?url=https%3a%2f%2f1%2fecp%2f',
+    '/index.php?s=/Index/\\think\\app/invokefunction',
+    '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php',
+    '/.env',
   ];
+  const probesHttp = paths.map((p, k) =>
+    k % 5 === 3
+      ? `OPTIONS ${p} HTTP/1.0\r\n\r\n`
+      : `GET ${p} HTTP/1.1\r\nHost: ${HOST}\r\nUser-Agent: ${NMAP}\r\n\r\n`,
+  );
+  let httpProbe = 0;
   // SYN probes to closed ports never reach user space; connections to the four open ports do.
   for (let i = 0; i < 64; i++) {
     const port = [80, 443, 80, 22, 3306, 80, 443, 80][i % 8] ?? 80;
@@ -998,34 +1024,25 @@ function portScan(h: Host, agenda: Agenda): void {
               readErr(w, fd, 5, ECONNRESET);
             }
           } else {
-            const probe = probesHttp[i % probesHttp.length] ?? '';
+            const probe = probesHttp[httpProbe++ % probesHttp.length] ?? '';
             if (i % 4 === 3) {
               readErr(w, fd, 8000, ECONNRESET);
             } else {
               read(w, fd, 8000, probe);
-              const resp =
-                probe.startsWith('GET /') || probe.startsWith('OPTIONS')
-                  ? responseText(
-                      w.t,
-                      probe.startsWith('OPTIONS') ? '200 OK' : '404 Not Found',
-                      probe.startsWith('OPTIONS') ? '' : '<html><body><h1>Not Found</h1></body></html>',
-                      probe.startsWith('OPTIONS') ? ['Allow: GET,HEAD,POST,OPTIONS,TRACE'] : [],
-                    )
-                  : 'HTTP/1.1 400 Bad Request\r\nServer: Apache/2.4.6 (CentOS)\r\nContent-Length: 226\r\nConnection: close\r\n\r\n';
-              writev(w, fd, resp);
-              const req: HttpReq = {
-                method: probe.startsWith('OPTIONS') ? 'OPTIONS' : 'GET',
-                path: probe.split(' ')[1] ?? '-',
-                ua: '-',
-              };
-              accessLog(
-                w,
-                c,
-                req,
-                resp.startsWith('HTTP/1.1 200') ? 200 : resp.includes('404') ? 404 : 400,
-                226,
-                h,
+              const options = probe.startsWith('OPTIONS');
+              const path = probe.split(' ')[1] ?? '-';
+              const body = options
+                ? ''
+                : `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL ${path} was not found on this server.</p>\n</body></html>\n`;
+              const resp = responseText(
+                w.t,
+                options ? '200 OK' : '404 Not Found',
+                body,
+                options ? ['Allow: GET,HEAD,POST,OPTIONS,TRACE'] : [],
               );
+              writev(w, fd, resp);
+              const req: HttpReq = { method: options ? 'OPTIONS' : 'GET', path, ua: NMAP };
+              accessLog(w, c, req, options ? 200 : 404, bytesOf(body).length, h);
               read(w, fd, 8000, '');
             }
           }
@@ -1045,7 +1062,7 @@ function portScan(h: Host, agenda: Agenda): void {
               { fd: 4, flags: 0 },
             ],
           });
-          const fd = s.proc.allocFd();
+          const fd = s.proc.allocFd(s.t);
           s.call('accept', {}, { fd, tuple: tuple(c), queuepct: 0, queuelen: 0, queuemax: 128 });
           sockFd(s.proc, fd, c);
           const child = fork(s, h.nextPid++, 0);
@@ -1071,7 +1088,7 @@ function portScan(h: Host, agenda: Agenda): void {
           const m = h.mysqlMain;
           m.until(t);
           m.exit('poll', { res: 1, fds: [{ fd: 12, flags: 1 }] });
-          const sfd = h.mysqld.allocFd();
+          const sfd = h.mysqld.allocFd(m.t);
           m.call(
             'accept4',
             { flags: 0 },
@@ -1267,7 +1284,7 @@ function exploit(h: Host, agenda: Agenda): void {
         let sport = 49102;
         for (const p of ports) {
           const sub = fork(sh, h.nextPid++, 3);
-          const fd = sub.proc.allocFd();
+          const fd = sub.proc.allocFd(sub.t);
           sub.call(
             'socket',
             { domain: sh.sim.flags('socket', '>', 'domain', ['AF_INET']), type: 1, proto: 6 },

@@ -80,14 +80,14 @@ export function recvfrom(th: Thread, fd: number, size: number, data: Uint8Array,
 
 export function close(th: Thread, fd: number, res = 0): void {
   th.call('close', { fd }, { res });
-  th.proc.fds.delete(fd);
+  th.proc.release(fd, th.t);
 }
 
 /** openat(AT_FDCWD, path, flags, mode) → the new fd (or -errno, no fd). */
 export function openat(th: Thread, path: string, flagNames: string[], mode = 0, errno = 0): number {
   const sim = th.sim;
   const flags = sim.flags('openat', '<', 'flags', flagNames);
-  const fd = errno ? -errno : th.proc.allocFd();
+  const fd = errno ? -errno : th.proc.allocFd(th.t);
   th.call(
     'openat',
     { dirfd: AT_FDCWD, name: path, flags, mode },
@@ -100,7 +100,7 @@ export function openat(th: Thread, path: string, flagNames: string[], mode = 0, 
 /** The older open(2) event (used by programs calling open directly). */
 export function open(th: Thread, path: string, flagNames: string[], mode = 0): number {
   const flags = th.sim.flags('open', '<', 'flags', flagNames);
-  const fd = th.proc.allocFd();
+  const fd = th.proc.allocFd(th.t);
   th.call('open', { name: path, flags, mode }, { fd, name: path, flags, mode, dev: 0xfd00 });
   th.proc.setFd(fd, { kind: FdKind.FILE_V2, name: path, openFlags: flags, dev: 0xfd00 });
   return fd;
@@ -256,7 +256,7 @@ export function execve(
   th.wait(sim.rng.ns(150000, 400000));
   p.spec = { ...p.spec, ...spec };
   p.pgftMin = sim.rng.int(80, 200);
-  for (const [fd, e] of [...p.fds]) if (e.openFlags & 0x1000) p.fds.delete(fd);
+  for (const [fd, e] of [...p.fds]) if (e.openFlags & 0x1000) p.release(fd, th.t);
   th.exit('execve', {
     res: 0,
     ...procFields(p, th.tid, p.spec.ppid),
@@ -282,9 +282,9 @@ export function dupTo(th: Thread, from: number, to: number): void {
 }
 
 export function pipe(th: Thread, ino: number): [number, number] {
-  const r = th.proc.allocFd();
+  const r = th.proc.allocFd(th.t);
   th.proc.setFd(r, { kind: FdKind.FIFO, name: '' });
-  const w = th.proc.allocFd();
+  const w = th.proc.allocFd(th.t);
   th.proc.setFd(w, { kind: FdKind.FIFO, name: '' });
   th.call('pipe', {}, { res: 0, fd1: r, fd2: w, ino });
   return [r, w];

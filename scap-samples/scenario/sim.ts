@@ -47,11 +47,22 @@ export class Proc {
     return this.spec.pid;
   }
 
-  /** Lowest free fd number, as the kernel hands them out. */
-  allocFd(): number {
+  /** Latest close time per fd number. Scripts are written activity by activity, not in time
+   *  order, so an fd closed "later in the script" may still be open at an earlier time. */
+  private readonly freedAt = new Map<number, bigint>();
+
+  /** Lowest fd number free at time `t` and not reused by any later-timed close. */
+  allocFd(t: bigint): number {
     let fd = 0;
-    while (this.fds.has(fd)) fd++;
+    while (this.fds.has(fd) || (this.freedAt.get(fd) ?? -1n) > t) fd++;
     return fd;
+  }
+
+  /** The fd is closed at time `t`. */
+  release(fd: number, t: bigint): void {
+    this.fds.delete(fd);
+    const prev = this.freedAt.get(fd);
+    if (prev === undefined || t > prev) this.freedAt.set(fd, t);
   }
 
   setFd(fd: number, e: Omit<FdEntry, 'fd' | 'ino' | 'openFlags' | 'dev'> & Partial<FdEntry>): FdEntry {
@@ -94,8 +105,10 @@ export class Thread {
     return this;
   }
 
+  /** An exit event, then the few hundred ns user space needs before the next call. */
   exit(name: string, vals: Vals = {}): this {
     this.sim.emit(this, this.sim.code(name, '<'), vals);
+    this.t += this.sim.rng.ns(400, 2500);
     return this;
   }
 
