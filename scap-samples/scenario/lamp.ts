@@ -55,6 +55,10 @@ const US = 1_000n;
 /** 2024-05-14 09:30:12.104318000 UTC. */
 const START = 1715679012_104318000n;
 
+/** accept4 flags as the driver passes them through (Linux values). */
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+
 const ECONNRESET = 104;
 const ECONNABORTED = 103;
 const ECONNREFUSED = 111;
@@ -137,7 +141,7 @@ function setup(): Host {
     vmsizeKb: 216404,
     vmrssKb: 4216,
   });
-  rsyslogd.setFd(0, fdNamed(FdKind.FILE_V2, '/dev/null'));
+  for (const fd of [0, 1, 2]) rsyslogd.setFd(fd, fdFile('/dev/null', 3));
   rsyslogd.setFd(3, { kind: FdKind.UNIX_SOCK, name: '/dev/log', source: 0xffff8f0c3a4e1c00n, dest: 0n });
   rsyslogd.setFd(5, fdFile('/var/log/messages', 0x0a, 1310789n));
   rsyslogd.setFd(6, fdFile('/var/log/secure', 0x0a, 1310790n));
@@ -158,7 +162,7 @@ function setup(): Host {
     vmsizeKb: 126284,
     vmrssKb: 1636,
   });
-  crondP.setFd(0, fdNamed(FdKind.FILE_V2, '/dev/null'));
+  for (const fd of [0, 1, 2]) crondP.setFd(fd, fdFile('/dev/null', 3));
   crondP.setFd(3, {
     kind: FdKind.UNIX_SOCK,
     name: '',
@@ -181,9 +185,9 @@ function setup(): Host {
     vmsizeKb: 112920,
     vmrssKb: 4328,
   });
-  sshdP.setFd(0, fdNamed(FdKind.FILE_V2, '/dev/null'));
-  sshdP.setFd(1, fdNamed(FdKind.FILE_V2, '/dev/null'));
-  sshdP.setFd(2, fdNamed(FdKind.FILE_V2, '/dev/null'));
+  sshdP.setFd(0, fdFile('/dev/null', 3));
+  sshdP.setFd(1, fdFile('/dev/null', 3));
+  sshdP.setFd(2, fdFile('/dev/null', 3));
   sshdP.setFd(3, fdServ('0.0.0.0', 22));
   sshdP.setFd(4, {
     kind: FdKind.IPV6_SERVSOCK,
@@ -285,6 +289,9 @@ function setup(): Host {
     });
     httpdFds(w);
     w.setFd(8, fdNamed(FdKind.EVENTPOLL, ''));
+    // Apache marks its listeners, logs and epoll fd close-on-exec: CGI/popen children do not
+    // inherit them.
+    for (const fd of [3, 4, 6, 7, 8]) w.cloexec.add(fd);
     sim.addThread(w, pid, cpuA);
     listeners.push(sim.addThread(w, tids[0], cpuA));
     workerThreads.push([sim.addThread(w, tids[1], cpuA), sim.addThread(w, tids[2], cpuB)]);
@@ -556,11 +563,14 @@ function acceptOn(l: Thread, at: bigint, listenFd: number, c: Conn | null, errno
   l.until(at);
   l.exit('epoll_wait', { res: 1 });
   l.wait(l.sim.rng.ns(2000, 6000));
-  l.enter('accept4', { flags: 0 });
+  l.enter('accept4', { flags: SOCK_NONBLOCK | SOCK_CLOEXEC });
   l.wait(l.sim.rng.ns(3000, 9000));
   const fd = errno ? -errno : l.proc.allocFd(l.t);
   l.exit('accept4', { fd, tuple: c ? tuple(c) : null, queuepct: 0, queuelen: 0, queuemax: 511 });
-  if (c && !errno) sockFd(l.proc, fd, c);
+  if (c && !errno) {
+    sockFd(l.proc, fd, c);
+    l.proc.cloexec.add(fd);
+  }
   l.wait(l.sim.rng.ns(2000, 8000));
   void listenFd;
   return fd;

@@ -219,6 +219,7 @@ export function fork(parent: Thread, childPid: number, childCpu: number, vfork =
   const spec: ProcSpec = { ...pp.spec, pid: childPid, ppid: parent.tid, args: [...pp.spec.args] };
   const child = sim.addProc(spec);
   for (const [fd, e] of pp.fds) child.fds.set(fd, { ...e });
+  for (const fd of pp.cloexec) child.cloexec.add(fd);
   const flags = sim.flags('clone', '<', 'flags', vfork ? ['CLONE_VM', 'CLONE_VFORK'] : CHILD_FLAGS);
   const ids = { uid: pp.spec.uid, gid: pp.spec.gid };
   parent.enter('clone');
@@ -256,7 +257,10 @@ export function execve(
   th.wait(sim.rng.ns(150000, 400000));
   p.spec = { ...p.spec, ...spec };
   p.pgftMin = sim.rng.int(80, 200);
-  for (const [fd, e] of [...p.fds]) if (e.openFlags & 0x1000) p.release(fd, th.t);
+  for (const [fd, e] of [...p.fds]) {
+    const fileCloexec = e.kind === FdKind.FILE_V2 && (e.openFlags & 0x1000) !== 0;
+    if (fileCloexec || p.cloexec.has(fd)) p.release(fd, th.t);
+  }
   th.exit('execve', {
     res: 0,
     ...procFields(p, th.tid, p.spec.ppid),

@@ -36,6 +36,8 @@ export interface ProcSpec {
 
 export class Proc {
   readonly fds = new Map<number, FdEntry>();
+  /** fds with FD_CLOEXEC that are not files (files carry O_CLOEXEC in their open flags). */
+  readonly cloexec = new Set<number>();
   readonly threads: Thread[] = [];
   pgftMaj = 0;
   pgftMin = 0;
@@ -61,6 +63,7 @@ export class Proc {
   /** The fd is closed at time `t`. */
   release(fd: number, t: bigint): void {
     this.fds.delete(fd);
+    this.cloexec.delete(fd);
     const prev = this.freedAt.get(fd);
     if (prev === undefined || t > prev) this.freedAt.set(fd, t);
   }
