@@ -3,17 +3,16 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 namespace scap {
 
 namespace {
-// Reads are issued in chunks of this size: large enough that per-call overhead vanishes, small
-// enough to stay in L2/L3 while the decoder walks it.
+// One read: large enough that per-call overhead vanishes, small enough to stay in cache.
 constexpr size_t kChunk = 1u << 20;
+// Room in front of each chunk for the unread tail of the previous one (a partial block).
+constexpr size_t kHead = 256u << 10;
 // Chunks in flight between the producer thread and the decoder.
 constexpr int kChunks = 4;
 }  // namespace
@@ -47,15 +46,11 @@ bool Input::open(const std::string& path) {
     return false;
   }
   gzbuffer(gz_, 1u << 18);
-  for (int i = 0; i < kChunks; i++) spare_.push_back(Chunk{std::vector<uint8_t>(kChunk), 0});
+  stop_ = false;
+  producedAll_ = false;
+  eof_ = false;
+  for (int i = 0; i < kChunks; i++) spare_.push_back(Chunk{std::vector<uint8_t>(kHead + kChunk), 0});
   producer_ = std::thread([this] { produce(); });
-  cap_ = 2 * kChunk;
-  buf_ = static_cast<uint8_t*>(std::malloc(cap_));
-  if (buf_ == nullptr) {
-    error_ = "out of memory";
-    close();
-    return false;
-  }
   return true;
 }
 
@@ -72,9 +67,12 @@ void Input::close() {
   spare_.clear();
   if (gz_ != nullptr) gzclose(gz_);
   gz_ = nullptr;
-  std::free(buf_);
+  cur_ = Chunk{};
+  onChunk_ = false;
+  big_ = std::vector<uint8_t>();
   buf_ = nullptr;
-  cap_ = pos_ = end_ = 0;
+  pos_ = end_ = 0;
+  eof_ = true;
 }
 
 uint64_t Input::bytesConsumed() const {
@@ -93,7 +91,7 @@ void Input::produce() {
       c = std::move(spare_.back());
       spare_.pop_back();
     }
-    int r = gzread(gz_, c.data.data(), static_cast<unsigned>(c.data.size()));
+    int r = gzread(gz_, c.data.data() + kHead, static_cast<unsigned>(kChunk));
     std::string err;
     if (r < 0) {
       int errnum = 0;
@@ -115,7 +113,7 @@ void Input::produce() {
       } else {
         spare_.push_back(std::move(c));
         producerError_ = err;
-        produced_all_ = true;
+        producedAll_ = true;
       }
     }
     cv_.notify_all();
@@ -123,60 +121,65 @@ void Input::produce() {
   }
 }
 
-bool Input::fill(size_t n) {
-  if (gz_ == nullptr) return false;
-  // Slide the unread tail to the front, then grow if a single request exceeds the buffer.
-  if (pos_ > 0) {
-    std::memmove(buf_, buf_ + pos_, end_ - pos_);
-    end_ -= pos_;
-    base_ += pos_;
-    pos_ = 0;
+bool Input::take(Chunk& c) {
+  std::unique_lock<std::mutex> lk(mu_);
+  cv_.wait(lk, [this] { return !ready_.empty() || producedAll_ || stop_; });
+  if (ready_.empty()) {
+    error_ = producerError_;
+    return false;
   }
-  if (n + kChunk > cap_) {
-    size_t ncap = cap_;
-    while (n + kChunk > ncap) ncap *= 2;
-    auto* nb = static_cast<uint8_t*>(std::realloc(buf_, ncap));
-    if (nb == nullptr) {
-      error_ = "out of memory for a block of " + std::to_string(n) + " bytes";
+  c = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
+}
+
+void Input::giveBack(Chunk&& c) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    spare_.push_back(std::move(c));
+  }
+  cv_.notify_all();
+}
+
+bool Input::fill(size_t n) {
+  while (end_ - pos_ < n) {
+    if (eof_) return false;
+    Chunk next;
+    if (!take(next)) {
+      eof_ = true;
       return false;
     }
-    buf_ = nb;
-    cap_ = ncap;
-  }
-  while (end_ < n && !eof_) {
-    Chunk c;
-    {
-      std::unique_lock<std::mutex> lk(mu_);
-      cv_.wait(lk, [this] { return !ready_.empty() || produced_all_; });
-      if (ready_.empty()) {
-        error_ = producerError_;
-        eof_ = true;
-        break;
+    const size_t tail = end_ - pos_;
+    const uint64_t off = base_ + pos_;
+    if (tail <= kHead) {
+      // Usual case: carry the partial block into the new chunk's headroom.
+      uint8_t* dst = next.data.data() + kHead - tail;
+      if (tail != 0) std::memcpy(dst, buf_ + pos_, tail);
+      if (onChunk_) giveBack(std::move(cur_));
+      big_.clear();
+      cur_ = std::move(next);
+      onChunk_ = true;
+      buf_ = cur_.data.data();
+      pos_ = kHead - tail;
+      end_ = kHead + cur_.size;
+    } else {
+      // A block longer than the headroom: gather it in the side buffer.
+      if (onChunk_) {
+        big_.assign(buf_ + pos_, buf_ + end_);
+        giveBack(std::move(cur_));
+        onChunk_ = false;
+      } else {
+        big_.erase(big_.begin(), big_.begin() + static_cast<std::ptrdiff_t>(pos_));
       }
-      c = std::move(ready_.front());
-      ready_.pop_front();
+      big_.insert(big_.end(), next.data.data() + kHead, next.data.data() + kHead + next.size);
+      giveBack(std::move(next));
+      buf_ = big_.data();
+      pos_ = 0;
+      end_ = big_.size();
     }
-    if (end_ + c.size > cap_) {
-      size_t ncap = cap_;
-      while (end_ + c.size > ncap) ncap *= 2;
-      auto* nb = static_cast<uint8_t*>(std::realloc(buf_, ncap));
-      if (nb == nullptr) {
-        error_ = "out of memory";
-        eof_ = true;
-        break;
-      }
-      buf_ = nb;
-      cap_ = ncap;
-    }
-    std::memcpy(buf_ + end_, c.data.data(), c.size);
-    end_ += c.size;
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      spare_.push_back(std::move(c));
-    }
-    cv_.notify_all();
+    base_ = off - pos_;
   }
-  return end_ >= n;
+  return true;
 }
 
 }  // namespace scap

@@ -1,8 +1,12 @@
 // Streaming byte source over a plain or gzip capture. zlib's gzread passes non-gzip files
 // through unchanged and follows concatenated gzip members, so one code path serves both.
+//
 // A producer thread reads (and inflates) ahead into a few fixed chunks, so decompression
-// overlaps decoding and whatever the caller does with the batches. Only a sliding window of
-// the decompressed stream plus those chunks is held in memory.
+// overlaps decoding and whatever the caller does with the batches. The decoder reads straight
+// from the chunk it is on: each chunk keeps free headroom in front of its data, and when the
+// decoder moves on, the unread tail of the old chunk (a partial block) is copied into that
+// headroom so every block is contiguous without copying the stream. Blocks larger than a chunk
+// fall back to a growable side buffer. Memory held: the chunks plus that buffer, never the file.
 #pragma once
 #include <zlib.h>
 
@@ -30,7 +34,7 @@ class Input {
   void close();
 
   // Makes at least n bytes available at data(). False when the stream ends (or fails) first;
-  // then available() tells how many bytes there are.
+  // then available() tells how many bytes there are. Invalidates earlier data() pointers.
   bool ensure(size_t n) {
     if (end_ - pos_ >= n) return true;
     return fill(n);
@@ -50,26 +54,32 @@ class Input {
 
  private:
   struct Chunk {
-    std::vector<uint8_t> data;
-    size_t size = 0;
+    std::vector<uint8_t> data;  // headroom, then up to one read
+    size_t size = 0;            // bytes read after the headroom
   };
   bool fill(size_t n);
+  bool take(Chunk& c);
+  void giveBack(Chunk&& c);
   void produce();
 
-  // Producer side (guarded by mu_).
+  // Shared with the producer thread (guarded by mu_).
   std::thread producer_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Chunk> ready_;
   std::vector<Chunk> spare_;
-  bool produced_all_ = false;
+  bool producedAll_ = false;
   bool stop_ = false;
   std::string producerError_;
   std::atomic<uint64_t> rawOffset_{0};
+  gzFile gz_ = nullptr;  // used by the producer only, until close() joins it
 
-  gzFile gz_ = nullptr;
-  uint8_t* buf_ = nullptr;
-  size_t cap_ = 0;
+  // Decoder side. buf_ points into cur_ or big_; base_ is the stream offset of buf_[0]
+  // (modular arithmetic: it may "precede" the stream start).
+  Chunk cur_;
+  bool onChunk_ = false;
+  std::vector<uint8_t> big_;
+  const uint8_t* buf_ = nullptr;
   size_t pos_ = 0;
   size_t end_ = 0;
   uint64_t base_ = 0;
