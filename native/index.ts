@@ -81,7 +81,8 @@ export interface CaptureOpenError extends Error {
 }
 
 interface RawBatch {
-  buffer: ArrayBuffer;
+  /** All columns back to back (a Node Buffer: uninitialised allocation, filled by the addon). */
+  buffer: Uint8Array;
   count: number;
   slots: number;
   arenaLength: number;
@@ -153,8 +154,8 @@ export function readerOptionsFor(
 function toBatch(r: RawBatch): EventBatch {
   const n = r.count;
   const s = r.slots;
-  const b = r.buffer;
-  let o = 0;
+  const b = r.buffer.buffer;
+  let o = r.buffer.byteOffset;
   const ts = new BigInt64Array(b, o, n);
   o += 8 * n;
   const tid = new BigInt64Array(b, o, n);

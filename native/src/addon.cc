@@ -244,8 +244,10 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
     // ts, tid, offset (8n each) | flags (4n), paramBase (4(n+1)), paramOff, paramLen (4s each)
     // | type, cpu (2n each) | arena (a)
     const size_t total = 24 * n + 4 * n + 4 * (n + 1) + 8 * s + 4 * n + a;
-    auto ab = Napi::ArrayBuffer::New(env, total);
-    auto* d = static_cast<uint8_t*>(ab.Data());
+    // napi_create_buffer memory is not zero-filled (ArrayBuffer::New's is); every byte is
+    // overwritten below.
+    auto ab = Napi::Buffer<uint8_t>::New(env, total);
+    auto* d = ab.Data();
     auto put = [&d](const void* src, size_t bytes) {
       if (bytes != 0) std::memcpy(d, src, bytes);
       d += bytes;
