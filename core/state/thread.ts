@@ -34,10 +34,13 @@ export class EnterCopy {
     for (let k = 0; k < n; k++) total += lens[base + k]!;
     if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, this.buf.length * 2));
     let pos = 0;
+    const buf = this.buf;
     for (let k = 0; k < n; k++) {
       const o = offs[base + k]!;
       const l = lens[base + k]!;
-      this.buf.set(arena.subarray(o, o + l), pos);
+      // Short parameters by hand: a subarray view per parameter would be garbage per event.
+      if (l <= 64) for (let j = 0; j < l; j++) buf[pos + j] = arena[o + j]!;
+      else buf.set(arena.subarray(o, o + l), pos);
       this.off[k] = pos;
       this.len[k] = l;
       pos += l;
@@ -96,10 +99,23 @@ export class Thread implements ThreadInfo {
   /** Spare buffer reused for the next stored enter event. */
   spareEnter: EnterCopy | null = null;
   lastEnterValid = false;
-  lastLatencyEnterTs = 0n;
-  latency = 0n;
+  /** m_last_latency_entertime as two u32 halves (no BigInt on the hot path); 0/0 = none. */
+  enterHi = 0;
+  enterLo = 0;
+  /** m_latency in ns. */
+  latencyNs = 0;
 
   constructor(private readonly lookup: ThreadLookup) {}
+
+  /** The timestamp of this thread's last enter event (0n before any). */
+  get lastLatencyEnterTs(): bigint {
+    return (BigInt(this.enterHi) << 32n) | BigInt(this.enterLo);
+  }
+
+  /** evt.latency: ns between the last enter event and the last exit event (libsinsp m_latency). */
+  get latency(): bigint {
+    return BigInt.asUintN(64, BigInt(this.latencyNs));
+  }
 
   isMainThread(): boolean {
     return this.tid === this.pid || (this.flags & CL.IS_MAIN_THREAD) !== 0;

@@ -36,7 +36,10 @@ type Native = typeof import('../../native/index.js');
 let native: Native | undefined;
 try {
   native = await import('../../native/index.js');
-  native.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX);
+  // The addon loads on first open: probe it once so a missing build skips instead of failing.
+  if (HAVE_SAMPLES) {
+    native.openCapture(join(SAMPLES, 'syscall.scap'), native.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX)).close();
+  }
 } catch {
   native = undefined;
 }

@@ -107,6 +107,27 @@ export interface TrackedEventState extends EventState {
   hidden: boolean;
 }
 
+/** The reused result of process(): timestamps become bigints only when read. */
+class State implements TrackedEventState {
+  thread: Thread | undefined = undefined;
+  fdNum = -1;
+  fd: Fd | undefined = undefined;
+  fdValid = false;
+  hidden = false;
+  /** Enter timestamp halves and latency of the event's thread (see Thread). */
+  eHi = 0;
+  eLo = 0;
+  lat = 0;
+
+  get enterTs(): bigint {
+    return (BigInt(this.eHi) << 32n) | BigInt(this.eLo);
+  }
+
+  get latency(): bigint {
+    return BigInt.asUintN(64, BigInt(this.lat));
+  }
+}
+
 /** Per-code parameter positions for one parameter name (-1: the code has no such parameter). */
 type Pos = Int16Array;
 
@@ -117,15 +138,7 @@ export class StateTracker implements ThreadLookup {
   private readonly serverPorts = new Set<number>();
   private readonly ifaces: NetInterfaces;
   private readonly pos = new Map<string, Pos>();
-  private readonly st: TrackedEventState = {
-    thread: undefined,
-    fdNum: -1,
-    fd: undefined,
-    enterTs: 0n,
-    fdValid: false,
-    latency: 0n,
-    hidden: false,
-  };
+  private readonly st = new State();
   private readonly containers = new Map<string, ContainerInfo>();
   /** Set by a parser that makes libsinsp drop the event from the output. */
   private hidden = false;
@@ -141,8 +154,13 @@ export class StateTracker implements ThreadLookup {
   private lens: Uint32Array = new Uint32Array(0);
   private base = 0;
   private np = 0;
-  private ts = 0n;
+  /** The event's timestamp as u32 halves, read through 32-bit views of the batch columns. */
+  private tsHi = 0;
+  private tsLo = 0;
   private tid = 0;
+  private viewsOf: EventBatch | undefined;
+  private ts32: Uint32Array = new Uint32Array(0);
+  private tid32: Int32Array = new Int32Array(0);
   private type = 0;
   private tinfo: Thread | undefined;
   private fdinfo: Fd | undefined;
@@ -276,8 +294,15 @@ export class StateTracker implements ThreadLookup {
   process(batch: EventBatch, i: number): TrackedEventState {
     const type = batch.type[i]!;
     this.type = type;
-    this.ts = batch.ts[i]!;
-    this.tid = Number(batch.tid[i]!);
+    if (batch !== this.viewsOf) {
+      // Reading a BigInt64Array allocates a bigint per element; 32-bit views do not.
+      this.viewsOf = batch;
+      this.ts32 = new Uint32Array(batch.ts.buffer, batch.ts.byteOffset, batch.ts.length * 2);
+      this.tid32 = new Int32Array(batch.tid.buffer, batch.tid.byteOffset, batch.tid.length * 2);
+    }
+    this.tsLo = this.ts32[2 * i]!;
+    this.tsHi = this.ts32[2 * i + 1]!;
+    this.tid = this.tid32[2 * i + 1]! * 4294967296 + (this.tid32[2 * i]! >>> 0);
     this.arena = batch.arena;
     this.offs = batch.paramOff;
     this.lens = batch.paramLen;
@@ -321,8 +346,14 @@ export class StateTracker implements ThreadLookup {
     const evThread = t ?? this.table.get(this.tid);
     st.thread = evThread;
     st.hidden = this.hidden;
-    st.latency = t !== undefined ? t.latency : 0n;
-    st.enterTs = t !== undefined && (type & 1) === 1 ? t.lastLatencyEnterTs : 0n;
+    st.lat = t !== undefined ? t.latencyNs : 0;
+    if (t !== undefined && (type & 1) === 1) {
+      st.eHi = t.enterHi;
+      st.eLo = t.enterLo;
+    } else {
+      st.eHi = 0;
+      st.eLo = 0;
+    }
     if (evThread !== undefined) {
       st.fdNum = evThread.lastEventFd;
       let fd = this.fdinfo;
@@ -335,6 +366,11 @@ export class StateTracker implements ThreadLookup {
       st.fdValid = false;
     }
     return st;
+  }
+
+  /** The current event's timestamp. */
+  private ts(): bigint {
+    return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);
   }
 
   /** get_fd() without get_main_thread()'s side effect (readers must not change the table). */
@@ -660,11 +696,14 @@ export class StateTracker implements ThreadLookup {
         t.lastEventFd = this.pInt(0);
         this.fdinfo = t.getFd(t.lastEventFd);
       }
-      t.latency = 0n;
-      t.lastLatencyEnterTs = this.ts;
+      t.latencyNs = 0;
+      t.enterHi = this.tsHi;
+      t.enterLo = this.tsLo;
       return;
     }
-    if (t.lastLatencyEnterTs !== 0n) t.latency = this.ts - t.lastLatencyEnterTs;
+    if (t.enterHi !== 0 || t.enterLo !== 0) {
+      t.latencyNs = (this.tsHi - t.enterHi) * 4294967296 + (this.tsLo - t.enterLo);
+    }
     if (type === t.lastEventType + 1) {
       t.lastEnterValid = true;
     } else {
@@ -1089,7 +1128,7 @@ export class StateTracker implements ThreadLookup {
       // The child's side. A leftover entry for this tid from long ago is a thread whose exit
       // was lost: drop it.
       if (this.tinfo !== undefined && this.tinfo.cloneTs !== 0n) {
-        if (this.ts - this.tinfo.cloneTs > CLONE_STALE_TIME_NS) {
+        if (this.ts() - this.tinfo.cloneTs > CLONE_STALE_TIME_NS) {
           this.removeThread(tid, true);
           this.tinfo = undefined;
         }
@@ -1200,7 +1239,7 @@ export class StateTracker implements ThreadLookup {
       c.cgroups = normalizeCgroups(this.pList(k));
       c.containerId = resolveContainerId(c.cgroups);
     }
-    c.cloneTs = this.ts;
+    c.cloneTs = this.ts();
     this.addThread(c, false);
     if (collision) this.reset();
   }
