@@ -353,5 +353,8 @@ test(
     );
     assert.ok(/<4t>203\.0\.113\.66:\d+->10\.0\.1\.20:80/.test(r.stdout), 'the scanner connections are named');
     assert.ok(r.stdout.includes('ECONNREFUSED'), 'the internal sweep fails');
+    // Every fd an event names is known to sysdig (consistent fd tables in the scenario).
+    const unresolved = r.stdout.split('\n').filter((l) => /(^| )(fd|out_fd|in_fd)=\d+ /.test(l));
+    assert.deepEqual(unresolved, [], 'fds without a name');
   },
 );
