@@ -14,7 +14,7 @@ import { BLOCK } from './blocktypes.js';
 import { writeFdList, writeInterfaceList, writeProcEntry } from './blocks.js';
 import { ipv4Bytes, ipv6Bytes } from './ip.js';
 import { encodeParam } from './params.js';
-import { encodeCapture, type RawEvent } from './writer.js';
+import { ScapWriter, concatChunks, encodeCapture, type RawEvent } from './writer.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -257,5 +257,55 @@ test(
         ]),
       RangeError,
     );
+  },
+);
+
+test(
+  'writeBatch copies events straight from a batch, optionally shifted in time',
+  { skip: !HAVE_NATIVE && 'native reader not built' },
+  () => {
+    const header: CaptureHeader = {
+      major: 1,
+      minor: 2,
+      machine: null,
+      procs: [],
+      fdlists: [],
+      interfaces: [],
+      users: [],
+      groups: [],
+      blocks: [],
+    };
+    const events: RawEvent[] = [1n, 2n, 3n].map((ts) => ({
+      type: PPME.SYSCALL_CLOSE_E,
+      ts,
+      tid: 9n,
+      cpu: 1,
+      params: [encodeParam({ type: PT.FD }, Number(ts))],
+    }));
+    const dir = mkdtempSync(join(tmpdir(), 'capsight-scapwrite-'));
+    try {
+      const a = join(dir, 'a.scap');
+      writeFileSync(a, encodeCapture(header, events));
+      const r = openCapture(a, readerOptionsFor(EVENTS));
+      const batch = r.next();
+      assert.ok(batch);
+      const chunks: Uint8Array[] = [];
+      const w = new ScapWriter({ sink: (c) => chunks.push(c) });
+      w.writeHeader(r.header);
+      w.writeBatch(batch);
+      w.writeBatch(batch, 1, 3, 1_000n);
+      w.close();
+      r.close();
+      const b = join(dir, 'b.scap');
+      writeFileSync(b, concatChunks(chunks));
+      const r2 = openCapture(b, readerOptionsFor(EVENTS));
+      const out = r2.next();
+      r2.close();
+      assert.ok(out);
+      assert.deepEqual([...out.ts], [1n, 2n, 3n, 1002n, 1003n]);
+      assert.deepEqual([...out.paramLen], [8, 8, 8, 8, 8]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );

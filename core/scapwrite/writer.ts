@@ -113,8 +113,9 @@ export class ScapWriter {
   /**
    * Events [from, to) of a batch, copying each parameter's bytes straight from the arena (no
    * decode/re-encode): the path for `-w` export and for generating large benchmark files.
+   * `tsShift` is added to every timestamp (to lay copies of a capture end to end in time).
    */
-  writeBatch(batch: EventBatch, from = 0, to = batch.count): void {
+  writeBatch(batch: EventBatch, from = 0, to = batch.count, tsShift = 0n): void {
     this.checkOpen();
     const w = this.w;
     const { paramBase, paramOff, paramLen, arena } = batch;
@@ -130,7 +131,7 @@ export class ScapWriter {
       const flags = batch.flags[i] ?? 0;
       this.checkSize(len, large, flags);
       const start = this.beginEvent(batch.cpu[i] ?? 0, flags, large);
-      w.u64(batch.ts[i] ?? 0n)
+      w.u64((batch.ts[i] ?? 0n) + tsShift)
         .u64(batch.tid[i] ?? 0n)
         .u32(len)
         .u16(type)
