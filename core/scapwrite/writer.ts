@@ -4,6 +4,7 @@
 // Pure TypeScript: the sink decides where bytes go (a file, gzip, memory).
 
 import type { CaptureHeader, EventBatch } from '../capture.js';
+import { EF, EVENTS } from '../schema/index.js';
 import { ByteWriter } from './bytes.js';
 import { BLOCK, EVENT_HEADER_V2, IL_TYPES, READER_BUF_SIZE, UL_TYPES } from './blocktypes.js';
 import {
@@ -37,8 +38,10 @@ export interface WriterOptions {
   chunkSize?: number;
 }
 
-/** Event codes with EF_LARGE_PAYLOAD: PLUGINEVENT_E, CONTAINER_JSON_2_E, ASYNCEVENT_E. */
-export const DEFAULT_LARGE_PAYLOAD: ReadonlySet<number> = new Set([322, 324, 402]);
+/** Event codes the event table flags EF_LARGE_PAYLOAD (PLUGINEVENT_E, CONTAINER_JSON_2_E, ASYNCEVENT_E). */
+export const DEFAULT_LARGE_PAYLOAD: ReadonlySet<number> = new Set(
+  EVENTS.filter((e) => (e.flags & EF.LARGE_PAYLOAD) !== 0).map((e) => e.code),
+);
 
 export class ScapWriter {
   private readonly w: ByteWriter;
