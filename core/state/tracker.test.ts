@@ -38,7 +38,9 @@ try {
   native = await import('../../native/index.js');
   // The addon loads on first open: probe it once so a missing build skips instead of failing.
   if (HAVE_SAMPLES) {
-    native.openCapture(join(SAMPLES, 'syscall.scap'), native.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX)).close();
+    native
+      .openCapture(join(SAMPLES, 'syscall.scap'), native.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX))
+      .close();
   }
 } catch {
   native = undefined;
