@@ -1,0 +1,641 @@
+// The one-pass indexer: reads the capture once, replays state, and fills the per-event columns,
+// the entity tables, the per-entity time buckets, the global overview series and the overview
+// marks. Runs in the engine worker; `progress` is called between batches and `cancelled` polled.
+import type { CaptureHeader, EventBatch } from '../../core/capture.js';
+import type { CaptureReader } from '../../native/index.js';
+import { StateTracker, type TrackedEventState } from '../../core/state/tracker.js';
+import { EVENTS, ERRNO_NAMES, SYSCALL_NAMES, eventInfo, signalName, type EventInfo } from '../../core/schema/index.js';
+import { M, METRIC_COUNT } from '../../core/views/types.js';
+import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
+import { httpStatus, isLogFile, logLineCounts } from '../../core/overview/tiles.js';
+import { latin1 } from '../../core/bytes.js';
+import { EventColumns, EvFlag, GENERIC_KEY_BASE, OFFSET_STRIDE, CHUNK_MASK } from './columns.js';
+import { Entities } from './entities.js';
+import { BucketLog, EntityBuckets } from './buckets.js';
+import { TF, typeFlags, paramPos, markBit, codesNamed } from './typeinfo.js';
+
+const MC = METRIC_COUNT;
+/** Bucket counts: buckets double in width when the capture outgrows 2x these. */
+export const ENTITY_BUCKETS = 256;
+export const GLOBAL_BUCKETS = 1024;
+const START_WIDTH = 1_000_000; // 1 ms
+
+export interface BuildProgress {
+  bytes: number;
+  totalBytes: number;
+  events: number;
+}
+
+/** Overview marks: event index, tile bit mask, and line counts for the log tiles. */
+export interface Marks {
+  n: number;
+  idx: Uint32Array;
+  mask: Uint32Array;
+  lines: Uint16Array;
+  warn: Uint16Array;
+  err: Uint16Array;
+}
+
+export interface CaptureIndex {
+  path: string;
+  header: CaptureHeader;
+  fileSize: number;
+  compressed: boolean;
+  error: string | undefined;
+  cols: EventColumns;
+  ents: Entities;
+  /** Base time: events' ts columns are ns since this. */
+  t0: bigint;
+  /** Largest ts - t0 seen. */
+  tEnd: number;
+  hasSwitch: boolean;
+  /** Final per-entity bucket width (ns) and tables per entity kind. */
+  width: number;
+  buckets: Record<'thread' | 'process' | 'fd' | 'directory' | 'sport' | 'user' | 'container' | 'syscall' | 'error' | 'fdtype', EntityBuckets>;
+  /** For each entity bucket b: the event index range [lo, hi] holding its events (edge scans). */
+  bucketLo: Uint32Array;
+  bucketHi: Uint32Array;
+  /** Global series: width and per metric/mark-tile dense arrays (prefix sums, length n+1). */
+  gWidth: number;
+  gMetrics: Float64Array[];
+  gMarks: Float64Array[];
+  marks: Marks;
+  markBitsUsed: number;
+  /** Milliseconds the build took. */
+  buildMs: number;
+  memoryBytes: number;
+}
+
+class GlobalSeries {
+  width = START_WIDTH;
+  readonly metric: Float64Array[] = Array.from({ length: MC }, () => new Float64Array(2 * GLOBAL_BUCKETS));
+  readonly mark: Float64Array[] = Array.from({ length: 32 }, () => new Float64Array(2 * GLOBAL_BUCKETS));
+  bucket(rel: number): number {
+    let b = Math.floor(rel / this.width);
+    while (b >= 2 * GLOBAL_BUCKETS) {
+      this.double();
+      b = Math.floor(rel / this.width);
+    }
+    return b < 0 ? 0 : b;
+  }
+  private double(): void {
+    this.width *= 2;
+    for (const a of [...this.metric, ...this.mark]) {
+      for (let k = 0; k < GLOBAL_BUCKETS; k++) a[k] = a[2 * k]! + a[2 * k + 1]!;
+      a.fill(0, GLOBAL_BUCKETS);
+    }
+  }
+}
+
+function growMarks(m: Marks): void {
+  const n = m.idx.length * 2;
+  const g = <T extends Uint32Array | Uint16Array>(a: T, ctor: new (n: number) => T): T => {
+    const b = new ctor(n);
+    b.set(a);
+    return b;
+  };
+  m.idx = g(m.idx, Uint32Array);
+  m.mask = g(m.mask, Uint32Array);
+  m.lines = g(m.lines, Uint16Array);
+  m.warn = g(m.warn, Uint16Array);
+  m.err = g(m.err, Uint16Array);
+}
+
+const P_DATA = paramPos('data');
+const P_EXE = paramPos('exe');
+const P_SIG = paramPos('sig');
+
+/** Event codes the overview marks look at, by what they are. */
+const enum MK {
+  NONE,
+  BIND,
+  CONNECT,
+  ACCEPT,
+  EXEC,
+  SYMLINK,
+  SETNS,
+  UNLINK,
+  OPEN,
+  FORK,
+  SIGNAL,
+  NOTIFY,
+  INFRA,
+}
+const MARK_KIND = new Uint8Array(0x10000);
+const MARK_CODES: [MK, string[]][] = [
+  [MK.BIND, ['bind']],
+  [MK.CONNECT, ['connect']],
+  [MK.ACCEPT, ['accept', 'accept4']],
+  [MK.EXEC, ['execve', 'execveat']],
+  [MK.SYMLINK, ['symlink', 'symlinkat']],
+  [MK.SETNS, ['setns']],
+  [MK.UNLINK, ['unlink', 'unlinkat']],
+  [MK.OPEN, ['open', 'openat', 'openat2']],
+  [MK.FORK, ['clone', 'clone3', 'fork', 'vfork']],
+  [MK.SIGNAL, ['signaldeliver']],
+  [MK.NOTIFY, ['notification']],
+  [MK.INFRA, ['infra']],
+];
+for (const [k, names] of MARK_CODES) for (const c of codesNamed(names)) MARK_KIND[c] = k;
+const EINPROGRESS = 115;
+
+const B = {
+  new_listen: markBit('new_listen'),
+  new_out: markBit('new_out'),
+  new_in: markBit('new_in'),
+  exec: markBit('exec'),
+  exec_interactive: markBit('exec_interactive'),
+  symlinks: markBit('symlinks'),
+  sudo: markBit('sudo'),
+  setns: markBit('setns'),
+  ssh: markBit('ssh'),
+  deleted: markBit('deleted'),
+  http_resp: markBit('http_resp'),
+  http_err: markBit('http_err'),
+  open_errors: markBit('open_errors'),
+  forks: markBit('forks'),
+  failed_conns: markBit('failed_conns'),
+  signals: markBit('signals'),
+  segfaults: markBit('segfaults'),
+  slow_1ms: markBit('slow_1ms'),
+  slow_10ms: markBit('slow_10ms'),
+  slow_100ms: markBit('slow_100ms'),
+  log_lines: markBit('log_lines'),
+  log_warn: markBit('log_warn'),
+  log_err: markBit('log_err'),
+  syslog: markBit('syslog'),
+  notifications: markBit('notifications'),
+  infra: markBit('infra'),
+};
+
+const BIT_LINES = 31 - Math.clz32(B.log_lines);
+const BIT_WARN = 31 - Math.clz32(B.log_warn);
+const BIT_ERR = 31 - Math.clz32(B.log_err);
+
+/** Signed integer of `len` (1, 2, 4 or 8) little-endian bytes; 0 for other lengths. */
+function readSigned(a: Uint8Array, o: number, len: number): number {
+  switch (len) {
+    case 8: {
+      const lo = a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16) | (a[o + 3]! << 24);
+      const hi = a[o + 4]! | (a[o + 5]! << 8) | (a[o + 6]! << 16) | (a[o + 7]! << 24);
+      return hi * 4294967296 + (lo >>> 0);
+    }
+    case 4:
+      return a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16) | (a[o + 3]! << 24);
+    case 2:
+      return ((a[o]! | (a[o + 1]! << 8)) << 16) >> 16;
+    case 1:
+      return (a[o]! << 24) >> 24;
+    default:
+      return 0;
+  }
+}
+
+/** Bytes of parameter j of event i as [start, end) in the arena, or undefined. */
+function paramSpan(b: EventBatch, i: number, j: number): [number, number] | undefined {
+  if (j < 0) return undefined;
+  const base = b.paramBase[i]!;
+  if (base + j >= b.paramBase[i + 1]!) return undefined;
+  const o = b.paramOff[base + j]!;
+  return [o, o + b.paramLen[base + j]!];
+}
+
+export interface BuildOptions {
+  path: string;
+  reader: CaptureReader;
+  progress?: (p: BuildProgress) => void;
+  cancelled?: () => boolean;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export function buildIndex(o: BuildOptions): CaptureIndex {
+  const started = performance.now();
+  const { reader } = o;
+  const header = reader.header;
+  const tracker = new StateTracker(header);
+  const users = new Map(header.users.map((u) => [u.uid, u.name]));
+  const ents = new Entities((uid) => users.get(uid));
+  const parentName = (ptid: number): string | undefined => tracker.thread(ptid)?.comm;
+  const cols = new EventColumns();
+  const logs = { thread: new BucketLog(), fd: new BucketLog(), syscall: new BucketLog(), error: new BucketLog() };
+  const global = new GlobalSeries();
+  const marks: Marks = {
+    n: 0,
+    idx: new Uint32Array(1024),
+    mask: new Uint32Array(1024),
+    lines: new Uint16Array(1024),
+    warn: new Uint16Array(1024),
+    err: new Uint16Array(1024),
+  };
+  let markBitsUsed = 0;
+  let width = START_WIDTH;
+  let t0: bigint | undefined;
+  let tEnd = 0;
+  let hasSwitch = false;
+  const lastSwitch = new Map<number, number>();
+  const syscallIds = new Map<number, number>();
+  const errorIds = new Map<number, number>();
+  const gm = global.metric;
+  let lastProgress = 0;
+
+  // The current event's metric contributions, added to each base entity kind by add().
+  let isExit = false;
+  let notSwitch = true;
+  let ioM = -1;
+  let errM = -1;
+  let opens = 0;
+  let ioCall = 0;
+  let cpuNs = 0;
+  let curLat = 0;
+  let curBytes = 0;
+  let start = 0;
+  const add = (log: BucketLog, e: number): void => {
+    const s = log.slot(e, start);
+    const v = log.values;
+    if (notSwitch) v[s + M.EVENTS]!++;
+    if (isExit) {
+      v[s + M.EXITS]!++;
+      v[s + M.LAT_NS]! += curLat;
+    }
+    if (cpuNs) v[s + M.CPU_NS]! += cpuNs;
+    if (ioM >= 0) v[s + ioM]! += curBytes;
+    if (errM >= 0) {
+      v[s + M.ERRORS]!++;
+      v[s + errM]!++;
+    }
+    if (opens) v[s + M.OPENS]!++;
+    if (ioCall) v[s + M.IO_CALLS]!++;
+  };
+
+  const addMark = (idx: number, mask: number, lines = 0, warn = 0, err = 0): void => {
+    if (marks.n === marks.idx.length) growMarks(marks);
+    marks.idx[marks.n] = idx;
+    marks.mask[marks.n] = mask;
+    marks.lines[marks.n] = Math.min(lines, 65535);
+    marks.warn[marks.n] = Math.min(warn, 65535);
+    marks.err[marks.n] = Math.min(err, 65535);
+    marks.n++;
+    markBitsUsed |= mask;
+  };
+
+  for (let b = reader.next(); b !== null; b = reader.next()) {
+    if (o.cancelled?.()) throw new Cancelled();
+    // Metadata events (procinfo, container) may carry ts 0: the capture starts at the first real time.
+    if (t0 === undefined) for (let i = 0; i < b.count && t0 === undefined; i++) if (b.ts[i]! > 0n) t0 = b.ts[i]!;
+    const base = t0 ?? 0n;
+    // ts - t0 exactly, without a BigInt per event: the 64-bit values as two u32 halves.
+    const tsw = new Uint32Array(b.ts.buffer, b.ts.byteOffset, b.count * 2);
+    const baseLo = Number(base & 0xffffffffn);
+    const baseHi = Number(base >> 32n);
+    const arena = b.arena;
+    for (let i = 0; i < b.count; i++) {
+      const st: TrackedEventState = tracker.process(b, i);
+      const code = b.type[i]!;
+      const info: EventInfo = EVENTS[code] ?? eventInfo(code);
+      const idx = cols.length;
+      const k = cols.push();
+      const c = cols.cur;
+      const dh = tsw[2 * i + 1]! - baseHi;
+      const rel0 = dh * 4294967296 + (tsw[2 * i]! - baseLo);
+      const rel = rel0 > 0 ? rel0 : 0;
+      if (rel > tEnd) tEnd = rel;
+      c.ts[k] = rel;
+      if ((idx & (OFFSET_STRIDE - 1)) === 0) c.offset[(idx & CHUNK_MASK) / OFFSET_STRIDE] = b.offset[i]!;
+
+      let key = code;
+      if (code <= 1) {
+        const s = paramSpan(b, i, 0);
+        if (s !== undefined && s[1] - s[0] >= 2) key = GENERIC_KEY_BASE + 2 * (arena[s[0]]! | (arena[s[0] + 1]! << 8)) + code;
+      }
+      c.type[k] = key;
+      const tf = typeFlags[key]!;
+      const hidden = (b.flags[i]! & 1) !== 0;
+      let flags = hidden ? EvFlag.HIDDEN : 0;
+
+      const t = st.thread;
+      let thr = 0;
+      if (t !== undefined) {
+        const before = ents.threadsTable.length;
+        thr = ents.thread(t);
+        if (ents.threadsTable.length !== before || (tf & TF.EXIT && info.category === 6)) ents.refreshProcess(thr, parentName);
+      }
+      c.thread[k] = thr;
+
+      let fdEnt = 0;
+      const f = st.fd;
+      if (st.fdValid && f !== undefined) {
+        flags |= EvFlag.FD_VALID;
+        fdEnt = ents.fd(f);
+        if (fdEnt !== 0 && thr !== 0 && !hidden) ents.touchFd(fdEnt, thr, rel);
+      }
+      c.fd[k] = fdEnt;
+      c.flags[k] = flags;
+
+      // Result, errno, bytes.
+      let res = 0;
+      if (tf & TF.RES_IS_SIGNED || (key >= GENERIC_KEY_BASE && tf & TF.EXIT)) {
+        const s = paramSpan(b, i, 0);
+        if (s !== undefined) res = readSigned(arena, s[0], s[1] - s[0]);
+      }
+      const errno = res < 0 ? Math.min(-res, 65535) : 0;
+      c.err[k] = errno;
+      const fr = ents.fds[fdEnt]!;
+      const ioClass = fdEnt !== 0 ? fr.ioClass : f !== undefined && st.fdValid ? ioClassOfInfo(f.kind) : IoClass.NONE;
+      let bytes = 0;
+      if (tf & (TF.IN | TF.OUT) && st.fdValid && f !== undefined && res > 0) bytes = Math.min(res, 0xffffffff);
+      c.bytes[k] = bytes;
+
+      let lat = 0;
+      if (tf & TF.SWITCH) {
+        hasSwitch = true;
+        const cpu = b.cpu[i]!;
+        const prev = lastSwitch.get(cpu);
+        lastSwitch.set(cpu, rel);
+        lat = prev === undefined ? 0 : rel - prev;
+      } else if (tf & TF.EXIT && t !== undefined) lat = Number(st.latency);
+      c.lat[k] = lat;
+      if (hidden) continue;
+
+      // Metrics into the four base entity kinds and the global series.
+      isExit = (tf & TF.EXIT) !== 0;
+      notSwitch = (tf & TF.SWITCH) === 0;
+      ioM = -1;
+      if (bytes > 0) {
+        const out = (tf & TF.OUT) !== 0;
+        ioM = ioClass === IoClass.NET ? (out ? M.NET_OUT : M.NET_IN) : ioClass === IoClass.FILE ? (out ? M.FILE_OUT : M.FILE_IN) : out ? M.OTHER_OUT : M.OTHER_IN;
+      }
+      errM = -1;
+      if (errno !== 0 && isExit) {
+        const ec = errClassOf(info, f?.kind);
+        errM = ec === ErrClass.FILE ? M.ERR_FILE : ec === ErrClass.NET ? M.ERR_NET : ec === ErrClass.MEMORY ? M.ERR_MEM : M.ERR_OTHER;
+      }
+      opens = isExit && tf & TF.OPEN ? 1 : 0;
+      ioCall = isExit && tf & TF.IO && fdEnt !== 0 ? 1 : 0;
+      cpuNs = tf & TF.SWITCH ? lat : 0;
+      curLat = lat;
+      curBytes = bytes;
+
+      let sc = 0;
+      if (!(tf & TF.NOT_SYSCALL)) {
+        const sk = key >= GENERIC_KEY_BASE ? key & ~1 : key & ~1;
+        let id = syscallIds.get(sk);
+        if (id === undefined) {
+          const name = key >= GENERIC_KEY_BASE ? (SYSCALL_NAMES[(key - GENERIC_KEY_BASE) >> 1] ?? 'syscall') : info.name;
+          id = ents.syscalls.get(name, name, sk);
+          syscallIds.set(sk, id);
+        }
+        sc = id;
+      }
+      let er = 0;
+      if (errno !== 0 && isExit) {
+        let id = errorIds.get(errno);
+        if (id === undefined) {
+          id = ents.errors.get(errno, ERRNO_NAMES.get(errno) ?? String(-errno), errno);
+          errorIds.set(errno, id);
+        }
+        er = id;
+      }
+
+      while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
+      start = Math.floor(rel / width) * width;
+      add(logs.thread, thr);
+      add(logs.fd, fdEnt);
+      add(logs.syscall, sc);
+      add(logs.error, er);
+
+      const g = global.bucket(rel);
+      if (notSwitch) gm[M.EVENTS]![g]!++;
+      if (ioM >= 0) gm[ioM]![g]! += bytes;
+      if (isExit) gm[M.EXITS]![g]!++;
+      if (errM >= 0) gm[M.ERRORS]![g]!++;
+
+      // Overview marks.
+      let mask = 0;
+      let lines = 0;
+      let warn = 0;
+      let errl = 0;
+      const mk = MARK_KIND[code]! as MK;
+      if (isExit) {
+        if (mk !== MK.NONE) {
+          const port22 = fr.sport !== 0 && ents.sports.rows[fr.sport]!.num === 22;
+          switch (mk) {
+            case MK.BIND:
+              if (res >= 0 && ioClass === IoClass.NET) mask |= B.new_listen;
+              break;
+            case MK.CONNECT:
+              if (res >= 0 || res === -EINPROGRESS) mask |= B.new_out;
+              else if (ioClass === IoClass.NET) mask |= B.failed_conns;
+              if (port22) mask |= B.ssh;
+              break;
+            case MK.ACCEPT:
+              if (res >= 0) mask |= B.new_in | (port22 ? B.ssh : 0);
+              break;
+            case MK.EXEC:
+              if (res === 0) {
+                mask |= B.exec;
+                if (t !== undefined && /bash/.test(parentName(t.ptid) ?? '')) mask |= B.exec_interactive;
+                const s = paramSpan(b, i, P_EXE[code] ?? -1);
+                if (s !== undefined && /(^|\/)sudo$/.test(latin1(arena, s[0], s[1]).replace(/\0.*$/, ''))) mask |= B.sudo;
+              }
+              break;
+            case MK.SYMLINK:
+              if (res >= 0) mask |= B.symlinks;
+              break;
+            case MK.SETNS:
+              mask |= B.setns;
+              break;
+            case MK.UNLINK:
+              if (res >= 0) mask |= B.deleted;
+              break;
+            case MK.OPEN:
+              if (res < 0) mask |= B.open_errors;
+              break;
+            case MK.FORK:
+              if (res > 0) mask |= B.forks;
+              break;
+            default:
+              break;
+          }
+        }
+        if (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6 && !fr.name.includes('/dev/')) {
+          mask |= B.slow_1ms;
+          if (lat > 1e7) mask |= B.slow_10ms;
+          if (lat > 1e8) mask |= B.slow_100ms;
+        }
+        if (bytes > 0 && (ioClass === IoClass.NET || (tf & TF.OUT && fdEnt !== 0))) {
+          const s = paramSpan(b, i, P_DATA[code] ?? -1);
+          if (s !== undefined && s[1] > s[0]) {
+            if (ioClass === IoClass.NET && arena[s[0]] === 0x48 /* H */) {
+              const h = httpStatus(latin1(arena, s[0], Math.min(s[1], s[0] + 16)));
+              if (h !== undefined) {
+                mask |= B.http_resp;
+                if (h < 200 || h >= 400) mask |= B.http_err;
+              }
+            }
+            if (tf & TF.OUT && fdEnt !== 0) {
+              if (ioClass === IoClass.FILE && isLogFile(fr.name)) {
+                const lc = logLineCounts(latin1(arena, s[0], s[1]));
+                if (lc.lines) mask |= B.log_lines;
+                if (lc.warn) mask |= B.log_warn;
+                if (lc.error) mask |= B.log_err;
+                lines = lc.lines;
+                warn = lc.warn;
+                errl = lc.error;
+              }
+              if (fr.name.includes('/dev/log')) mask |= B.syslog;
+            }
+          }
+        }
+      } else if (mk === MK.SIGNAL) {
+        mask |= B.signals;
+        const s = paramSpan(b, i, P_SIG[code] ?? -1);
+        if (s !== undefined && s[1] > s[0] && signalName(arena[s[0]]!) === 'SIGSEGV') mask |= B.segfaults;
+      } else if (mk === MK.NOTIFY) mask |= B.notifications;
+      else if (mk === MK.INFRA) mask |= B.infra;
+      if (mask !== 0) {
+        addMark(idx, mask, lines, warn, errl);
+        const gk = global.mark;
+        for (let m = mask, bit = 0; m !== 0; m >>>= 1, bit++) {
+          if (m & 1) gk[bit]![g]! += bit === BIT_LINES ? lines : bit === BIT_WARN ? warn : bit === BIT_ERR ? errl : 1;
+        }
+      }
+    }
+    const now = performance.now();
+    if (o.progress && now - lastProgress > 100) {
+      lastProgress = now;
+      o.progress({ bytes: reader.bytesConsumed(), totalBytes: reader.fileSize, events: cols.length });
+    }
+  }
+  const error = reader.error ? reader.error.message : undefined;
+  o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: cols.length });
+  cols.trim();
+  for (const l of Object.values(logs)) l.flushAll();
+
+  // CPU: without scheduler switches, the time a thread spends in syscalls stands in for it.
+  const index = finalize({
+    path: o.path,
+    header,
+    fileSize: reader.fileSize,
+    compressed: reader.compressed,
+    error,
+    cols,
+    ents,
+    t0: t0 ?? 0n,
+    tEnd,
+    hasSwitch,
+    width,
+    logs,
+    global,
+    marks,
+    markBitsUsed,
+  });
+  index.buildMs = performance.now() - started;
+  return index;
+}
+
+function ioClassOfInfo(kind: number): IoClass {
+  if (kind === 1 || kind === 16) return IoClass.FILE;
+  if (kind >= 3 && kind <= 6) return IoClass.NET;
+  return IoClass.OTHER;
+}
+
+interface Parts {
+  path: string;
+  header: CaptureHeader;
+  fileSize: number;
+  compressed: boolean;
+  error: string | undefined;
+  cols: EventColumns;
+  ents: Entities;
+  t0: bigint;
+  tEnd: number;
+  hasSwitch: boolean;
+  width: number;
+  logs: { thread: BucketLog; fd: BucketLog; syscall: BucketLog; error: BucketLog };
+  global: GlobalSeries;
+  marks: Marks;
+  markBitsUsed: number;
+}
+
+function finalize(p: Parts): CaptureIndex {
+  const { ents, width, logs } = p;
+  const fix = !p.hasSwitch;
+  const b = (start: number): number => Math.floor(start / width);
+  // Base kinds, and derived kinds re-keyed from them.
+  type Each = (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void;
+  const from =
+    (log: BucketLog, map: (e: number) => number): Each =>
+    (f) =>
+      log.forEach((e, start, vals, off) => {
+        if (fix) vals[off + M.CPU_NS] = vals[off + M.LAT_NS]!;
+        f(map(e), b(start), vals, off);
+      });
+  const same = (e: number): number => e;
+  const make = (n: number, log: BucketLog, map: (e: number) => number): EntityBuckets =>
+    new EntityBuckets(n, log.entries, from(log, map));
+  const thr = ents.threadsTable;
+  const procOf = (e: number): number => thr[e]!.proc;
+  const fds = ents.fds;
+  const buckets: CaptureIndex['buckets'] = {
+    thread: make(thr.length, logs.thread, same),
+    process: make(ents.processes.length, logs.thread, procOf),
+    user: make(ents.users.rows.length, logs.thread, (e) => ents.processes[procOf(e)]!.user),
+    container: make(ents.containers.rows.length, logs.thread, (e) => ents.processes[procOf(e)]!.container),
+    fd: make(fds.length, logs.fd, same),
+    directory: make(ents.directories.rows.length, logs.fd, (e) => fds[e]!.dir),
+    sport: make(ents.sports.rows.length, logs.fd, (e) => fds[e]!.sport),
+    fdtype: make(ents.fdtypes.rows.length, logs.fd, (e) => fds[e]!.fdtype),
+    syscall: make(ents.syscalls.rows.length, logs.syscall, same),
+    error: make(ents.errors.rows.length, logs.error, same),
+  };
+  // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
+  const nb = Math.floor(p.tEnd / width) + 1;
+  const lo = new Uint32Array(nb).fill(0xffffffff);
+  const hi = new Uint32Array(nb);
+  let i = 0;
+  for (const c of p.cols.chunks) {
+    const ts = c.ts;
+    for (let k = 0; k < ts.length; k++, i++) {
+      const bb = Math.floor(ts[k]! / width);
+      if (i < lo[bb]!) lo[bb] = i;
+      hi[bb] = i;
+    }
+  }
+  // Global series as prefix sums (length n+1) over GLOBAL_BUCKETS buckets.
+  const gn = Math.floor(p.tEnd / p.global.width) + 1;
+  const prefix = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(gn + 1);
+    for (let k = 0; k < gn; k++) out[k + 1] = out[k]! + a[k]!;
+    return out;
+  };
+  let mem = p.cols.bytes();
+  for (const x of Object.values(buckets)) mem += x.bytes();
+  return {
+    path: p.path,
+    header: p.header,
+    fileSize: p.fileSize,
+    compressed: p.compressed,
+    error: p.error,
+    cols: p.cols,
+    ents,
+    t0: p.t0,
+    tEnd: p.tEnd,
+    hasSwitch: p.hasSwitch,
+    width,
+    buckets,
+    bucketLo: lo,
+    bucketHi: hi,
+    gWidth: p.global.width,
+    gMetrics: p.global.metric.map(prefix),
+    gMarks: p.global.mark.map(prefix),
+    marks: p.marks,
+    markBitsUsed: p.markBitsUsed,
+    buildMs: 0,
+    memoryBytes: mem,
+  };
+}

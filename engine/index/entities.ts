@@ -1,0 +1,348 @@
+// Entity tables of the index: every process, thread, fd name (files and connections), directory,
+// server port, user, container, syscall, error code and fd type the capture mentions, with the
+// attributes the views show. Entity id 0 is "none" in every table, so per-event columns can hold
+// 0 for "no thread" / "no fd".
+import { FdKind } from '../../core/capture.js';
+import type { FdInfo, ThreadInfo } from '../../core/state/types.js';
+import { ipToString } from '../../core/net/addr.js';
+import type { EntityKind } from '../../core/views/types.js';
+import { IoClass, ioClassOf } from '../../core/views/classify.js';
+
+export interface ProcessRec {
+  id: number;
+  pid: number;
+  ppid: number;
+  vpid: number;
+  name: string;
+  exeline: string;
+  user: number;
+  container: number;
+  threads: Set<number>;
+  vmsize: number;
+  vmrss: number;
+  pfmajor: number;
+  pfminor: number;
+  pname: string;
+}
+
+export interface ThreadRec {
+  id: number;
+  tid: number;
+  vtid: number;
+  proc: number;
+  /** The tracker's live thread (names, fds) for re-rendering events. */
+  info: ThreadInfo;
+  name: string;
+  exeline: string;
+}
+
+export interface FdRec {
+  id: number;
+  name: string;
+  kind: FdKind;
+  typeChar: string;
+  ioClass: IoClass;
+  info: FdInfo;
+  l4proto: string;
+  client: string;
+  server: string;
+  lip: string;
+  lport: number | undefined;
+  rip: string;
+  rport: number | undefined;
+  /** Server port entity (net fds), directory entity (files), fd type entity. */
+  sport: number;
+  dir: number;
+  fdtype: number;
+  /** First process seen using it (the flow's attribution), and how many used it. */
+  proc: number;
+  procs: Set<number>;
+  first: number;
+  last: number;
+}
+
+export interface NamedRec {
+  id: number;
+  name: string;
+  /** syscall: event code key; error: errno; sport: port; user: uid. */
+  num: number;
+  /** container: its processes and threads. */
+  procs?: Set<number>;
+  threads?: Set<number>;
+}
+
+const L4_NAMES = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
+
+function exeline(t: ThreadInfo): string {
+  return t.args.length ? t.exe + ' ' + t.args.join(' ') : t.exe;
+}
+
+/** fd.directory: the name up to its last slash (files); a directory fd is its own directory. */
+export function directoryOf(name: string, kind: FdKind): string {
+  if (kind === FdKind.DIRECTORY) return name;
+  const pos = name.lastIndexOf('/');
+  if (pos > 0) return pos < name.length - 1 ? name.slice(0, pos) : name;
+  return '/';
+}
+
+class Named {
+  readonly rows: NamedRec[] = [{ id: 0, name: '', num: 0 }];
+  private readonly byKey = new Map<string | number, number>();
+  get(key: string | number, name: string, num = 0): number {
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.rows.length;
+      this.rows.push({ id, name, num });
+      this.byKey.set(key, id);
+    }
+    return id;
+  }
+  find(key: string | number): number | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+export class Entities {
+  readonly processes: ProcessRec[] = [];
+  readonly threadsTable: ThreadRec[] = [];
+  readonly fds: FdRec[] = [];
+  readonly directories = new Named();
+  readonly sports = new Named();
+  readonly users = new Named();
+  readonly containers = new Named();
+  readonly syscalls = new Named();
+  readonly errors = new Named();
+  readonly fdtypes = new Named();
+
+  private readonly procByPid = new Map<number, number>();
+  private readonly threadByObj = new Map<ThreadInfo, number>();
+  private readonly fdByKey = new Map<string, number>();
+  private readonly fdCache = new Map<FdInfo, { id: number; name: string; kind: FdKind }>();
+  private lastThreadObj: ThreadInfo | undefined;
+  private lastThreadId = 0;
+
+  constructor(private readonly userName: (uid: number) => string | undefined) {
+    // Id 0 of the object tables: "none".
+    const noThread = { tid: -1, pid: -1 } as ThreadInfo;
+    this.processes.push(this.newProcess(0, noThread));
+    this.threadsTable.push({ id: 0, tid: -1, vtid: -1, proc: 0, info: noThread, name: '', exeline: '' });
+    this.fds.push(this.newFd(0, { name: '', kind: FdKind.UNKNOWN, typeChar: 'o', l4proto: 0, openFlags: 0, fd: -1 }));
+  }
+
+  private newProcess(id: number, t: ThreadInfo): ProcessRec {
+    return {
+      id,
+      pid: t.pid,
+      ppid: 0,
+      vpid: 0,
+      name: '',
+      exeline: '',
+      user: 0,
+      container: 0,
+      threads: new Set(),
+      vmsize: 0,
+      vmrss: 0,
+      pfmajor: 0,
+      pfminor: 0,
+      pname: '',
+    };
+  }
+
+  private newFd(id: number, f: FdInfo): FdRec {
+    const ioClass = ioClassOf(f.kind);
+    return {
+      id,
+      name: f.name,
+      kind: f.kind,
+      typeChar: f.typeChar,
+      ioClass,
+      info: f,
+      l4proto: '',
+      client: '',
+      server: '',
+      lip: '',
+      lport: undefined,
+      rip: '',
+      rport: undefined,
+      sport: 0,
+      dir: 0,
+      fdtype: 0,
+      proc: 0,
+      procs: new Set(),
+      first: 0,
+      last: 0,
+    };
+  }
+
+  /** The thread entity of the tracker's thread object (one per thread lifetime). */
+  thread(t: ThreadInfo): number {
+    if (t === this.lastThreadObj) return this.lastThreadId;
+    let id = this.threadByObj.get(t);
+    if (id === undefined) {
+      id = this.threadsTable.length;
+      const proc = this.process(t);
+      this.threadsTable.push({ id, tid: t.tid, vtid: t.vtid, proc, info: t, name: t.comm, exeline: exeline(t) });
+      this.threadByObj.set(t, id);
+      const p = this.processes[proc]!;
+      p.threads.add(id);
+      const c = this.containers.rows[p.container];
+      if (c) {
+        (c.threads ??= new Set()).add(id);
+        (c.procs ??= new Set()).add(proc);
+      }
+    }
+    this.lastThreadObj = t;
+    this.lastThreadId = id;
+    return id;
+  }
+
+  private process(t: ThreadInfo): number {
+    let id = this.procByPid.get(t.pid);
+    if (id === undefined) {
+      id = this.processes.length;
+      const p = this.newProcess(id, t);
+      this.processes.push(p);
+      this.procByPid.set(t.pid, id);
+    }
+    return id;
+  }
+
+  /** Refreshes a process's attributes from one of its threads (names change on execve). */
+  refreshProcess(threadId: number, parentName: (ptid: number) => string | undefined): void {
+    const tr = this.threadsTable[threadId]!;
+    const t = tr.info;
+    const p = this.processes[tr.proc]!;
+    if (t.tid === t.pid || p.name === '') {
+      p.ppid = t.ptid;
+      p.vpid = t.vpid;
+      p.name = t.comm;
+      p.exeline = exeline(t);
+      p.pname = parentName(t.ptid) ?? '';
+      p.user = this.users.get(t.uid, this.userName(t.uid) ?? String(t.uid), t.uid);
+      const cid = t.containerId;
+      p.container = this.containers.get(cid, cid === '' ? 'host' : cid);
+    }
+    tr.name = t.comm;
+    tr.exeline = exeline(t);
+    p.vmsize = Math.max(p.vmsize, t.vmsizeKb * 1024);
+    p.vmrss = Math.max(p.vmrss, t.vmrssKb * 1024);
+    p.pfmajor = Math.max(p.pfmajor, t.pfmajor);
+    p.pfminor = Math.max(p.pfminor, t.pfminor);
+  }
+
+  /** The fd entity (by type and name) of an fd table entry; 0 for unnamed ones. */
+  fd(f: FdInfo): number {
+    const c = this.fdCache.get(f);
+    if (c !== undefined && c.name === f.name && c.kind === f.kind) return c.id;
+    if (f.name === '') return 0;
+    const key = f.typeChar + '\u0000' + f.name;
+    let id = this.fdByKey.get(key);
+    if (id === undefined) {
+      id = this.fds.length;
+      const r = this.newFd(id, f);
+      this.describeFd(r, f);
+      this.fds.push(r);
+      this.fdByKey.set(key, id);
+    }
+    this.fdCache.set(f, { id, name: f.name, kind: f.kind });
+    return id;
+  }
+
+  private describeFd(r: FdRec, f: FdInfo): void {
+    r.fdtype = this.fdtypes.get(f.typeChar, fdTypeName(f.kind));
+    if (r.ioClass === IoClass.FILE || f.kind === FdKind.DIRECTORY) {
+      const d = directoryOf(f.name, f.kind);
+      r.dir = this.directories.get(d, d);
+      return;
+    }
+    const sock = f.kind === FdKind.IPV4_SOCK || f.kind === FdKind.IPV6_SOCK;
+    const serv = f.kind === FdKind.IPV4_SERVSOCK || f.kind === FdKind.IPV6_SERVSOCK;
+    if (!sock && !serv) return;
+    r.l4proto = L4_NAMES[f.l4proto] ?? '<NA>';
+    const ip = (b: Uint8Array | undefined): string => (b === undefined ? '' : ipToString(b));
+    let sport: number | undefined;
+    if (sock) {
+      r.client = `${ip(f.sip)}:${f.sport ?? ''}`;
+      r.server = `${ip(f.dip)}:${f.dport ?? ''}`;
+      sport = f.dport;
+      // libsinsp asks the interface list which end is local; the socket's role says the same for
+      // connected sockets: a server-side fd's local end is the server.
+      const localIsServer = f.isServer === true;
+      r.lip = localIsServer ? ip(f.dip) : ip(f.sip);
+      r.lport = localIsServer ? f.dport : f.sport;
+      r.rip = localIsServer ? ip(f.sip) : ip(f.dip);
+      r.rport = localIsServer ? f.sport : f.dport;
+    } else {
+      r.server = `${ip(f.sip)}:${f.sport ?? ''}`;
+      sport = f.sport;
+      r.lip = ip(f.sip);
+      r.lport = f.sport;
+    }
+    if (sport !== undefined) r.sport = this.sports.get(sport, String(sport), sport);
+  }
+
+  /** Records that `thread` used fd entity `fd` at `ts` (flow attribution, first/last seen). */
+  touchFd(fd: number, thread: number, ts: number): void {
+    const r = this.fds[fd]!;
+    const proc = this.threadsTable[thread]!.proc;
+    if (r.proc === 0) {
+      r.proc = proc;
+      r.first = ts;
+    }
+    if (ts < r.first) r.first = ts;
+    if (ts > r.last) r.last = ts;
+    r.procs.add(proc);
+  }
+
+  count(kind: EntityKind): number {
+    switch (kind) {
+      case 'process':
+        return this.processes.length;
+      case 'thread':
+        return this.threadsTable.length;
+      case 'fd':
+        return this.fds.length;
+      default:
+        return this.named(kind).rows.length;
+    }
+  }
+
+  named(kind: Exclude<EntityKind, 'process' | 'thread' | 'fd'>): Named {
+    return {
+      directory: this.directories,
+      sport: this.sports,
+      user: this.users,
+      container: this.containers,
+      syscall: this.syscalls,
+      error: this.errors,
+      fdtype: this.fdtypes,
+    }[kind];
+  }
+}
+
+const FD_TYPE_NAMES: Record<number, string> = {
+  [FdKind.FILE]: 'file',
+  [FdKind.FILE_V2]: 'file',
+  [FdKind.DIRECTORY]: 'directory',
+  [FdKind.IPV4_SOCK]: 'ipv4',
+  [FdKind.IPV6_SOCK]: 'ipv6',
+  [FdKind.IPV4_SERVSOCK]: 'ipv4',
+  [FdKind.IPV6_SERVSOCK]: 'ipv6',
+  [FdKind.FIFO]: 'pipe',
+  [FdKind.UNIX_SOCK]: 'unix',
+  [FdKind.EVENT]: 'event',
+  [FdKind.SIGNALFD]: 'signalfd',
+  [FdKind.EVENTPOLL]: 'eventpoll',
+  [FdKind.INOTIFY]: 'inotify',
+  [FdKind.TIMERFD]: 'timerfd',
+  [FdKind.NETLINK]: 'netlink',
+  [FdKind.BPF]: 'bpf',
+  [FdKind.USERFAULTFD]: 'userfaultfd',
+  [FdKind.IOURING]: 'io_uring',
+  [FdKind.MEMFD]: 'memfd',
+  [FdKind.PIDFD]: 'pidfd',
+};
+
+export function fdTypeName(k: FdKind): string {
+  return FD_TYPE_NAMES[k] ?? '<NA>';
+}
