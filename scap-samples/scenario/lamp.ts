@@ -1365,19 +1365,35 @@ function background(h: Host, end: bigint): void {
     p.call('kill', { pid: 2010, sig: 0 }, { res: 0 });
     p.call('kill', { pid: 2011, sig: 0 }, { res: 0 });
   }
-  // InnoDB background threads: log flushes and timed waits.
-  const [io1, io2] = [sim.threads.get(1031), sim.threads.get(1032)];
-  for (const th of [io1, io2]) {
-    if (!th) continue;
-    th.wait(rng.ns(5, 300) * MS);
+  // InnoDB background threads: the log writer appends 512-byte log blocks to ib_logfile0; the
+  // page cleaner flushes 16 KiB pages to the system tablespace (doublewrite buffer).
+  const logWriter = sim.threads.get(1031);
+  if (logWriter) {
+    logWriter.wait(rng.ns(5, 300) * MS);
     let lsn = 1_622_016;
-    while (th.t + 150n * MS < end) {
-      futexWait(th, 0x7f2a50004c38n, rng.ns(60, 140) * MS, -110);
+    while (logWriter.t + 150n * MS < end) {
+      futexWait(logWriter, 0x7f2a50004c38n, rng.ns(60, 140) * MS, -110);
       const blk = new Uint8Array(512);
       blk.set([0x80, 0x00, 0x0c, 0x6d, 0x02, 0x0e, 0x00, 0x0c]);
-      th.call('pwrite', { fd: 4, size: 512, pos: lsn }, { res: 512, data: blk }, 40000);
+      logWriter.call('pwrite', { fd: 4, size: 512, pos: lsn }, { res: 512, data: blk }, 40000);
       lsn += 512;
-      th.call('fstat', { fd: 4 }, { res: 0 });
+    }
+  }
+  const cleaner = sim.threads.get(1032);
+  if (cleaner) {
+    cleaner.wait(rng.ns(5, 300) * MS);
+    while (cleaner.t + 400n * MS < end) {
+      futexWait(cleaner, 0x7f2a50004d10n, rng.ns(250, 400) * MS, -110);
+      const page = new Uint8Array(16384);
+      const pageNo = rng.int(64, 191);
+      page.set([0x9c, 0x3e, 0x11, 0x7a, 0, 0, 0, 0, (pageNo >> 8) & 0xff, pageNo & 0xff]);
+      cleaner.call(
+        'pwrite',
+        { fd: 3, size: 16384, pos: pageNo * 16384 },
+        { res: 16384, data: page.subarray(0, 512) },
+        120000,
+      );
+      cleaner.call('fstat', { fd: 3 }, { res: 0 });
     }
   }
 }
