@@ -1,0 +1,190 @@
+// `capsight -r FILE -c NAME [args] [filter]` and `-cl`: the CLI side of the chisels in core/chisels.
+// sysdig's event loop around a chisel (sysdig.cpp do_inspect + libsinsp next()): every event is
+// parsed into the state; events the command-line filter drops only reach the chisel's interval
+// check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
+// chisel asks, and then on_capture_end runs with the first and last timestamps read.
+import type { CliOptions } from './args.js';
+import type { Out } from './out.js';
+import { compileCliFilter } from './filter.js';
+import type { CaptureReader } from '../native/index.js';
+import type { StateTracker } from '../core/state/tracker.js';
+import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
+import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
+import { BufFmt, type ParamEnv } from '../core/format/params.js';
+import type { EventBatch } from '../core/capture.js';
+import type { FdInfo, ThreadInfo } from '../core/state/types.js';
+import { renderChiselList } from '../core/chisels/list.js';
+import { chiselInfo } from '../core/chisels/catalog.js';
+import { ChiselArgError, chiselWordCount, splitChiselArgs } from '../core/chisels/args.js';
+import { ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
+import type { ChiselEnv } from '../core/chisels/fields.js';
+import type { FdFilter } from '../core/chisels/systemstate.js';
+
+const BUF_FORMATS: Record<CliOptions['bufFormat'], number> = {
+  normal: BufFmt.NORMAL,
+  ascii: BufFmt.EOLS,
+  hex: BufFmt.HEX,
+  hexascii: BufFmt.HEXASCII,
+  base64: BufFmt.BASE64,
+};
+
+/** `sysdig -cl`. */
+export function listChisels(): string {
+  return renderChiselList();
+}
+
+function compiles(text: string): boolean {
+  return !(compileCliFilter(text) instanceof Error);
+}
+
+/**
+ * A thread-table filter: the compiled filter run on a stand-in read exit of the thread, with the
+ * fd as its fd (what get_thread_table builds), stamped with the last event's time.
+ */
+function fdFilterCompiler(
+  lookup: StateLookup,
+  env: ParamEnv,
+  lastTs: () => bigint,
+): (text: string) => FdFilter | Error {
+  return (text) => {
+    const p = compileCliFilter(text);
+    if (p instanceof Error) return p;
+    const batch: EventBatch = {
+      count: 1,
+      firstNum: 0,
+      ts: new BigInt64Array(1),
+      tid: new BigInt64Array(1),
+      type: Uint16Array.of(PPME.SYSCALL_READ_X),
+      cpu: new Uint16Array(1),
+      flags: new Uint32Array(1),
+      offset: new Float64Array(1),
+      paramBase: new Uint32Array(2),
+      paramOff: new Uint32Array(0),
+      paramLen: new Uint32Array(0),
+      arena: new Uint8Array(0),
+    };
+    const info = eventInfo(PPME.SYSCALL_READ_X);
+    const ctx = newContext(batch, info, lookup);
+    ctx.env = env;
+    return (t: ThreadInfo, fdNum: number, fd: FdInfo) => {
+      batch.ts[0] = lastTs();
+      batch.tid[0] = BigInt(t.tid);
+      setEvent(ctx, 0, info, { thread: t, fdNum, fd, enterTs: 0n });
+      ctx.num = 0;
+      return p(ctx);
+    };
+  };
+}
+
+export function runChiselCli(
+  o: CliOptions,
+  reader: CaptureReader,
+  tracker: StateTracker,
+  lookup: StateLookup,
+  out: Out,
+): number {
+  const name = o.chisel!;
+  const info = chiselInfo(name);
+  if (info === undefined) {
+    process.stderr.write(`can't open file ${name}\n`);
+    return 1;
+  }
+  if (!hasChisel(name)) {
+    process.stderr.write(`chisel ${name} is not implemented by capsight\n`);
+    return 1;
+  }
+  let args: string[];
+  let filterWords: string[];
+  try {
+    const n = chiselWordCount(info, o.rest, compiles);
+    args = n === 1 ? splitChiselArgs(info, o.rest[0]!) : [];
+    filterWords = o.rest.slice(n);
+  } catch (e) {
+    if (e instanceof ChiselArgError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const filterText = filterWords.join(' ');
+  const filter = filterText ? compileCliFilter(filterText) : undefined;
+  if (filter instanceof Error) {
+    process.stderr.write(`${filter.message}\n`);
+    return 1;
+  }
+
+  const paramEnv: ParamEnv = {
+    thread: undefined,
+    threadOf: (tid) => lookup.thread(tid),
+    userName: (uid) => lookup.user(uid)?.name,
+    groupName: (gid) => lookup.group(gid)?.name,
+    bufFormat: BUF_FORMATS[o.bufFormat],
+    maxBufLen: 0,
+  };
+  const env: ChiselEnv = {
+    paramEnv,
+    latency: (c) => tracker.latencyOf(c.state),
+    userName: (uid) => lookup.user(uid)?.name,
+    threads: () => tracker.threads(),
+  };
+  let firstTs: bigint | undefined;
+  let lastTs = 0n;
+  const chisel = makeChisel(name, {
+    env,
+    write: (s) => out.write(s),
+    args,
+    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => lastTs),
+  });
+  if (chisel instanceof ChiselExit) {
+    out.write(chisel.stdout);
+    out.flush();
+    if (chisel.stderr) process.stderr.write(chisel.stderr);
+    return chisel.status;
+  }
+  const runner = new ChiselRunner(chisel);
+
+  const limit = o.numEvents ?? Infinity;
+  let nevts = 0;
+  // libsinsp parses the container events a capture starts with while opening it (sinsp::open's
+  // pre-parse): they build state but never reach the filter, the chisel or the -n count.
+  let leading = true;
+  let ctx: EventContext | undefined;
+  let batch: EventBatch | null;
+  outer: while ((batch = reader.next()) !== null) {
+    if (ctx === undefined) {
+      ctx = newContext(batch, eventInfo(batch.type[0]!), lookup);
+      ctx.env = paramEnv;
+    } else ctx.batch = batch;
+    for (let i = 0; i < batch.count; i++) {
+      if (nevts === limit) break outer;
+      const code = batch.type[i]!;
+      const st = tracker.process(batch, i);
+      if (st.hidden) continue;
+      const ts = batch.ts[i]!;
+      const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
+      if (firstTs === undefined && !json) firstTs = ts;
+      lastTs = ts;
+      if (leading) {
+        if (json || code === PPME.CONTAINER_E) continue;
+        leading = false;
+      }
+      ctx.firstTs = firstTs ?? ts;
+      setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
+      if (filter && !filter(ctx)) {
+        runner.timeout(ctx);
+        continue;
+      }
+      nevts++;
+      const more = runner.run(ctx);
+      ctx.prevTs = ts;
+      if (!more) break outer;
+    }
+  }
+  runner.end(firstTs ?? 0n, lastTs);
+  out.flush();
+  if (reader.error) {
+    process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,117 @@
+// The chisels Capsight implements: name -> constructor from the chisel's arguments. Each module
+// reproduces one sysdig 0.29.3 Lua chisel's output; the catalog (catalog.ts) lists all of sysdig's.
+import { IoBytes } from './iobytes.js';
+import { EchoFds, parseIpv4, SpyFile, spyIp, spyPort } from './spy.js';
+import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
+import { TableGenerator } from './topn.js';
+import { TopProcsCpu } from './topprocs_cpu.js';
+import { fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
+import { FilesLower } from './fileslower.js';
+import { ListLoginShells } from './loginshells.js';
+import { HttpLog } from './httplog.js';
+import type { ChiselEnv } from './fields.js';
+import type { Chisel } from './runner.js';
+
+export type { Chisel } from './runner.js';
+export { ChiselRunner } from './runner.js';
+
+/** What a chisel is made from. */
+export interface ChiselSetup {
+  readonly env: ChiselEnv;
+  /** Writes text to stdout as is (the chisels add their own newlines). */
+  readonly write: (s: string) => void;
+  /** The chisel's arguments, split as sysdig splits them. */
+  readonly args: readonly string[];
+  /** Compiles a thread-table filter (lsof/ps/netstat arguments). */
+  compileFdFilter(text: string): FdFilter | Error;
+}
+
+/** A chisel that stops before reading events: what it prints and the exit status. */
+export class ChiselExit {
+  constructor(
+    readonly status: number,
+    readonly stdout = '',
+    readonly stderr = '',
+  ) {}
+}
+
+type Factory = (s: ChiselSetup) => Chisel | ChiselExit;
+
+function tableFilter(s: ChiselSetup, name: string): FdFilter | ChiselExit | undefined {
+  const text = s.args[0];
+  if (text === undefined || text === '') return undefined;
+  const f = s.compileFdFilter(text);
+  if (f instanceof Error)
+    return new ChiselExit(
+      1,
+      '',
+      `invalid filter argument for get_thread_table in chisel ${name}: ${f.message}\n`,
+    );
+  return f;
+}
+
+function stateChisel(name: string, make: (s: ChiselSetup, f: FdFilter | undefined) => Chisel): Factory {
+  return (s) => {
+    const f = tableFilter(s, name);
+    return f instanceof ChiselExit ? f : make(s, f);
+  };
+}
+
+function top(name: string): Factory {
+  const def = TOP_DEFINITIONS[name]!;
+  return (s) => new TableGenerator(def, s.env, s.write);
+}
+
+const FACTORIES: Readonly<Record<string, Factory>> = {
+  topprocs_net: top('topprocs_net'),
+  topconns: top('topconns'),
+  topports_server: top('topports_server'),
+  topprocs_file: top('topprocs_file'),
+  topfiles_bytes: top('topfiles_bytes'),
+  topfiles_time: top('topfiles_time'),
+  topscalls: top('topscalls'),
+  topprocs_cpu: (s) => new TopProcsCpu(s.env, s.write),
+  iobytes_net: (s) => new IoBytes(netIo, s.write),
+  iobytes_file: (s) => new IoBytes(fileIo, s.write),
+  echo_fds: (s) => new EchoFds(s.env, s.write, s.args),
+  spy_ip: (s) => {
+    const ip = parseIpv4(s.args[0]!);
+    if (ip === undefined) {
+      return new ChiselExit(
+        1,
+        '',
+        `invalid filter in chisel spy_ip: unrecognized IPv4 address ${s.args[0]}\n`,
+      );
+    }
+    return spyIp(s.env, s.write, ip, s.args[1]);
+  },
+  spy_port: (s) => {
+    const t = s.args[0]!;
+    if (!/^\d+$/.test(t) || Number(t) > 65535)
+      return new ChiselExit(1, '', `invalid filter in chisel spy_port: ${t}\n`);
+    return spyPort(s.env, s.write, Number(t), s.args[1]);
+  },
+  spy_file: (s) => new SpyFile(s.env, s.write, s.args),
+  netstat: stateChisel('netstat', (s, f) => new Netstat(s.env, s.write, netstatFilter(f))),
+  lsof: stateChisel('lsof', (s, f) => new Lsof(s.env, s.write, f)),
+  ps: stateChisel('ps', (s, f) => new Ps(s.env, s.write, f)),
+  list_login_shells: (s) => new ListLoginShells(s.env, s.write, s.args),
+  fileslower: (s) => {
+    // parse_numeric_input: Lua's tonumber, else a message and os.exit() (status 0).
+    const t = s.args[0]!.trim();
+    const n = t === '' ? NaN : Number(t);
+    if (!Number.isFinite(n)) return new ChiselExit(0, 'Input min_ms must be a number.\n');
+    return new FilesLower(s.env, s.write, n, s.args[1]);
+  },
+  httplog: (s) => new HttpLog(s.env, s.write),
+};
+
+/** Whether Capsight implements chisel `name`. */
+export function hasChisel(name: string): boolean {
+  return Object.hasOwn(FACTORIES, name);
+}
+
+/** Makes chisel `name` (hasChisel(name) must hold). */
+export function makeChisel(name: string, s: ChiselSetup): Chisel | ChiselExit {
+  return FACTORIES[name]!(s);
+}

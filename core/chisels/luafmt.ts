@@ -1,0 +1,136 @@
+// Text helpers the Lua chisels print with (common.lua's format_bytes, format_time_interval,
+// extend_string; Lua's tostring of numbers; LuaJIT's string.format conversions), reproduced to the
+// byte. Chisel values are Lua numbers (doubles), so these take JS numbers.
+
+const TWO52 = 2 ** 52;
+
+/**
+ * LuaJIT's `%.<digits>f` of a finite double (lj_strfmt_num.c): the exact decimal expansion of the
+ * binary value, rounded half away from zero (5 is added below the last digit), so 90.625 gives
+ * "90.63" where glibc's printf would give "90.62".
+ */
+export function fixed(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const neg = v < 0 || Object.is(v, -0);
+  const a = Math.abs(v);
+  // a = mant * 2^exp exactly.
+  let exp = 0;
+  let mant = a;
+  if (mant !== 0) {
+    exp = Math.floor(Math.log2(mant)) - 52;
+    mant = mant / 2 ** exp;
+    while (mant >= 2 * TWO52) {
+      mant /= 2;
+      exp++;
+    }
+    while (mant < TWO52) {
+      mant *= 2;
+      exp--;
+    }
+  }
+  const scale = 10n ** BigInt(digits);
+  let q: bigint;
+  if (exp >= 0) q = BigInt(mant) * 2n ** BigInt(exp) * scale;
+  else {
+    const den = 2n ** BigInt(-exp);
+    const num = BigInt(mant) * scale;
+    q = num / den;
+    const r2 = (num % den) * 2n;
+    if (r2 >= den) q += 1n;
+  }
+  let s = q.toString();
+  if (digits > 0) {
+    s = s.padStart(digits + 1, '0');
+    s = s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
+  }
+  return neg ? '-' + s : s;
+}
+
+/** LuaJIT's integer conversions (%d, %u) of a double: C truncation toward zero. */
+export function trunc(v: number): number {
+  return Math.trunc(v);
+}
+
+/** Lua's tostring / `..` of a number (LUAI_NUMFFORMAT "%.14g"). */
+export function luaNum(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e14) return Object.is(v, -0) ? '-0' : String(v);
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  return g14(v);
+}
+
+/** `%.14g`. */
+function g14(v: number): string {
+  const P = 14;
+  const expText = v.toExponential(P - 1);
+  const e = Number(expText.slice(expText.indexOf('e') + 1));
+  if (e < -4 || e >= P) {
+    const [m, ex] = expText.split('e') as [string, string];
+    const n = Number(ex);
+    return `${stripZeros(m)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return stripZeros(fixed(v, P - 1 - e));
+}
+
+function stripZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+const KB = 1024;
+const MB = KB * 1024;
+const GB = MB * 1024;
+const TB = GB * 1024;
+const PB = TB * 1024;
+
+/** common.lua format_bytes: 1230 -> "1.20KB"; strict `>` thresholds, so 1024 stays "1024B". */
+export function formatBytes(v: number): string {
+  if (v > PB) return fixed(v / PB, 2) + 'P';
+  if (v > TB) return fixed(v / TB, 2) + 'T';
+  if (v > GB) return fixed(v / GB, 2) + 'G';
+  if (v > MB) return fixed(v / MB, 2) + 'M';
+  if (v > KB) return fixed(v / KB, 2) + 'KB';
+  return trunc(v) + 'B';
+}
+
+const S = 1e9;
+const MS = 1e6;
+const US = 1e3;
+
+function pad2(n: number): string {
+  return String(trunc(n)).padStart(2, '0');
+}
+
+/** common.lua format_time_interval: ns -> "1.10s", "12ms", "1.50ms", "20us", "1.50us", "800ns". */
+export function formatTimeInterval(v: number): string {
+  if (v >= S) return `${trunc(Math.floor(v / S))}.${pad2((v % S) / 1e7)}s`;
+  if (v >= S / 100) return `${trunc(Math.floor(v / (S / 1000)))}ms`;
+  if (v >= S / 1000) return `${trunc(Math.floor(v / (S / 1000)))}.${pad2((v % MS) / 1e4)}ms`;
+  if (v >= S / 100000) return `${trunc(Math.floor(v / (S / 1e6)))}us`;
+  if (v >= S / 1e6) return `${trunc(Math.floor(v / (S / 1e6)))}.${pad2((v % US) / 10)}us`;
+  return `${trunc(v)}ns`;
+}
+
+/** common.lua extend_string: pad with spaces to `len`, or cut to len-1 chars plus a space. */
+export function extendString(s: string, len: number): string {
+  if (s.length < len) return s + ' '.repeat(len - s.length);
+  return len > 0 ? s.slice(0, len - 1) + ' ' : '';
+}
+
+/** printf `%-W.Ps` (left-justified, cut to P chars). */
+export function leftCut(s: string, width: number, precision = Infinity): string {
+  const t = s.length > precision ? s.slice(0, precision) : s;
+  return t.length < width ? t + ' '.repeat(width - t.length) : t;
+}
+
+/** ANSI colours as ansiterminal.lua makes them (ESC [ n m), or '' with colours disabled. */
+export interface Colors {
+  reset: string;
+  red: string;
+  green: string;
+  blue: string;
+  cyan: string;
+}
+
+export function colors(enabled: boolean): Colors {
+  const c = (n: number): string => (enabled ? `\x1b[${n}m` : '');
+  return { reset: c(0), red: c(31), green: c(32), blue: c(34), cyan: c(36) };
+}

@@ -1,0 +1,77 @@
+// How sysdig drives a chisel (sinsp_chisel::run / do_timeout / on_capture_end of libs e5c53d64):
+// every event that passes the command-line filter goes to run(): first the interval check, then
+// the chisel's own filter, then on_event. Events the command-line filter drops still reach the
+// interval check (chisels_do_timeout). Intervals are driven by event timestamps, never the clock.
+import type { EventContext } from '../fields/context.js';
+import { evtTs } from './fields.js';
+
+/** End-of-capture figures on_capture_end receives. */
+export interface CaptureEnd {
+  /** Timestamp of the first event read. */
+  firstTs: bigint;
+  /** Timestamp of the last event read (m_lastevent_ts). */
+  lastTs: bigint;
+  /** lastTs - firstTs. */
+  delta: bigint;
+}
+
+/** A chisel: Lua callbacks as methods. Output goes to the sink the chisel was made with. */
+export interface Chisel {
+  /** chisel.set_filter: events failing it skip on_event. */
+  filter?(c: EventContext): boolean;
+  /** on_event. */
+  onEvent?(c: EventContext): void;
+  /** chisel.set_interval_s / set_interval_ns, in ns: on_interval is called on sample boundaries. */
+  readonly intervalNs?: bigint;
+  /** on_interval: `c` is the event that crossed the boundary (the chisel may read its fields). */
+  onInterval?(c: EventContext, tsS: number, tsNs: number, delta: number): void;
+  /** on_capture_end. */
+  onCaptureEnd?(end: CaptureEnd): void;
+  /** Set by the chisel (sysdig.end_capture()): the capture stops after the current event. */
+  endCapture?: boolean;
+}
+
+/** The per-chisel bookkeeping sinsp_chisel keeps around the Lua callbacks. */
+export class ChiselRunner {
+  private firstEvent = true;
+  private lastSampleTime = 0n;
+  private lastIntervalTs = 0n;
+
+  constructor(readonly chisel: Chisel) {}
+
+  /** An event that passed the command-line filter. Returns false once the chisel ended the capture. */
+  run(c: EventContext): boolean {
+    this.timeout(c);
+    const ch = this.chisel;
+    if (ch.filter && !ch.filter(c)) return true;
+    ch.onEvent?.(c);
+    return !ch.endCapture;
+  }
+
+  /** The interval check alone (do_timeout): for events the command-line filter dropped. */
+  timeout(c: EventContext): void {
+    const ch = this.chisel;
+    const iv = ch.intervalNs ?? 0n;
+    const ts = evtTs(c);
+    if (this.firstEvent) {
+      if (iv !== 0n) this.lastSampleTime = ts - (ts % iv);
+      this.firstEvent = false;
+      return;
+    }
+    if (iv === 0n) return;
+    const sample = ts - (ts % iv);
+    if (sample === this.lastSampleTime) return;
+    let delta = 0n;
+    if (this.lastIntervalTs !== 0n) {
+      delta = ts - this.lastIntervalTs;
+      if (delta === 0n) return;
+    }
+    ch.onInterval?.(c, Number(ts / 1_000_000_000n), Number(ts % 1_000_000_000n), Number(delta));
+    this.lastSampleTime = sample;
+    this.lastIntervalTs = ts;
+  }
+
+  end(firstTs: bigint, lastTs: bigint): void {
+    this.chisel.onCaptureEnd?.({ firstTs, lastTs, delta: lastTs - firstTs });
+  }
+}

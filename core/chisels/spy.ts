@@ -1,0 +1,184 @@
+// The chisels that echo I/O payloads: echo_fds, spy_ip, spy_port, spy_file (sysdig 0.29.3 Lua).
+// Colours are ANSI escapes, on unless the chisel's disable_color argument says otherwise, whatever
+// stdout is. Payload text is evt.arg.data in the command line's buffer format (-A/-X/-x/-b), uncut.
+import type { EventContext } from '../fields/context.js';
+import { BufFmt } from '../format/params.js';
+import {
+  argData,
+  failed,
+  fdIpIs,
+  fdPortIs,
+  isFile,
+  isIo,
+  isIoRead,
+  isIoWrite,
+  isExit,
+  isIp,
+  procName,
+  procPid,
+  rawArgRes,
+  rawRes,
+  time,
+  type ChiselEnv,
+} from './fields.js';
+import { colors, formatBytes, luaNum, type Colors } from './luafmt.js';
+import type { Chisel } from './runner.js';
+
+type Write = (s: string) => void;
+
+/** Lua's string.format("%s", v) under LuaJIT: nil prints as "nil", numbers as tostring does. */
+function s(v: string | number | undefined): string {
+  return v === undefined ? 'nil' : typeof v === 'number' ? luaNum(v) : v;
+}
+
+/** echo_fds.lua: a coloured header per successful read/write, then the data (its event formatter). */
+export class EchoFds implements Chisel {
+  private readonly col: Colors;
+
+  constructor(
+    private readonly env: ChiselEnv,
+    private readonly write: Write,
+    args: readonly string[],
+  ) {
+    // The Lua compares with "disable_color" here (the description says "disable_colors").
+    this.col = colors(args[0] !== 'disable_color');
+  }
+
+  filter(c: EventContext): boolean {
+    if (!isIo(c) || !isExit(c)) return false;
+    const r = rawRes(c);
+    return r !== undefined && r > 0;
+  }
+
+  onEvent(c: EventContext): void {
+    const res = rawArgRes(c);
+    const name = c.state.fd?.name ?? '<NA>';
+    const pname = procName(c);
+    if (res === undefined || res <= 0) return;
+    const col = isIoRead(c) ? this.col.red : this.col.blue;
+    const namePname = `${col} ${name} (${s(pname)})`;
+    const info = isIoRead(c)
+      ? `${col}------ Read ${formatBytes(res)} from  ${namePname}`
+      : `${col}------ Write ${formatBytes(res)} to  ${namePname}`;
+    this.write(info + '\n');
+    // chisel.set_event_formatter("%evt.arg.data"): printed when the field has a value.
+    const data = argData(c, this.env);
+    if (data !== undefined) this.write(data + '\n');
+  }
+
+  onCaptureEnd(): void {
+    this.write(this.col.reset + '\n');
+  }
+}
+
+const DIR_READ = 1;
+const DIR_WRITE = 2;
+
+/**
+ * spy_ip.lua / spy_port.lua: the payloads exchanged with an address or port, with a header line
+ * each time the direction changes. Between changes the Lua prints its previous header again (a
+ * global it does not reset), and spy_ip labels writes "Read" too; both kept.
+ */
+export class SpyEndpoint implements Chisel {
+  private readonly col: Colors;
+  private direction = 0;
+  private info: string | undefined;
+
+  constructor(
+    private readonly env: ChiselEnv,
+    private readonly write: Write,
+    readonly filter: (c: EventContext) => boolean,
+    private readonly writeLabel: string,
+    disableArg: string | undefined,
+  ) {
+    this.col = colors(disableArg !== 'disable_colors');
+  }
+
+  onEvent(c: EventContext): void {
+    const res = rawArgRes(c);
+    const data = argData(c, this.env);
+    if (res === undefined || res <= 0) return;
+    if (data === undefined) return;
+    const isread = isIoRead(c);
+    if (isread && this.direction !== DIR_READ) {
+      this.info = `${this.col.red}------ Read ${formatBytes(res)}`;
+      this.direction = DIR_READ;
+    } else if (!isread && this.direction !== DIR_WRITE) {
+      this.info = `${this.col.blue}------ ${this.writeLabel} ${formatBytes(res)}`;
+      this.direction = DIR_WRITE;
+    }
+    this.write(s(this.info) + '\n' + data + '\n');
+  }
+
+  onCaptureEnd(): void {
+    this.write(this.col.reset + '\n');
+  }
+}
+
+/** Parses a dotted IPv4 address (inet_pton rules: four decimal parts 0..255). */
+export function parseIpv4(text: string): Uint8Array | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const b = m.slice(1).map(Number);
+  if (b.some((x) => x > 255)) return undefined;
+  return Uint8Array.from(b);
+}
+
+const netIo = (c: EventContext): boolean => isIo(c) && isIp(c.state.fd);
+
+export function spyIp(
+  env: ChiselEnv,
+  write: Write,
+  ip: Uint8Array,
+  disableArg: string | undefined,
+): SpyEndpoint {
+  return new SpyEndpoint(env, write, (c) => netIo(c) && fdIpIs(c.state.fd, ip), 'Read', disableArg);
+}
+
+export function spyPort(
+  env: ChiselEnv,
+  write: Write,
+  port: number,
+  disableArg: string | undefined,
+): SpyEndpoint {
+  return new SpyEndpoint(env, write, (c) => netIo(c) && fdPortIs(c.state.fd, port), 'Write', disableArg);
+}
+
+/**
+ * spy_file.lua: every successful read/write on a file (all files but terminals, or the one named),
+ * one line each: `evt.time proc.name(pid) R|W size fd.name data`, data as text (the chisel switches
+ * the buffer format to ascii).
+ */
+export class SpyFile implements Chisel {
+  private readonly nameIs: string | undefined;
+  private readonly mode: 'r' | 'w' | 'rw';
+
+  constructor(
+    private readonly env: ChiselEnv,
+    private readonly write: Write,
+    args: readonly string[],
+  ) {
+    const rw = args[0];
+    this.mode = rw === 'R' || rw === 'r' ? 'r' : rw === 'W' || rw === 'w' ? 'w' : 'rw';
+    this.nameIs = args[1] !== undefined && args[1] !== '' ? args[1] : undefined;
+    env.paramEnv.bufFormat = BufFmt.EOLS;
+  }
+
+  filter(c: EventContext): boolean {
+    const fd = c.state.fd;
+    const name = fd?.name;
+    if (this.nameIs !== undefined) {
+      if (name !== this.nameIs) return false;
+    } else if (name === undefined || name.includes('/dev/pt') || name.includes('/dev/tty')) return false;
+    const io = this.mode === 'r' ? isIoRead(c) : this.mode === 'w' ? isIoWrite(c) : isIo(c);
+    return io && isFile(fd) && isExit(c) && !failed(c);
+  }
+
+  onEvent(c: EventContext): void {
+    const data = argData(c, this.env);
+    const rw = isIoWrite(c) ? 'W' : 'R';
+    const res = rawArgRes(c);
+    const line = `${time(c)} ${s(procName(c))}(${s(procPid(c))}) ${rw} ${res === undefined ? 'nil' : formatBytes(res)} ${s(c.state.fd?.name)} ${s(data)}`;
+    this.write(line + '\n');
+  }
+}

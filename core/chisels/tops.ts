@@ -1,0 +1,67 @@
+// The top-N chisels that sysdig builds on table_generator, as definitions (keys, value, filter,
+// N, units) taken from their Lua files (sysdig 0.29.3, without -pc container columns).
+import type { EventContext } from '../fields/context.js';
+import { eventTypeName } from '../format/event.js';
+import {
+  isFile,
+  isIo,
+  isIp,
+  l4protoName,
+  procName,
+  procPid,
+  rawArgRes,
+  serverPort,
+  isExit,
+  type ChiselEnv,
+} from './fields.js';
+import type { TopDefinition, TopKey } from './topn.js';
+
+const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ field, desc, get });
+
+export const KEY_PROC_NAME = key('proc.name', 'Process', procName);
+const KEY_PID = key('proc.pid', 'PID', procPid);
+const KEY_L4 = key('fd.l4proto', 'Proto', (c) => (c.state.fd ? l4protoName(c.state.fd) : undefined));
+const KEY_CONN = key('fd.name', 'Conn', (c) => c.state.fd?.name);
+const KEY_SPORT = key('fd.sport', 'Srv Port', (c) => serverPort(c.state.fd));
+const KEY_FILE = key('fd.name', 'Filename', (c) => c.state.fd?.name);
+const KEY_SYSCALL = key('evt.type', 'Syscall', (c) => eventTypeName(c));
+
+/** "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true" */
+export const netIo = (c: EventContext): boolean => isIp(c.state.fd) && isIo(c);
+/** "fd.type=file and evt.is_io=true" */
+export const fileIo = (c: EventContext): boolean => isFile(c.state.fd) && isIo(c);
+
+const bytes = (c: EventContext): number | undefined => rawArgRes(c);
+/** evt.latency: exit events only. */
+const latency = (c: EventContext, env: ChiselEnv): number => (isExit(c) ? Number(env.latency(c)) : 0);
+
+function def(
+  keys: TopKey[],
+  valueField: string,
+  valueDesc: string,
+  value: TopDefinition['value'],
+  filter: TopDefinition['filter'],
+  top: number,
+  units: TopDefinition['units'],
+): TopDefinition {
+  return { keys, valueField, valueDesc, value, filter, top, units };
+}
+
+/** Chisel name -> definition. */
+export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
+  topprocs_net: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes'),
+  topconns: def([KEY_L4, KEY_CONN], 'evt.rawarg.res', 'Bytes', bytes, netIo, 30, 'bytes'),
+  topports_server: def([KEY_SPORT], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes'),
+  topprocs_file: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes'),
+  topfiles_bytes: def([KEY_FILE], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes'),
+  topfiles_time: def([KEY_FILE], 'evt.latency', 'Time', latency, fileIo, 10, 'time'),
+  topscalls: def(
+    [KEY_SYSCALL],
+    'evt.count',
+    '# Calls',
+    () => 1,
+    (c) => eventTypeName(c) !== 'switch',
+    30,
+    'none',
+  ),
+};
