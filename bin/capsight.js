@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `capsight` command (compiled code lives in dist/).
+import { main } from '../dist/cli/main.js';
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,164 @@
+// sysdig's command line, parsed the way its getopt_long does: short options may be clustered
+// (`-qS`), take their argument attached or as the next word (`-n5`, `-n 5`), long options take
+// `--opt=value` or `--opt value`, and non-option words anywhere form the filter (GNU permutation).
+
+export interface CliOptions {
+  readFiles: string[];
+  numEvents: number | undefined;
+  printFormat: string | undefined;
+  bufFormat: 'normal' | 'ascii' | 'hex' | 'hexascii' | 'base64';
+  json: boolean;
+  verbose: boolean;
+  timeType: 'h' | 'a' | 'r' | 'd' | 'D';
+  snaplen: number | undefined;
+  listFields: number;
+  listEvents: boolean;
+  summary: boolean;
+  quiet: boolean;
+  displayFilter: boolean;
+  chisel: string | undefined;
+  listChisels: boolean;
+  writeFile: string | undefined;
+  compress: boolean;
+  help: boolean;
+  version: boolean;
+  libsVersion: boolean;
+  unbuffered: boolean;
+  /** Words after the options: chisel arguments first (when -c), then the filter. */
+  rest: string[];
+}
+
+export class UsageError extends Error {}
+
+interface OptSpec {
+  short?: string;
+  long?: string;
+  arg: 'none' | 'required' | 'optional';
+  apply(o: CliOptions, v: string | undefined): void;
+}
+
+function setBufFormat(o: CliOptions, f: CliOptions['bufFormat']): void {
+  if (o.bufFormat !== 'normal') throw new UsageError('you cannot specify more than one output format');
+  o.bufFormat = f;
+}
+
+function positiveInt(v: string | undefined, what: string): number {
+  const n = Number(v);
+  if (!v || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`can't parse the ${what} argument, make sure it's a number`);
+  return n;
+}
+
+const SPECS: OptSpec[] = [
+  { short: 'A', long: 'print-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'ascii') },
+  { short: 'b', long: 'print-base64', arg: 'none', apply: (o) => setBufFormat(o, 'base64') },
+  { short: 'x', long: 'print-hex', arg: 'none', apply: (o) => setBufFormat(o, 'hex') },
+  { short: 'X', long: 'print-hex-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'hexascii') },
+  {
+    short: 'c',
+    long: 'chisel',
+    arg: 'required',
+    apply: (o, v) => {
+      if (v === 'l') o.listChisels = true;
+      else o.chisel = v;
+    },
+  },
+  { long: 'list-chisels', arg: 'none', apply: (o) => void (o.listChisels = true) },
+  { short: 'd', long: 'displayflt', arg: 'none', apply: (o) => void (o.displayFilter = true) },
+  { short: 'h', long: 'help', arg: 'none', apply: (o) => void (o.help = true) },
+  { short: 'j', long: 'json', arg: 'none', apply: (o) => void (o.json = true) },
+  { short: 'l', long: 'list', arg: 'none', apply: (o) => void o.listFields++ },
+  { short: 'L', long: 'list-events', arg: 'none', apply: (o) => void (o.listEvents = true) },
+  { short: 'n', long: 'numevents', arg: 'required', apply: (o, v) => void (o.numEvents = positiveInt(v, '-n')) },
+  { short: 'p', long: 'print', arg: 'required', apply: (o, v) => void (o.printFormat = v) },
+  { short: 'q', long: 'quiet', arg: 'none', apply: (o) => void (o.quiet = true) },
+  { short: 'r', long: 'read', arg: 'required', apply: (o, v) => void o.readFiles.push(v!) },
+  { short: 'S', long: 'summary', arg: 'none', apply: (o) => void (o.summary = true) },
+  { short: 's', long: 'snaplen', arg: 'required', apply: (o, v) => void (o.snaplen = positiveInt(v, '-s')) },
+  {
+    short: 't',
+    long: 'timetype',
+    arg: 'required',
+    apply: (o, v) => {
+      if (v !== 'h' && v !== 'a' && v !== 'r' && v !== 'd' && v !== 'D') throw new UsageError('invalid modifier for flag -t');
+      o.timeType = v;
+    },
+  },
+  { short: 'v', long: 'verbose', arg: 'none', apply: (o) => void (o.verbose = true) },
+  { short: 'w', long: 'write', arg: 'required', apply: (o, v) => void (o.writeFile = v) },
+  { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
+  { long: 'version', arg: 'none', apply: (o) => void (o.version = true) },
+  { long: 'libs-version', arg: 'none', apply: (o) => void (o.libsVersion = true) },
+  { long: 'unbuffered', arg: 'none', apply: (o) => void (o.unbuffered = true) },
+];
+
+const BY_SHORT = new Map(SPECS.filter((s) => s.short).map((s) => [s.short!, s]));
+const BY_LONG = new Map(SPECS.filter((s) => s.long).map((s) => [s.long!, s]));
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const o: CliOptions = {
+    readFiles: [],
+    numEvents: undefined,
+    printFormat: undefined,
+    bufFormat: 'normal',
+    json: false,
+    verbose: false,
+    timeType: 'h',
+    snaplen: undefined,
+    listFields: 0,
+    listEvents: false,
+    summary: false,
+    quiet: false,
+    displayFilter: false,
+    chisel: undefined,
+    listChisels: false,
+    writeFile: undefined,
+    compress: false,
+    help: false,
+    version: false,
+    libsVersion: false,
+    unbuffered: false,
+    rest: [],
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const w = argv[k]!;
+    if (w === '--') {
+      o.rest.push(...argv.slice(k + 1));
+      break;
+    }
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
+      const spec = BY_LONG.get(name);
+      if (!spec) throw new UsageError(`unrecognized option '${w}'`);
+      let v: string | undefined = eq < 0 ? undefined : w.slice(eq + 1);
+      if (spec.arg === 'required' && v === undefined) {
+        if (k + 1 >= argv.length) throw new UsageError(`option '--${name}' requires an argument`);
+        v = argv[++k];
+      }
+      spec.apply(o, v);
+      continue;
+    }
+    if (w.startsWith('-') && w.length > 1) {
+      for (let c = 1; c < w.length; c++) {
+        const spec = BY_SHORT.get(w[c]!);
+        if (!spec) throw new UsageError(`invalid option -- '${w[c]}'`);
+        if (spec.arg === 'none') {
+          spec.apply(o, undefined);
+          continue;
+        }
+        let v: string | undefined = w.slice(c + 1);
+        if (v === '') {
+          if (spec.arg === 'required') {
+            if (k + 1 >= argv.length) throw new UsageError(`option requires an argument -- '${w[c]}'`);
+            v = argv[++k];
+          } else v = undefined;
+        }
+        spec.apply(o, v);
+        break;
+      }
+      continue;
+    }
+    o.rest.push(w);
+  }
+  return o;
+}

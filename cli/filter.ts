@@ -1,0 +1,12 @@
+// The filter words of the command line, compiled once. Errors come back as values with sysdig-like
+// text plus the column of the offending token.
+import { tryCompileFilter, type Predicate } from '../core/filter/compile.js';
+
+export function compileCliFilter(text: string): Predicate | Error {
+  const r = tryCompileFilter(text);
+  if ('error' in r) return new Error(`filter error: ${r.error.message}\n  ${text}\n  ${' '.repeat(Math.max(0, r.error.column - 1))}^`);
+  const { predicate, typeMask } = r.filter;
+  if (typeMask === null) return predicate;
+  // Events whose type cannot match are rejected before any field is extracted.
+  return (ctx) => typeMask[ctx.info.code] === 1 && predicate(ctx);
+}

@@ -1,0 +1,182 @@
+// `capsight`: the sysdig-compatible command line. Reads a capture with the native reader, replays
+// thread/fd state, filters, and prints what `sysdig -r` prints.
+import { parseArgs, UsageError, type CliOptions } from './args.js';
+import { Out } from './out.js';
+import { Summary } from './summary.js';
+import { openForReading } from '../engine/open.js';
+import { StateTracker } from '../core/state/tracker.js';
+import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
+import { renderEventList } from '../core/format/eventlist.js';
+import { BufFmt, type ParamEnv } from '../core/format/params.js';
+import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
+import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
+import { u16 } from '../core/bytes.js';
+import type { CaptureHeader, EventBatch } from '../core/capture.js';
+import { compileOutputFormat, type LineFormatter } from './printformat.js';
+import { compileCliFilter } from './filter.js';
+import { renderFieldList } from '../core/format/fieldlist.js';
+import { runChiselCli, listChisels } from './chisels.js';
+
+const VERSION = '0.1.0';
+
+const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
+  normal: [BufFmt.NORMAL, BufFmt.JSON],
+  ascii: [BufFmt.EOLS, BufFmt.JSONEOLS],
+  hex: [BufFmt.HEX, BufFmt.JSONHEX],
+  hexascii: [BufFmt.HEXASCII, BufFmt.JSONHEXASCII],
+  base64: [BufFmt.BASE64, BufFmt.JSONBASE64],
+};
+
+function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
+  const users = new Map(header.users.map((u) => [u.uid, u]));
+  const groups = new Map(header.groups.map((g) => [g.gid, g]));
+  return {
+    thread: (tid) => tracker.thread(tid),
+    user: (uid) => users.get(uid),
+    group: (gid) => groups.get(gid),
+    container: (id) => tracker.container(id),
+  };
+}
+
+export function paramEnvFor(lookup: StateLookup, bufFormat: number, maxBufLen: number): ParamEnv {
+  return {
+    thread: undefined,
+    threadOf: (tid) => lookup.thread(tid),
+    userName: (uid) => lookup.user(uid)?.name,
+    groupName: (gid) => lookup.group(gid)?.name,
+    bufFormat,
+    maxBufLen,
+  };
+}
+
+/** Runs `capsight -r FILE ...` and returns the exit status. */
+function readCapture(o: CliOptions, out: Out): number {
+  const path = o.readFiles[0]!;
+  let reader;
+  try {
+    reader = openForReading(path, { sysdigCompat: true });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  const header = reader.header;
+  const tracker = new StateTracker(header);
+  const lookup = lookupFor(header, tracker);
+  const bufFormat = BUF_FORMATS[o.bufFormat][o.json ? 1 : 0];
+  const env = paramEnvFor(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);
+  const time = new OutputTime(o.timeType);
+
+  if (o.chisel) return runChiselCli(o, reader, tracker, lookup, out);
+
+  const filterText = o.rest.join(' ');
+  const filter = filterText ? compileCliFilter(filterText) : undefined;
+  if (filter instanceof Error) {
+    process.stderr.write(`${filter.message}\n`);
+    return 1;
+  }
+  let format: LineFormatter | undefined;
+  if (o.printFormat !== undefined) {
+    const f = compileOutputFormat(o.printFormat, { json: o.json, env, time });
+    if (f instanceof Error) {
+      process.stderr.write(`${f.message}\n`);
+      return 1;
+    }
+    format = f;
+  }
+  const summary = o.summary ? new Summary() : undefined;
+  const limit = o.numEvents ?? Infinity;
+  let nevts = 0;
+  let firstTs: bigint | undefined;
+  let ctx: EventContext | undefined;
+  let batch: EventBatch | null;
+
+  outer: while ((batch = reader.next()) !== null) {
+    if (ctx === undefined) {
+      ctx = newContext(batch, eventInfo(batch.type[0]!), lookup);
+      ctx.env = env;
+    }    else ctx.batch = batch;
+    if (firstTs === undefined) firstTs = batch.ts[0]!;
+    ctx.firstTs = firstTs;
+    for (let i = 0; i < batch.count; i++) {
+      if (nevts === limit) break outer;
+      const code = batch.type[i]!;
+      const info = EVENTS[code] ?? eventInfo(code);
+      const st = tracker.process(batch, i);
+      if (st.hidden) continue;
+      setEvent(ctx, i, info, st);
+      if (filter && !filter(ctx)) continue;
+      nevts++;
+      if (summary) {
+        const generic = code === 0 || code === 1;
+        const slot = batch.paramBase[i]!;
+        summary.add(code, generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0);
+      }
+      if (o.quiet || info.category & EC.INTERNAL) continue;
+      env.thread = st.thread;
+      let line: string | undefined;
+      if (format) line = format(ctx);
+      else if (o.json) line = defaultJson(ctx, env);
+      else line = defaultLine(ctx, env, time, st.latency);
+      if (line !== undefined) out.write(line + '\n');
+      ctx.prevTs = batch.ts[i]!;
+    }
+  }
+  if (summary) out.write(summary.render());
+  out.flush();
+  if (reader.error) {
+    process.stderr.write(`${path}: ${reader.error.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+const USAGE = `capsight version ${VERSION}: a fast, sysdig-compatible reader for .scap captures.
+Usage: capsight -r <file.scap[.gz]> [options] [filter]
+Options (as in sysdig):
+  -r, --read <file>       read a capture file (plain or gzip)
+  -n, --numevents <N>     stop after N events
+  -p, --print <format>    output format (%field tokens; a leading * prints <NA> for missing values)
+  -A, --print-ascii       buffers as text only        -X, --print-hex-ascii  hex + ASCII dump
+  -x, --print-hex         buffers as hex              -b, --print-base64     base64
+  -s, --snaplen <len>     accepted; reading a file keeps the stored buffer length
+  -j, --json              one JSON object per event
+  -v, --verbose           do not cut buffers at 80 characters
+  -t, --timetype <h|a|r|d|D>  time column: human, absolute, relative, latency, delta
+  -S, --summary           event counts at the end      -q, --quiet  print no events
+  -c, --chisel <name> [args]  run a chisel             -cl, --list-chisels
+  -l, --list              list the fields              -L, --list-events  list the events
+  --version               print the version
+`;
+
+export function main(argv: readonly string[]): number {
+  let o: CliOptions;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const out = new Out(1, o.unbuffered);
+  if (o.help) {
+    out.write(USAGE);
+  } else if (o.version) {
+    out.write(`capsight version ${VERSION}\n`);
+  } else if (o.listEvents) {
+    out.write(renderEventList());
+  } else if (o.listFields) {
+    out.write(renderFieldList());
+  } else if (o.listChisels) {
+    out.write(listChisels());
+  } else if (o.readFiles.length > 0) {
+    out.flush();
+    return readCapture(o, out);
+  } else {
+    process.stderr.write('capsight reads capture files: give one with -r FILE (see --help)\n');
+    return 1;
+  }
+  out.flush();
+  return 0;
+}

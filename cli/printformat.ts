@@ -1,0 +1,147 @@
+// `-p FORMAT`: sysdig's output format strings (sinsp_evt_formatter). A leading `*` prints `<NA>` for
+// fields without a value; otherwise such an event is not printed. `%NNfield` pads/cuts the value to NN
+// characters. A field name is the longest known field name at that position, plus its argument
+// (`%evt.arg.fd`, `%proc.aname[2]`). With -j the event becomes a JSON object keyed by field name.
+import { bindField, FIELDS } from '../core/fields/registry.js';
+import { FieldFlag, type BoundField } from '../core/fields/types.js';
+import type { EventContext } from '../core/fields/context.js';
+import { PT } from '../core/schema/types.js';
+import { EVENTS } from '../core/schema/index.js';
+import type { ParamEnv } from '../core/format/params.js';
+import { jsonString, type OutputTime } from '../core/format/event.js';
+
+export type LineFormatter = (ctx: EventContext) => string | undefined;
+
+interface Token {
+  literal?: string;
+  field?: BoundField;
+  width: number;
+}
+
+const NAMES_BY_LENGTH = FIELDS.map((f) => f.name).sort((a, b) => b.length - a.length);
+
+let paramNames: string[] | undefined;
+/** find_longest_matching_evt_param: the longest event parameter name that prefixes `s`. */
+function longestParamName(s: string): string | undefined {
+  paramNames ??= [...new Set(EVENTS.flatMap((e) => e.params.map((p) => p.name)))].sort((a, b) => b.length - a.length);
+  return paramNames.find((n) => s.startsWith(n));
+}
+
+/** The field reference starting at `s` (as sysdig's parse_field_name reads it), or undefined. */
+function fieldAt(s: string): string | undefined {
+  const base = NAMES_BY_LENGTH.find((n) => s.startsWith(n));
+  if (base === undefined) return undefined;
+  const next = s[base.length];
+  if (next === '[') {
+    const close = s.indexOf(']', base.length);
+    return close < 0 ? undefined : s.slice(0, close + 1);
+  }
+  const def = FIELDS.find((f) => f.name === base)!;
+  if (next === '.' && def.flags & FieldFlag.ARG_REQUIRED) {
+    const rest = s.slice(base.length + 1);
+    if (base === 'evt.arg' || base === 'evt.rawarg') {
+      const p = longestParamName(rest);
+      return p === undefined ? undefined : `${base}.${p}`;
+    }
+    const m = /^[A-Za-z0-9_]+/.exec(rest);
+    return m ? `${base}.${m[0]}` : undefined;
+  }
+  return base;
+}
+
+const NUMERIC_JSON = new Set<number>([
+  PT.INT8, PT.INT16, PT.INT32, PT.INT64, PT.UINT8, PT.UINT16, PT.UINT32, PT.UINT64,
+  PT.ERRNO, PT.FD, PT.PID, PT.RELTIME, PT.ABSTIME, PT.PORT, PT.UID, PT.GID, PT.DOUBLE, PT.BOOL,
+]);
+
+function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Error {
+  let f = fmt;
+  // sysdig unescapes \n, \t, \e and \\ in the format before parsing it.
+  f = f.replace(/\\([nte\\])/g, (_m, c: string) => ({ n: '\n', t: '\t', e: '\x1b', '\\': '\\' })[c]!);
+  const requireAll = !f.startsWith('*');
+  if (!requireAll) f = f.slice(1);
+  if (f === '') return new Error('empty formatting token');
+  const tokens: Token[] = [];
+  let lit = '';
+  for (let j = 0; j < f.length; j++) {
+    if (f[j] !== '%') {
+      lit += f[j];
+      continue;
+    }
+    if (lit) tokens.push({ literal: lit, width: 0 });
+    lit = '';
+    if (j === f.length - 1) return new Error('invalid formatting syntax: formatting cannot end with a %');
+    let width = 0;
+    const m = /^\d+/.exec(f.slice(j + 1));
+    if (m) {
+      width = Number(m[0]);
+      j += m[0].length;
+      if (j === f.length - 1) return new Error('invalid formatting syntax: formatting cannot end with a number');
+    }
+    const name = fieldAt(f.slice(j + 1));
+    if (name === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
+    const bound = bindField(name);
+    if (typeof bound === 'string') return new Error(bound);
+    if (bound.def.flags & FieldFlag.FILTER_ONLY) {
+      return new Error(`${f.slice(j + 1)} is filter only and cannot be used as a display field`);
+    }
+    tokens.push({ field: bound, width });
+    j += name.length;
+  }
+  if (lit) tokens.push({ literal: lit, width: 0 });
+  return { tokens, requireAll };
+}
+
+export function compileOutputFormat(
+  fmt: string,
+  o: { json: boolean; env: ParamEnv; time: OutputTime },
+): LineFormatter | Error {
+  const parsed = parseFormat(fmt);
+  if (parsed instanceof Error) return parsed;
+  const { tokens, requireAll } = parsed;
+  // evt.outputtime follows -t, which only the CLI knows.
+  const textOf = (t: Token, ctx: EventContext): string | undefined =>
+    t.field!.def.name === 'evt.outputtime'
+      ? o.time.text(ctx.batch.ts[ctx.i]!, ctx.firstTs, (ctx.state as { latency?: bigint }).latency)
+      : t.field!.text(ctx);
+  if (o.json) {
+    const fields = tokens.filter((t) => t.field);
+    return (ctx) => {
+      ctx.env = o.env;
+      const obj = new Map<string, string>();
+      for (const t of fields) {
+        const f = t.field!;
+        let v: string;
+        if (f.def.name === 'evt.outputtime') v = String(ctx.batch.ts[ctx.i]!);
+        else {
+          const raw = f.extract(ctx);
+          if (raw === undefined) {
+            if (requireAll) return undefined;
+            v = 'null';
+          } else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint')) v = String(raw);
+          else v = jsonString(f.text(ctx) ?? '');
+        }
+        obj.set(f.fullName, v);
+      }
+      const keys = [...obj.keys()].sort();
+      return '{' + keys.map((k) => jsonString(k) + ':' + obj.get(k)).join(',') + '}';
+    };
+  }
+  return (ctx) => {
+    ctx.env = o.env;
+    let s = '';
+    for (const t of tokens) {
+      if (t.literal !== undefined) {
+        s += t.literal;
+        continue;
+      }
+      let v = textOf(t, ctx);
+      if (v === undefined) {
+        if (requireAll) return undefined;
+        v = '<NA>';
+      }
+      s += t.width ? v.padEnd(t.width, ' ').slice(0, t.width) : v;
+    }
+    return s;
+  };
+}
