@@ -8,7 +8,6 @@
 // 0.1.1dev+git20220316.e5c53d64); --newest is a recent libs, whose extra event codes are appended
 // past COMPAT_EVENT_MAX so newer captures stay readable. Nothing is downloaded here: the caller
 // supplies the sources, and the generated modules are committed.
-/* global console, process */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
