@@ -61,6 +61,9 @@ export interface CaptureIndex {
   gMarks: Float64Array[];
   marks: Marks;
   markBitsUsed: number;
+  /** Type key → syscall entity; errno → error entity. */
+  syscallOfKey: Uint32Array;
+  errorOfErrno: Uint32Array;
   /** Milliseconds the build took. */
   buildMs: number;
   memoryBytes: number;
@@ -345,7 +348,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       const errno = res < 0 ? Math.min(-res, 65535) : 0;
       c.err[k] = errno;
       const fr = ents.fds[fdEnt]!;
-      const ioClass = fdEnt !== 0 ? fr.ioClass : f !== undefined && st.fdValid ? ioClassOfInfo(f.kind) : IoClass.NONE;
+      // From the fd entity only, so scans over the columns classify exactly as this pass does.
+      const ioClass = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
       let bytes = 0;
       if (tf & (TF.IN | TF.OUT) && st.fdValid && f !== undefined && res > 0) bytes = Math.min(res, 0xffffffff);
       c.bytes[k] = bytes;
@@ -358,7 +362,9 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
         lastSwitch.set(cpu, rel);
         lat = prev === undefined ? 0 : rel - prev;
       } else if (tf & TF.EXIT && t !== undefined) lat = Number(st.latency);
+      // Sums use the stored (float32) value so that scans over the columns add up identically.
       c.lat[k] = lat;
+      lat = c.lat[k]!;
       if (hidden) continue;
 
       // Metrics into the four base entity kinds and the global series.
@@ -371,7 +377,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       }
       errM = -1;
       if (errno !== 0 && isExit) {
-        const ec = errClassOf(info, f?.kind);
+        const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
         errM = ec === ErrClass.FILE ? M.ERR_FILE : ec === ErrClass.NET ? M.ERR_NET : ec === ErrClass.MEMORY ? M.ERR_MEM : M.ERR_OTHER;
       }
       opens = isExit && tf & TF.OPEN ? 1 : 0;
@@ -533,16 +539,13 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     global,
     marks,
     markBitsUsed,
+    syscallIds,
+    errorIds,
   });
   index.buildMs = performance.now() - started;
   return index;
 }
 
-function ioClassOfInfo(kind: number): IoClass {
-  if (kind === 1 || kind === 16) return IoClass.FILE;
-  if (kind >= 3 && kind <= 6) return IoClass.NET;
-  return IoClass.OTHER;
-}
 
 interface Parts {
   path: string;
@@ -560,6 +563,8 @@ interface Parts {
   global: GlobalSeries;
   marks: Marks;
   markBitsUsed: number;
+  syscallIds: Map<number, number>;
+  errorIds: Map<number, number>;
 }
 
 function finalize(p: Parts): CaptureIndex {
@@ -613,6 +618,13 @@ function finalize(p: Parts): CaptureIndex {
     for (let k = 0; k < gn; k++) out[k + 1] = out[k]! + a[k]!;
     return out;
   };
+  const syscallOfKey = new Uint32Array(0x10000);
+  for (const [k, id] of p.syscallIds) {
+    syscallOfKey[k] = id;
+    if (k + 1 < 0x10000) syscallOfKey[k + 1] = id;
+  }
+  const errorOfErrno = new Uint32Array(0x10000);
+  for (const [e, id] of p.errorIds) errorOfErrno[e] = id;
   let mem = p.cols.bytes();
   for (const x of Object.values(buckets)) mem += x.bytes();
   return {
@@ -635,6 +647,8 @@ function finalize(p: Parts): CaptureIndex {
     gMarks: p.global.mark.map(prefix),
     marks: p.marks,
     markBitsUsed: p.markBitsUsed,
+    syscallOfKey,
+    errorOfErrno,
     buildMs: 0,
     memoryBytes: mem,
   };

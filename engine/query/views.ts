@@ -1,0 +1,287 @@
+// Answers a view request from the index: aggregate the view's entity over the selection, build the
+// rows' cells from the view definition, sort and page on the engine side.
+import { FdKind } from '../../core/capture.js';
+import { IoClass } from '../../core/views/classify.js';
+import { METRIC_COUNT, isMetricColumn, type ColumnDef, type ListViewDef, type MetricColumn, type TableViewDef, type EntityKind } from '../../core/views/types.js';
+import { andFilters, equalsFilter } from '../../core/views/quote.js';
+import type { ColumnData, Page, Sort, ViewResult } from '../../core/protocol/messages.js';
+import { tsToString } from '../../core/time.js';
+import { ERRNO_NAMES } from '../../core/schema/index.js';
+import type { CaptureIndex } from '../index/build.js';
+import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
+import { TF, codesNamed, typeFlags, typeNameOfKey, codeOfKey } from '../index/typeinfo.js';
+import { aggregate, forEachSelected, indexRange, type Selection } from './select.js';
+
+const MC = METRIC_COUNT;
+type Cell = number | string;
+
+/** Entity attribute getters per kind (the names AttrColumn.attr uses). */
+function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: number) => Cell {
+  const E = ix.ents;
+  const procs = E.processes;
+  const time = (rel: number): string => tsToString(ix.t0 + BigInt(Math.round(rel)), true, true);
+  switch (kind) {
+    case 'process': {
+      const p = (e: number) => procs[e]!;
+      const m: Record<string, (e: number) => Cell> = {
+        pid: (e) => p(e).pid,
+        ppid: (e) => p(e).ppid,
+        vpid: (e) => p(e).vpid,
+        user: (e) => E.users.rows[p(e).user]?.name ?? '',
+        nthreads: (e) => p(e).threads.size,
+        vmsize: (e) => p(e).vmsize,
+        vmrss: (e) => p(e).vmrss,
+        pfmajor: (e) => p(e).pfmajor,
+        pfminor: (e) => p(e).pfminor,
+        container: (e) => E.containers.rows[p(e).container]?.name ?? '',
+        exeline: (e) => p(e).exeline,
+        name: (e) => p(e).name,
+      };
+      return m[attr] ?? (() => '');
+    }
+    case 'thread': {
+      const t = (e: number) => E.threadsTable[e]!;
+      const m: Record<string, (e: number) => Cell> = {
+        tid: (e) => t(e).tid,
+        vtid: (e) => t(e).vtid,
+        pid: (e) => procs[t(e).proc]!.pid,
+        vpid: (e) => procs[t(e).proc]!.vpid,
+        container: (e) => E.containers.rows[procs[t(e).proc]!.container]?.name ?? '',
+        exeline: (e) => t(e).exeline,
+        name: (e) => t(e).name,
+      };
+      return m[attr] ?? (() => '');
+    }
+    case 'fd': {
+      const f = (e: number) => E.fds[e]!;
+      const pr = (e: number) => procs[f(e).proc]!;
+      const m: Record<string, (e: number) => Cell> = {
+        name: (e) => f(e).name,
+        l4proto: (e) => f(e).l4proto,
+        lip: (e) => f(e).lip,
+        lport: (e) => f(e).lport ?? '',
+        rip: (e) => f(e).rip,
+        rport: (e) => f(e).rport ?? '',
+        client: (e) => f(e).client,
+        server: (e) => f(e).server,
+        proc: (e) => pr(e).name,
+        pid: (e) => pr(e).pid,
+        user: (e) => E.users.rows[pr(e).user]?.name ?? '',
+        pname: (e) => pr(e).pname,
+        first: (e) => time(f(e).first),
+        last: (e) => time(f(e).last),
+        duration: (e) => f(e).last - f(e).first,
+        container: (e) => E.containers.rows[pr(e).container]?.name ?? '',
+      };
+      return m[attr] ?? (() => '');
+    }
+    case 'container': {
+      const r = (e: number) => E.containers.rows[e]!;
+      const m: Record<string, (e: number) => Cell> = {
+        id: (e) => (r(e).name === 'host' ? '' : r(e).name),
+        name: (e) => r(e).name,
+        nprocs: (e) => r(e).procs?.size ?? 0,
+        nthreads: (e) => r(e).threads?.size ?? 0,
+      };
+      return m[attr] ?? (() => '');
+    }
+    case 'sport':
+      return (e) => E.sports.rows[e]!.num;
+    default: {
+      const t = E.named(kind);
+      return (e) => t.rows[e]!.name;
+    }
+  }
+}
+
+function metricCell(c: MetricColumn, acc: Float64Array, off: number, seconds: number): number {
+  let v = 0;
+  for (const m of c.metrics) v += acc[off + m]!;
+  switch (c.agg) {
+    case 'sum':
+      return v;
+    case 'rate':
+      return seconds > 0 ? v / seconds : 0;
+    case 'pct':
+      return seconds > 0 ? (v / 1e9 / seconds) * 100 : 0;
+    case 'avg': {
+      let d = 0;
+      for (const m of c.per ?? []) d += acc[off + m]!;
+      return d > 0 ? v / d : 0;
+    }
+  }
+}
+
+function keepRow(ix: CaptureIndex, v: TableViewDef, e: number): boolean {
+  if (e === 0) return false;
+  if (v.entity === 'fd' && v.fdClass) {
+    const f = ix.ents.fds[e]!;
+    return v.fdClass === 'net' ? f.ioClass === IoClass.NET : f.ioClass === IoClass.FILE || f.kind === FdKind.DIRECTORY;
+  }
+  if (v.entity === 'sport' || v.entity === 'directory') return true;
+  return true;
+}
+
+function sortAndPage(rows: number[], cells: Cell[][], columns: readonly ColumnDef[], sort: Sort, page: Page): number[] {
+  const ci = columns.findIndex((c) => c.id === sort.column);
+  const col = cells[ci < 0 ? 0 : ci]!;
+  const dir = sort.desc ? -1 : 1;
+  const order = rows.map((_, r) => r);
+  order.sort((a, b) => {
+    const x = col[a]!;
+    const y = col[b]!;
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+    return d !== 0 ? d * dir : a - b;
+  });
+  return order.slice(page.offset, page.offset + page.limit);
+}
+
+function toColumns(columns: readonly ColumnDef[], cells: Cell[][], pageRows: number[]): ColumnData[] {
+  return columns.map((c, ci) => {
+    const src = cells[ci]!;
+    const numeric = isMetricColumn(c) || (pageRows.length > 0 && pageRows.every((r) => typeof src[r] === 'number'));
+    return numeric
+      ? { type: 'number', values: Float64Array.from(pageRows, (r) => Number(src[r])) }
+      : { type: 'text', values: pageRows.map((r) => String(src[r] ?? '')) };
+  });
+}
+
+export interface ViewQuery {
+  sort?: Sort;
+  page: Page;
+  /** Filter text of the step this view is shown in (what a drill-down filter extends). */
+  baseFilter?: string;
+}
+
+export function tableView(ix: CaptureIndex, v: TableViewDef, s: Selection, q: ViewQuery): ViewResult {
+  const t0 = performance.now();
+  const acc = aggregate(ix, v.entity, s);
+  const n = acc.length / MC;
+  const seconds = (Math.min(s.r1, ix.tEnd + 1) - s.r0) / 1e9;
+  const rows: number[] = [];
+  for (let e = 1; e < n; e++) {
+    if (!keepRow(ix, v, e)) continue;
+    let any = false;
+    for (let m = 0; m < MC && !any; m++) if (acc[e * MC + m] !== 0) any = true;
+    if (any) rows.push(e);
+  }
+  const cells: Cell[][] = v.columns.map((c) => {
+    if (isMetricColumn(c)) return rows.map((e) => metricCell(c, acc, e * MC, seconds));
+    const g = attrGetter(ix, v.entity, c.attr);
+    return rows.map((e) => g(e));
+  });
+  const sort = q.sort ?? { column: v.defaultSort, desc: v.defaultDesc };
+  const pageRows = sortAndPage(rows, cells, v.columns, sort, q.page);
+  const keyGet = attrGetter(ix, v.entity, v.keyAttr);
+  const keys = pageRows.map((r) => keyGet(rows[r]!));
+  return {
+    kind: 'view',
+    view: v.id,
+    columns: v.columns.map(({ id, title, unit, field }) => ({ id, title, unit, field })),
+    data: toColumns(v.columns, cells, pageRows),
+    keys,
+    drillFilters: keys.map((k) => andFilters([q.baseFilter, v.filter, equalsFilter(v.keyField, k)])),
+    keyField: v.keyField,
+    ...(v.drillTo !== undefined ? { drillTo: v.drillTo } : {}),
+    total: rows.length,
+    sort,
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+/** Event indices a list view selects (in capture order). */
+export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint32Array {
+  const sel = v.select;
+  const codes = sel.types.length ? codesNamed(sel.types) : null;
+  const out: number[] = [];
+  const [lo, hi] = indexRange(ix, s.r0, s.r1);
+  const chunks = ix.cols.chunks;
+  const fds = ix.ents.fds;
+  forEachSelected(ix, s, lo, hi, (i) => {
+    const c = chunks[i >>> CHUNK_BITS]!;
+    const k = i & CHUNK_MASK;
+    const key = c.type[k]!;
+    const tf = typeFlags[key]!;
+    if (codes && !codes.has(codeOfKey(key))) return;
+    if (sel.exitOnly && !(tf & TF.EXIT)) return;
+    if (sel.result === 'success' && c.err[k] !== 0) return;
+    if (sel.result === 'failure' && c.err[k] === 0) return;
+    if (v.id === 'dig' && tf & TF.SWITCH) return;
+    const f = fds[c.fd[k]!]!;
+    if (sel.fdClass === 'net' && f.ioClass !== IoClass.NET) return;
+    if (sel.fdClass === 'file' && f.ioClass !== IoClass.FILE) return;
+    if (sel.minLatencyNs !== undefined && !(tf & TF.IO && c.lat[k]! > sel.minLatencyNs)) return;
+    if (sel.excludeFdNameContaining !== undefined && f.name.includes(sel.excludeFdNameContaining)) return;
+    out.push(i);
+  });
+  return Uint32Array.from(out);
+}
+
+/** Column values of a list view's row (event i). `info` and `cpu` come from a re-read. */
+export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
+  const chunks = ix.cols.chunks;
+  const E = ix.ents;
+  const c = (i: number) => chunks[i >>> CHUNK_BITS]!;
+  const k = (i: number) => i & CHUNK_MASK;
+  const thr = (i: number) => E.threadsTable[c(i).thread[k(i)]!]!;
+  const proc = (i: number) => E.processes[thr(i).proc]!;
+  const m: Record<string, (i: number) => Cell> = {
+    num: (i) => i + 1,
+    time: (i) => tsToString(ix.t0 + BigInt(Math.round(c(i).ts[k(i)]!)), true, true),
+    latency: (i) => c(i).lat[k(i)]!,
+    proc: (i) => thr(i).name,
+    pid: (i) => proc(i).pid,
+    tid: (i) => thr(i).tid,
+    ppid: (i) => proc(i).ppid,
+    user: (i) => E.users.rows[proc(i).user]?.name ?? '',
+    container: (i) => E.containers.rows[proc(i).container]?.name ?? '',
+    exeline: (i) => thr(i).exeline,
+    fd: (i) => E.fds[c(i).fd[k(i)]!]!.name,
+    type: (i) => typeNameOfKey(c(i).type[k(i)]!),
+    dir: (i) => (typeFlags[c(i).type[k(i)]!]! & TF.EXIT ? '<' : '>'),
+    res: (i) => {
+      const e = c(i).err[k(i)]!;
+      return e === 0 ? 'SUCCESS' : (ERRNO_NAMES.get(e) ?? String(-e));
+    },
+  };
+  return m[attr] ?? (() => '');
+}
+
+export function listView(ix: CaptureIndex, v: ListViewDef, s: Selection, q: ViewQuery, extra?: (attr: string, idx: number[]) => Cell[] | undefined): ViewResult {
+  const t0 = performance.now();
+  const ev = listEvents(ix, v, s);
+  const rows = Array.from(ev);
+  const sort = q.sort ?? { column: v.defaultSort, desc: v.defaultDesc };
+  // Sorting a list view by time or number is capture order: no cell building for every row.
+  const sortCol = v.columns.find((c) => c.id === sort.column);
+  let pageRows: number[];
+  if (!sortCol || sortCol.id === 'time' || sortCol.id === 'num') {
+    const order = rows.map((_, r) => r);
+    if (sort.desc) order.reverse();
+    pageRows = order.slice(q.page.offset, q.page.offset + q.page.limit);
+  } else {
+    const g = eventAttr(ix, (sortCol as { attr: string }).attr);
+    const col = rows.map((i) => g(i));
+    pageRows = sortAndPage(rows, [col], [sortCol], { column: sortCol.id, desc: sort.desc }, q.page);
+  }
+  const pageIdx = pageRows.map((r) => rows[r]!);
+  const data: ColumnData[] = v.columns.map((c) => {
+    const a = (c as { attr: string }).attr;
+    const fromExtra = extra?.(a, pageIdx);
+    const vals = fromExtra ?? pageIdx.map(eventAttr(ix, a));
+    return vals.every((x) => typeof x === 'number') && vals.length > 0
+      ? { type: 'number', values: Float64Array.from(vals as number[]) }
+      : { type: 'text', values: vals.map(String) };
+  });
+  return {
+    kind: 'view',
+    view: v.id,
+    columns: v.columns.map(({ id, title, unit, field }) => ({ id, title, unit, field })),
+    data,
+    keys: pageIdx.map((i) => i + 1),
+    drillFilters: pageIdx.map((i) => andFilters([q.baseFilter, `evt.num=${i + 1}`])),
+    total: rows.length,
+    sort,
+    elapsedMs: performance.now() - t0,
+  };
+}
