@@ -362,3 +362,39 @@ test(
     assert.deepEqual(unresolved, [], 'fds without a name');
   },
 );
+
+test(
+  'EVF_V2 state-only events: sysdig 0.29.3 hides them and keeps counting them in evt.num',
+  {
+    skip:
+      (!HAVE_SAMPLES && 'shared samples absent') || skipNative || (!HAVE_SYSDIG && 'sysdig not installed'),
+  },
+  () => {
+    const src = join(SAMPLES, 'httpd.scap');
+    const close = new Set([
+      EVENTS.findIndex((e) => e.name === 'close' && e.dir === '>'),
+      EVENTS.findIndex((e) => e.name === 'close' && e.dir === '<'),
+    ]);
+    const chunks: Uint8Array[] = [];
+    const w = new ScapWriter({ sink: (c) => chunks.push(c) });
+    const r = openCapture(src, ALL);
+    w.writeHeader(r.header);
+    for (let b = r.next(); b !== null; b = r.next()) {
+      for (let i = 0; i < b.count; i++) if (close.has(b.type[i] ?? -1)) b.flags[i] = 1;
+      w.writeBatch(b);
+    }
+    r.close();
+    w.close();
+    withTmp((dir) => {
+      const out = join(dir, 'httpd-evf.scap');
+      writeFileSync(out, concatChunks(chunks));
+      assert.ok(scanBlocks(out).blocks.some((b) => b.type === BLOCK.EVF_V2));
+      const want = sysdig(src)
+        .out.split('\n')
+        .filter((l) => !/ [<>] close /.test(l));
+      const got = sysdig(out);
+      assert.equal(got.status, 0);
+      assert.deepEqual(got.out.split('\n'), want);
+    });
+  },
+);
