@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/header.cc",
         "src/input.cc",
+        "src/pipeline.cc",
         "src/reader.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "pipeline.h"
 #include "reader.h"
 
 namespace {
@@ -215,7 +216,6 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
                                                   : static_cast<uint32_t>(o.paramCounts.size());
     double bs = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 65536;
     o.batchSize = bs >= 1 && bs <= (1 << 24) ? static_cast<size_t>(bs) : 65536;
-    batch_ = std::make_unique<scap::BatchBuf>(o.batchSize);
     if (!reader_.open(info[0].As<Napi::String>().Utf8Value(), std::move(o))) {
       const auto& e = reader_.error();
       auto err = Napi::Error::New(env, e.message);
@@ -228,15 +228,9 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
  private:
   Napi::Value Next(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    scap::BatchBuf& b = *batch_;
-    bool got;
-    try {
-      got = reader_.next(b);
-    } catch (const std::bad_alloc&) {
-      Napi::Error::New(env, "out of memory while decoding events").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    if (!got) return env.Null();
+    const scap::BatchBuf* bp = reader_.next();
+    if (bp == nullptr) return env.Null();
+    const scap::BatchBuf& b = *bp;
     const size_t n = b.count;
     const size_t s = b.paramOff.size();
     const size_t a = b.arena.size();
@@ -267,7 +261,7 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
     o.Set("count", num(env, static_cast<double>(n)));
     o.Set("slots", num(env, static_cast<double>(s)));
     o.Set("arenaLength", num(env, static_cast<double>(a)));
-    o.Set("firstNum", num(env, static_cast<double>(reader_.delivered() - n + 1)));
+    o.Set("firstNum", num(env, static_cast<double>(reader_.firstNum())));
     return o;
   }
 
@@ -307,8 +301,7 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
     return info.Env().Undefined();
   }
 
-  scap::Reader reader_;
-  std::unique_ptr<scap::BatchBuf> batch_;
+  scap::Pipeline reader_;
 };
 
 Napi::Value ScanBlocks(const Napi::CallbackInfo& info) {
