@@ -2,8 +2,10 @@
 // Everything above native/ reads captures through openCapture().
 //
 // Behaviour worth knowing (see SCAP_FORMAT.md for the layouts):
-// - Plain and gzip files (any number of gzip members) are streamed; a helper thread reads and
-//   inflates ahead, so decompression overlaps decoding and the caller's work.
+// - Plain and gzip files (any number of gzip members) are streamed. One helper thread reads and
+//   inflates ahead, another decodes a few batches ahead (started by the first next()), so the
+//   calling thread only copies finished batches. skippedEvents() and bytesConsumed() describe
+//   the batches delivered so far.
 // - Every block type and version libscap has written is read; unknown metadata blocks are
 //   skipped by their length and still listed in header.blocks. A later IL/UL/MI block replaces
 //   an earlier one (as in libscap); PL and FDL blocks accumulate. Fd lists are returned as
