@@ -93,6 +93,8 @@ type Handler = (this: StateTracker) => void;
 
 const EINPROGRESS = 115;
 const UINT32_MAX = 0xffffffff;
+const CONTAINER_JSON_E = 272;
+const CONTAINER_JSON_2_E = 324;
 const FD_EVENT_FLAGS = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
 
 /** What process() reports beyond the contract: fd-field availability and the thread's latency. */
@@ -136,12 +138,14 @@ export class StateTracker implements ThreadLookup {
   private readonly ef: Uint32Array;
   private readonly handlers: (Handler | undefined)[];
   private readonly serverPorts = new Set<number>();
-  private readonly ifaces: NetInterfaces;
+  private ifaces: NetInterfaces;
   private readonly pos = new Map<string, Pos>();
   private readonly st = new State();
   private readonly containers = new Map<string, ContainerInfo>();
   /** Set by a parser that makes libsinsp drop the event from the output. */
   private hidden = false;
+  /** False until the first event that is not a container description (see process()). */
+  private seenNonContainerEvent = false;
 
   // sinsp::next's delayed removals.
   private tidToRemove = -1;
@@ -272,6 +276,19 @@ export class StateTracker implements ThreadLookup {
     return (st as TrackedEventState).latency ?? 0n;
   }
 
+  /**
+   * A concatenated capture's next section begins (a new section header and metadata after
+   * events): libsinsp restarts its state from that section's process and fd lists
+   * (restart_capture). Containers and the remembered server ports carry over, as there.
+   */
+  restart(header: CaptureHeader): void {
+    this.table.clear();
+    this.tidToRemove = -1;
+    this.fdsToRemove.length = 0;
+    this.ifaces = new NetInterfaces(header.interfaces);
+    this.importHeader(header);
+  }
+
   /** A container the capture described (container events), by id. */
   container(id: string): ContainerInfo | undefined {
     return this.containers.get(id);
@@ -331,6 +348,12 @@ export class StateTracker implements ThreadLookup {
       const h = this.handlers[type];
       if (h !== undefined) h.call(this);
     }
+    // Container descriptions at the very start of a capture (before any other event) only seed the
+    // container table: sysdig 0.29.3 numbers them but never shows or counts them (verified by moving
+    // such an event later in a rewritten copy: it is then shown).
+    if (type === CONTAINER_JSON_E || type === CONTAINER_JSON_2_E) {
+      if (!this.seenNonContainerEvent) this.hidden = true;
+    } else this.seenNonContainerEvent = true;
 
     // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events marked
     // state-only are filtered out before that point in sinsp::next, so they keep it.
