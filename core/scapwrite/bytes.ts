@@ -105,6 +105,25 @@ export class ByteWriter {
     return this.u16(b.length).bytes(b);
   }
 
+  /**
+   * Claims `n` bytes and returns their offset, for hot paths that fill a known-size record
+   * through `dv` / `raw` directly (valid until the next call that may grow the buffer).
+   */
+  claim(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  get dv(): DataView {
+    return this.view;
+  }
+
+  get raw(): Uint8Array {
+    return this.buf;
+  }
+
   /** Overwrite a u32 already written (length fields patched after the body). */
   patchU32(at: number, v: number): void {
     this.view.setUint32(at, v >>> 0, true);

@@ -133,21 +133,47 @@ export class ScapWriter {
       const len = EVENT_HEADER_V2 + n * (large ? 4 : 2) + sum;
       const flags = batch.flags[i] ?? 0;
       this.checkSize(len, large, flags);
-      const start = this.beginEvent(batch.cpu[i] ?? 0, flags, large);
-      w.u64((batch.ts[i] ?? 0n) + tsShift)
-        .u64(batch.tid[i] ?? 0n)
-        .u32(len)
-        .u16(type)
-        .u32(n);
+      // The whole block is sized up front and filled in place (the export hot path).
+      const pre = 8 + 2 + (flags !== 0 ? 4 : 0);
+      const total = (pre + len + 3 + 4) & ~3;
+      const at = w.claim(total);
+      const dv = w.dv;
+      const raw = w.raw;
+      dv.setUint32(
+        at,
+        flags !== 0 ? (large ? BLOCK.EVF_V2_LARGE : BLOCK.EVF_V2) : large ? BLOCK.EV_V2_LARGE : BLOCK.EV_V2,
+        true,
+      );
+      dv.setUint32(at + 4, total, true);
+      dv.setUint16(at + 8, batch.cpu[i] ?? 0, true);
+      if (flags !== 0) dv.setUint32(at + 10, flags, true);
+      let o = at + pre;
+      dv.setBigUint64(o, BigInt.asUintN(64, (batch.ts[i] ?? 0n) + tsShift), true);
+      dv.setBigInt64(o + 8, batch.tid[i] ?? 0n, true);
+      dv.setUint32(o + 16, len, true);
+      dv.setUint16(o + 20, type, true);
+      dv.setUint32(o + 22, n, true);
+      o += EVENT_HEADER_V2;
       for (let j = p0; j < p1; j++) {
-        if (large) w.u32(paramLen[j] ?? 0);
-        else w.u16(paramLen[j] ?? 0);
+        if (large) {
+          dv.setUint32(o, paramLen[j] ?? 0, true);
+          o += 4;
+        } else {
+          dv.setUint16(o, paramLen[j] ?? 0, true);
+          o += 2;
+        }
       }
       for (let j = p0; j < p1; j++) {
         const off = paramOff[j] ?? 0;
-        w.bytes(arena.subarray(off, off + (paramLen[j] ?? 0)));
+        const l = paramLen[j] ?? 0;
+        raw.set(arena.subarray(off, off + l), o);
+        o += l;
       }
-      this.endEvent(start);
+      const end = at + total - 4;
+      raw.fill(0, o, end);
+      dv.setUint32(end, total, true);
+      this.eventCount++;
+      this.maybeFlush();
     }
   }
 
