@@ -2,6 +2,6 @@
 // so benchmarks can read memory without an external `time` tool.
 import { main } from '../cli/main.js';
 
-const status = main(process.argv.slice(2));
+const status = await main(process.argv.slice(2));
 process.stderr.write(`capsight-maxrss-kb=${process.resourceUsage().maxRSS}\n`);
 process.exitCode = status;

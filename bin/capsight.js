@@ -2,4 +2,4 @@
 // Entry point of the `capsight` command (compiled code lives in dist/).
 import { main } from '../dist/cli/main.js';
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

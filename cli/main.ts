@@ -6,16 +6,12 @@ import { Summary } from './summary.js';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
 import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
-import { renderEventList } from '../core/format/eventlist.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
 import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
 import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
-import { compileOutputFormat, type LineFormatter } from './printformat.js';
-import { compileCliFilter } from './filter.js';
-import { renderFieldList } from '../core/format/fieldlist.js';
-import { runChiselCli, listChisels } from './chisels.js';
+import type { LineFormatter } from './printformat.js';
 
 const VERSION = '0.1.0';
 
@@ -49,8 +45,9 @@ export function paramEnvFor(lookup: StateLookup, bufFormat: number, maxBufLen: n
   };
 }
 
-/** Runs `capsight -r FILE ...` and returns the exit status. */
-function readCapture(o: CliOptions, out: Out): number {
+/** Runs `capsight -r FILE ...` and returns the exit status. Modules only some options need are
+ *  imported on demand: start-up time is part of every short query. */
+async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const path = o.readFiles[0]!;
   let reader;
   try {
@@ -66,17 +63,17 @@ function readCapture(o: CliOptions, out: Out): number {
   const env = paramEnvFor(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);
   const time = new OutputTime(o.timeType);
 
-  if (o.chisel) return runChiselCli(o, reader, tracker, lookup, out);
+  if (o.chisel) return (await import('./chisels.js')).runChiselCli(o, reader, tracker, lookup, out);
 
   const filterText = o.rest.join(' ');
-  const filter = filterText ? compileCliFilter(filterText) : undefined;
+  const filter = filterText ? (await import('./filter.js')).compileCliFilter(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
     return 1;
   }
   let format: LineFormatter | undefined;
   if (o.printFormat !== undefined) {
-    const f = compileOutputFormat(o.printFormat, { json: o.json, env, time });
+    const f = (await import('./printformat.js')).compileOutputFormat(o.printFormat, { json: o.json, env, time });
     if (f instanceof Error) {
       process.stderr.write(`${f.message}\n`);
       return 1;
@@ -148,7 +145,7 @@ Options (as in sysdig):
   --version               print the version
 `;
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   let o: CliOptions;
   try {
     o = parseArgs(argv);
@@ -165,11 +162,11 @@ export function main(argv: readonly string[]): number {
   } else if (o.version) {
     out.write(`capsight version ${VERSION}\n`);
   } else if (o.listEvents) {
-    out.write(renderEventList());
+    out.write((await import('../core/format/eventlist.js')).renderEventList());
   } else if (o.listFields) {
-    out.write(renderFieldList());
+    out.write((await import('../core/format/fieldlist.js')).renderFieldList());
   } else if (o.listChisels) {
-    out.write(listChisels());
+    out.write((await import('./chisels.js')).listChisels());
   } else if (o.readFiles.length > 0) {
     out.flush();
     return readCapture(o, out);
