@@ -56,7 +56,10 @@ function matchOne(cgroup: string, l: Layout): string | undefined {
 export function resolveContainerId(cgroups: readonly string[]): string {
   for (const layouts of ENGINES) {
     for (const entry of cgroups) {
-      const path = entry.slice(entry.lastIndexOf('=') + 1);
+      const at = entry.lastIndexOf('=') + 1;
+      // An id needs 64 characters after its prefix: most host cgroups end here.
+      if (entry.length - at < ID_LENGTH + 1) continue;
+      const path = entry.slice(at);
       for (const l of layouts) {
         const id = matchOne(path, l);
         if (id !== undefined) return id;

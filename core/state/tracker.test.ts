@@ -383,7 +383,10 @@ test('a concatenated capture restarts the state at its second section, as sysdig
     const f = join(dir, 'concat.scap');
     writeFileSync(
       f,
-      Buffer.concat([readFileSync(join(SAMPLES, 'nginx_example0.scap')), readFileSync(join(SAMPLES, 'httpd.scap'))]),
+      Buffer.concat([
+        readFileSync(join(SAMPLES, 'nginx_example0.scap')),
+        readFileSync(join(SAMPLES, 'httpd.scap')),
+      ]),
     );
     // Matched by timestamp: sysdig 0.29.3 numbers a second section's events one lower than a
     // plain count gives (native's evt.num differs there), which is not state's concern.

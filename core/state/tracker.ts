@@ -109,6 +109,68 @@ export interface TrackedEventState extends EventState {
   hidden: boolean;
 }
 
+/** Parameter names the parsers read, by the key they use. */
+const PARAM_NAMES = {
+  res: 'res',
+  fd: 'fd',
+  exe: 'exe',
+  args: 'args',
+  pid: 'pid',
+  ptid: 'ptid',
+  fdlimit: 'fdlimit',
+  pgftMaj: 'pgft_maj',
+  pgftMin: 'pgft_min',
+  vmSize: 'vm_size',
+  vmRss: 'vm_rss',
+  vmSwap: 'vm_swap',
+  comm: 'comm',
+  cgroups: 'cgroups',
+  env: 'env',
+  tty: 'tty',
+  pgid: 'pgid',
+  loginuid: 'loginuid',
+  flags: 'flags',
+  uid: 'uid',
+  gid: 'gid',
+  vtid: 'vtid',
+  vpid: 'vpid',
+} as const;
+
+type Positions = Record<keyof typeof PARAM_NAMES, Pos>;
+
+interface Tables {
+  /** EF_* flags by code (sysdig 0.29.3's codes only). */
+  ef: Uint32Array;
+  P: Positions;
+}
+
+const tablesCache = new WeakMap<readonly EventInfo[], Tables>();
+
+/** Flags and parameter positions of an event table, computed once per table. */
+function tablesFor(events: readonly EventInfo[]): Tables {
+  let t = tablesCache.get(events);
+  if (t !== undefined) return t;
+  const n = Math.min(events.length, COMPAT_EVENT_MAX);
+  const ef = new Uint32Array(n);
+  const byName = new Map<string, Pos>();
+  for (const name of Object.values(PARAM_NAMES)) byName.set(name, new Int16Array(n).fill(-1));
+  for (let c = 0; c < n; c++) {
+    const e = events[c];
+    if (e === undefined) continue;
+    ef[c] = e.flags;
+    const ps = e.params;
+    for (let j = 0; j < ps.length; j++) {
+      const a = byName.get(ps[j]!.name);
+      if (a !== undefined && a[c] === -1) a[c] = j;
+    }
+  }
+  const P = {} as Positions;
+  for (const [key, name] of Object.entries(PARAM_NAMES)) P[key as keyof Positions] = byName.get(name)!;
+  t = { ef, P };
+  tablesCache.set(events, t);
+  return t;
+}
+
 /** The reused result of process(): timestamps become bigints only when read. */
 class State implements TrackedEventState {
   thread: Thread | undefined = undefined;
@@ -139,7 +201,6 @@ export class StateTracker implements ThreadLookup {
   private readonly handlers: (Handler | undefined)[];
   private readonly serverPorts = new Set<number>();
   private ifaces: NetInterfaces;
-  private readonly pos = new Map<string, Pos>();
   private readonly st = new State();
   private readonly containers = new Map<string, ContainerInfo>();
   /** Set by a parser that makes libsinsp drop the event from the output. */
@@ -171,89 +232,14 @@ export class StateTracker implements ThreadLookup {
   /** sinsp_parser::m_tmp_evt: the enter event last loaded by retrieve_enter_event. */
   private tmp: EnterCopy | null = null;
 
-  // Parameter positions used by the parsers, resolved by name once.
-  private readonly P: Record<
-    | 'res'
-    | 'fd'
-    | 'exe'
-    | 'args'
-    | 'pid'
-    | 'ptid'
-    | 'fdlimit'
-    | 'pgftMaj'
-    | 'pgftMin'
-    | 'vmSize'
-    | 'vmRss'
-    | 'vmSwap'
-    | 'comm'
-    | 'cgroups'
-    | 'env'
-    | 'tty'
-    | 'pgid'
-    | 'loginuid'
-    | 'flags'
-    | 'uid'
-    | 'gid'
-    | 'vtid'
-    | 'vpid'
-    | 'name'
-    | 'dirfd'
-    | 'dev'
-    | 'tuple'
-    | 'addr'
-    | 'data',
-    Pos
-  >;
+  // Parameter positions used by the parsers, resolved by name once per event table.
+  private readonly P: Positions;
 
   constructor(header: CaptureHeader, events: readonly EventInfo[] = EVENTS) {
-    const n = Math.min(events.length, COMPAT_EVENT_MAX);
-    this.ef = new Uint32Array(n);
-    for (let c = 0; c < n; c++) {
-      const e = events[c];
-      if (e === undefined) continue;
-      this.ef[c] = e.flags;
-      e.params.forEach((p, j) => {
-        let a = this.pos.get(p.name);
-        if (a === undefined) {
-          a = new Int16Array(n).fill(-1);
-          this.pos.set(p.name, a);
-        }
-        if (a[c] === -1) a[c] = j;
-      });
-    }
-    const none = new Int16Array(n).fill(-1);
-    const at = (name: string): Pos => this.pos.get(name) ?? none;
-    this.P = {
-      res: at('res'),
-      fd: at('fd'),
-      exe: at('exe'),
-      args: at('args'),
-      pid: at('pid'),
-      ptid: at('ptid'),
-      fdlimit: at('fdlimit'),
-      pgftMaj: at('pgft_maj'),
-      pgftMin: at('pgft_min'),
-      vmSize: at('vm_size'),
-      vmRss: at('vm_rss'),
-      vmSwap: at('vm_swap'),
-      comm: at('comm'),
-      cgroups: at('cgroups'),
-      env: at('env'),
-      tty: at('tty'),
-      pgid: at('pgid'),
-      loginuid: at('loginuid'),
-      flags: at('flags'),
-      uid: at('uid'),
-      gid: at('gid'),
-      vtid: at('vtid'),
-      vpid: at('vpid'),
-      name: at('name'),
-      dirfd: at('dirfd'),
-      dev: at('dev'),
-      tuple: at('tuple'),
-      addr: at('addr'),
-      data: at('data'),
-    };
+    const tables = tablesFor(events);
+    this.ef = tables.ef;
+    this.P = tables.P;
+    const n = this.ef.length;
     this.handlers = new Array<Handler | undefined>(n).fill(undefined);
     this.installHandlers();
     this.ifaces = new NetInterfaces(header.interfaces);
@@ -1877,8 +1863,12 @@ function normalizeCgroups(list: readonly string[]): string[] {
     const sep = entry.lastIndexOf('=');
     if (sep < 0) break;
     let subsys = entry.slice(0, sep);
-    const cg = entry.slice(sep + 1);
     const k = subsys.indexOf('_cgroup');
+    if (k < 0 && subsys !== 'perf' && subsys !== 'mem' && subsys !== 'io') {
+      out.push(entry);
+      continue;
+    }
+    const cg = entry.slice(sep + 1);
     if (k >= 0) subsys = subsys.slice(0, k) + subsys.slice(k + 7);
     if (subsys === 'perf') subsys = 'perf_event';
     else if (subsys === 'mem') subsys = 'memory';
