@@ -14,6 +14,8 @@ import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
 
 const VERSION = '0.1.0';
+const CONTAINER_JSON_E = 272;
+const CONTAINER_JSON_2_E = 324;
 
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
   normal: [BufFmt.NORMAL, BufFmt.JSON],
@@ -83,7 +85,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const summary = o.summary ? new Summary() : undefined;
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
-  let firstTs: bigint | undefined;
+  // sinsp's m_firstevent_ts: the first event that is not a container description (evt.reltime, -t r).
+  let firstTs = 0n;
   let ctx: EventContext | undefined;
   let batch: EventBatch | null;
 
@@ -92,11 +95,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       ctx = newContext(batch, eventInfo(batch.type[0]!), lookup);
       ctx.env = env;
     }    else ctx.batch = batch;
-    if (firstTs === undefined) firstTs = batch.ts[0]!;
-    ctx.firstTs = firstTs;
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
+      if (firstTs === 0n && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) ctx.firstTs = firstTs = batch.ts[i]!;
       const info = EVENTS[code] ?? eventInfo(code);
       const st = tracker.process(batch, i);
       if (st.hidden) continue;
