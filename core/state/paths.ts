@@ -1,8 +1,8 @@
 // Path joining exactly as libsinsp does it (sinsp_utils::concatenate_paths and its helpers): the
 // second path is copied byte by byte, non-printable bytes become '.', "./" is dropped, "../" rewinds
 // to the previous '/', runs of '/' collapse and a trailing '/' is removed. The first path (a cwd or a
-// directory fd name) is taken verbatim. Strings here hold one byte per character (latin1), as the
-// event decoder hands paths over, so byte rules apply one to one.
+// directory fd name) is taken verbatim. Event parameters arrive with one character per byte
+// (latin1), so byte rules apply one to one; header strings are decoded text (see path2IsBytes).
 
 import { SCAP_MAX_PATH_SIZE } from './codes.js';
 
@@ -44,22 +44,51 @@ export function sanitizeString(s: string): string {
 /**
  * concatenate_paths(path1, path2). `len2` is the byte length libsinsp passes for path2, which for an
  * event parameter includes its NUL terminator; it only matters for the length check and the
- * "empty second path" test.
+ * "empty second path" test. `path2IsBytes`: path2 holds one character per byte (event
+ * parameters); false for decoded text (names from the capture header).
  */
-export function concatenatePaths(path1: string, path2: string, len2: number = bytesOf(path2)): string {
+export function concatenatePaths(
+  path1: string,
+  path2: string,
+  len2: number = bytesOf(path2),
+  path2IsBytes = true,
+): string {
   const len1 = bytesOf(path1);
   if (SCAP_MAX_PATH_SIZE < len1 + len2 + 1) return '/PATH_TOO_LONG';
+  const relative = len2 !== 0 && path2.charCodeAt(0) !== SLASH;
+  // Most paths need no rewriting: then the result is a plain concatenation.
+  if (isClean(path2)) return relative ? path1 + path2 : path2;
   const out: number[] = [];
   if (len2 !== 0 && path2.charCodeAt(0) !== SLASH) {
     for (let i = 0; i < path1.length; i++) out.push(path1.charCodeAt(i));
   }
-  copyAndSanitize(out, path2);
+  copyAndSanitize(out, path2, path2IsBytes);
   return String.fromCharCode.apply(null, out);
+}
+
+/**
+ * True when copy_and_sanitize_path would copy `p` unchanged: printable bytes only, no "//",
+ * no '.' followed by '.', '/' or the end, and no trailing '/'.
+ */
+function isClean(p: string): boolean {
+  const n = p.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = p.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+    if (c === DOT) {
+      const d = i + 1 < n ? p.charCodeAt(i + 1) : 0;
+      if (d === DOT || d === SLASH || d === 0) return false;
+    } else if (c === SLASH && i + 1 < n && p.charCodeAt(i + 1) === SLASH) {
+      return false;
+    }
+  }
+  return p.charCodeAt(n - 1) !== SLASH;
 }
 
 // Mirrors copy_and_sanitize_path: `out` holds the target buffer, its current length is the write
 // position (tc); position 0 is the target base.
-function copyAndSanitize(out: number[], path: string): void {
+function copyAndSanitize(out: number[], path: string, isBytes: boolean): void {
   let tc = out.length;
   let pc = 0;
   const n = path.length;
@@ -85,8 +114,8 @@ function copyAndSanitize(out: number[], path: string): void {
       return;
     }
     if (invalid(c)) {
-      // A decoded non-ASCII character stands for several bytes, each of which becomes '.'.
-      const k = byteLen(c);
+      // Each invalid byte becomes '.'; decoded text stands for its UTF-8 bytes.
+      const k = isBytes ? 1 : byteLen(c);
       for (let j = 0; j < k; j++) out[tc++] = DOT;
       pc++;
     } else if (c === DOT && at(pc + 1) === DOT && at(pc + 2) === SLASH) {

@@ -479,7 +479,7 @@ export class StateTracker implements ThreadLookup {
     t.flags |= p.flags | CL.ACTIVE;
     if (t.isMainThread()) {
       t.env = [...p.env];
-      setCwd(t, t, p.cwd, bytesOf(p.cwd));
+      setCwd(t, t, p.cwd, bytesOf(p.cwd), false);
     }
     t.fdlimit = p.fdlimit;
     t.uid = p.uid >>> 0;
@@ -1600,7 +1600,7 @@ export class StateTracker implements ThreadLookup {
     const f = this.fdinfo;
     const t = this.tinfo;
     if (f === undefined || t === undefined) return;
-    setCwd(t, t.mainThread(), f.name, bytesOf(f.name));
+    setCwd(t, t.mainThread(), f.name, bytesOf(f.name), false);
   }
 
   private onGetcwdExit(): void {
@@ -1849,9 +1849,9 @@ function tableAdd(table: Map<number, Fd>, fd: number, src: Fd): Fd | undefined {
 }
 
 /** set_cwd: the main thread's cwd joined with `path`, always ending in '/'. */
-function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number): void {
+function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number, isBytes = true): void {
   if (main === undefined) return;
-  let cwd = concatenatePaths(main.ownCwd, path, len);
+  let cwd = concatenatePaths(main.ownCwd, path, len, isBytes);
   if (cwd.length === 0 || cwd.charCodeAt(cwd.length - 1) !== 0x2f) cwd += '/';
   main.ownCwd = cwd;
 }
