@@ -78,6 +78,8 @@ export interface Binding {
   /** When the value depends only on the event type: the codes for which the extractor can yield
    *  a value, letting the compiler build a type prefilter. */
   codes?: ReadonlySet<number>;
+  /** evt.around[T]: the center timestamp (the compiler builds the window test). */
+  around?: bigint;
 }
 
 /** Parsed field argument: `[x]` (bracket) or `.x` (dot). */

@@ -1,0 +1,661 @@
+// Compiles a parsed filter into one closure over an EventContext. Everything that can be decided
+// from the filter text is decided here: fields are bound, literals parsed for the field's type,
+// comparisons specialised per type and operator, and the children of each and/or group ordered
+// cheapest first (header columns, then state lookups, then strings, then buffers). The result also
+// carries a type prefilter: the set of event codes for which the predicate can be true.
+//
+// Comparison semantics are libsinsp's (sysdig 0.29.3): a field with no value fails every check,
+// `!=` included; `not` negates a whole check; `in` on strings is set membership and on other types
+// an `or` of `=`; fd.ip/fd.port/fd.net match either end of a socket (and `!=` neither end).
+import { eventCodesByName, EVENTS, PT, SYSCALL_NAMES } from '../schema/index.js';
+import type { EventContext } from '../fields/context.js';
+import { eventFd, fdIps, fdPorts } from '../fields/fd.js';
+import { globToRegExp } from '../fields/other.js';
+import { bindField } from '../fields/registry.js';
+import { ValueKind, type BoundField, type FieldValue } from '../fields/types.js';
+import { valueKind } from '../fields/values.js';
+import { fail, FilterError, type CheckNode, type CmpOp, type Node, type ValueNode } from './ast.js';
+import { parseFilter } from './parse.js';
+import {
+  inNet,
+  latin1Bytes,
+  parseDouble,
+  parseInteger,
+  parseIp,
+  parseNet,
+  parsePort,
+  unhex,
+  type IpNet,
+} from './values.js';
+
+export type Predicate = (ctx: EventContext) => boolean;
+
+/** Size of a type set: every possible u16 event code. */
+const NCODES = 65536;
+
+/**
+ * Codes a (sub)filter can match. `codes` null = any code. `exact` = the predicate is true exactly
+ * for these codes (a pure type test), which lets `not` complement it.
+ */
+interface TypeSet {
+  codes: Uint8Array | null;
+  exact: boolean;
+}
+
+interface Compiled {
+  pred: Predicate;
+  cost: number;
+  types: TypeSet;
+}
+
+export interface CompiledFilter {
+  readonly text: string;
+  readonly predicate: Predicate;
+  /** typeMask[code] === 1 when an event of that code can match; null = every code can. */
+  readonly typeMask: Uint8Array | null;
+  /** Every field the filter reads. */
+  readonly fields: readonly BoundField[];
+}
+
+const ALL: TypeSet = { codes: null, exact: false };
+
+function typeSetOf(codes: Iterable<number>, exact: boolean): TypeSet {
+  const m = new Uint8Array(NCODES);
+  for (const c of codes) if (c >= 0 && c < NCODES) m[c] = 1;
+  return { codes: m, exact };
+}
+
+function andTypes(a: TypeSet, b: TypeSet): TypeSet {
+  if (a.codes === null) return b.codes === null ? ALL : { codes: b.codes, exact: false };
+  if (b.codes === null) return { codes: a.codes, exact: false };
+  const m = new Uint8Array(NCODES);
+  for (let k = 0; k < NCODES; k++) m[k] = a.codes[k]! & b.codes[k]!;
+  return { codes: m, exact: a.exact && b.exact };
+}
+
+function orTypes(a: TypeSet, b: TypeSet): TypeSet {
+  if (a.codes === null || b.codes === null) return ALL;
+  const m = new Uint8Array(NCODES);
+  for (let k = 0; k < NCODES; k++) m[k] = a.codes[k]! | b.codes[k]!;
+  return { codes: m, exact: a.exact && b.exact };
+}
+
+function notTypes(a: TypeSet): TypeSet {
+  if (a.codes === null || !a.exact) return ALL;
+  const m = new Uint8Array(NCODES);
+  for (let k = 0; k < NCODES; k++) m[k] = a.codes[k]! ^ 1;
+  return { codes: m, exact: true };
+}
+
+/** Parse and compile; throws FilterError (never anything else) for a bad filter. */
+export function compileFilter(text: string): CompiledFilter {
+  try {
+    const ast = parseFilter(text);
+    const fields: BoundField[] = [];
+    const c = compileNode(ast, fields);
+    return { text, predicate: c.pred, typeMask: c.types.codes, fields };
+  } catch (e) {
+    if (e instanceof FilterError) throw e;
+    // A bug here must not take the caller down with a non-filter exception.
+    throw new FilterError(
+      `internal error compiling the filter: ${(e as Error).message}`,
+      1,
+      Math.max(1, text.length),
+    );
+  }
+}
+
+/** compileFilter without exceptions. */
+export function tryCompileFilter(text: string): { filter: CompiledFilter } | { error: FilterError } {
+  try {
+    return { filter: compileFilter(text) };
+  } catch (e) {
+    return { error: e as FilterError };
+  }
+}
+
+function compileNode(n: Node, fields: BoundField[]): Compiled {
+  switch (n.kind) {
+    case 'check':
+      return compileCheck(n, fields);
+    case 'not': {
+      const c = compileNode(n.child, fields);
+      const p = c.pred;
+      return { pred: (ctx) => !p(ctx), cost: c.cost, types: notTypes(c.types) };
+    }
+    case 'group': {
+      const kids = n.children.map((k) => compileNode(k, fields));
+      if (kids.length === 1) return kids[0]!;
+      // Evaluation has no side effects, so cheaper checks can go first.
+      kids.sort((a, b) => a.cost - b.cost);
+      const preds = kids.map((k) => k.pred);
+      const cost = Math.max(...kids.map((k) => k.cost));
+      if (n.op === 'and') {
+        const types = kids.reduce((t, k) => andTypes(t, k.types), kids[0]!.types);
+        return { pred: andAll(preds), cost, types };
+      }
+      const types = kids.slice(1).reduce((t, k) => orTypes(t, k.types), kids[0]!.types);
+      return { pred: orAll(preds), cost, types };
+    }
+  }
+}
+
+function andAll(p: Predicate[]): Predicate {
+  if (p.length === 2) {
+    const [a, b] = p as [Predicate, Predicate];
+    return (ctx) => a(ctx) && b(ctx);
+  }
+  if (p.length === 3) {
+    const [a, b, c] = p as [Predicate, Predicate, Predicate];
+    return (ctx) => a(ctx) && b(ctx) && c(ctx);
+  }
+  return (ctx) => {
+    for (let k = 0; k < p.length; k++) if (!p[k]!(ctx)) return false;
+    return true;
+  };
+}
+
+function orAll(p: Predicate[]): Predicate {
+  if (p.length === 2) {
+    const [a, b] = p as [Predicate, Predicate];
+    return (ctx) => a(ctx) || b(ctx);
+  }
+  if (p.length === 3) {
+    const [a, b, c] = p as [Predicate, Predicate, Predicate];
+    return (ctx) => a(ctx) || b(ctx) || c(ctx);
+  }
+  return (ctx) => {
+    for (let k = 0; k < p.length; k++) if (p[k]!(ctx)) return true;
+    return false;
+  };
+}
+
+const STRING_OPS = new Set<CmpOp>([
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'contains',
+  'icontains',
+  'startswith',
+  'endswith',
+  'glob',
+  'in',
+  'intersects',
+  'pmatch',
+  'exists',
+]);
+const BUFFER_OPS = new Set<CmpOp>([
+  '=',
+  '!=',
+  'contains',
+  'bcontains',
+  'startswith',
+  'bstartswith',
+  'endswith',
+  'in',
+  'intersects',
+  'exists',
+]);
+const NUMERIC_OPS = new Set<CmpOp>(['=', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists']);
+const ADDR_OPS = new Set<CmpOp>(['=', '!=', 'in', 'intersects', 'exists']);
+
+const KIND_NAME: Record<ValueKind, string> = {
+  [ValueKind.STRING]: 'string',
+  [ValueKind.BUFFER]: 'buffer',
+  [ValueKind.INT]: 'numeric',
+  [ValueKind.TIME]: 'numeric',
+  [ValueKind.BOOL]: 'boolean',
+  [ValueKind.IP]: 'IP address',
+  [ValueKind.IPNET]: 'IP network',
+  [ValueKind.DOUBLE]: 'numeric',
+  [ValueKind.PORT]: 'port',
+};
+
+function opsFor(kind: ValueKind): Set<CmpOp> {
+  switch (kind) {
+    case ValueKind.STRING:
+      return STRING_OPS;
+    case ValueKind.BUFFER:
+      return BUFFER_OPS;
+    case ValueKind.IP:
+    case ValueKind.IPNET:
+      return ADDR_OPS;
+    default:
+      return NUMERIC_OPS;
+  }
+}
+
+const EVENT_TYPE_NAMES = new Set<string>([
+  ...EVENTS.map((e) => e.name),
+  ...SYSCALL_NAMES.filter((s) => s !== ''),
+]);
+const GENERIC_NAMES = new Set<string>(SYSCALL_NAMES);
+
+function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
+  const bf = bindField(n.field.name);
+  if (typeof bf === 'string') fail(`${bf} at column ${n.field.start + 1}`, n.field.start, n.field.end);
+  fields.push(bf);
+  const op = n.op;
+  const name = bf.def.name;
+  const kind = valueKind(bf.type);
+  const vals = n.values;
+
+  if (bf.around !== undefined) {
+    if (op !== '=')
+      fail(`evt.around supports only '=' at column ${n.opSpan.start + 1}`, n.opSpan.start, n.opSpan.end);
+    const d = parseInteger(vals[0]!.text);
+    if (d === undefined)
+      fail(`'${vals[0]!.text}' is not a valid number of milliseconds`, vals[0]!.start, vals[0]!.end);
+    const center = bf.around;
+    const delta = d * 1_000_000n;
+    return {
+      pred: (ctx) => {
+        const t = ctx.batch.ts[ctx.i]!;
+        return center >= t - delta && center <= t + delta;
+      },
+      cost: 0,
+      types: ALL,
+    };
+  }
+
+  if (op === 'pmatch' && kind !== ValueKind.STRING) {
+    fail(`'pmatch' needs a string field; ${name} is ${KIND_NAME[kind]}`, n.opSpan.start, n.opSpan.end);
+  }
+  if (!opsFor(kind).has(op) && !(name === 'fd.port' || name === 'fd.proto')) {
+    fail(
+      `operator '${op}' is not supported for ${KIND_NAME[kind]} field ${name} (column ${n.opSpan.start + 1})`,
+      n.opSpan.start,
+      n.opSpan.end,
+    );
+  }
+  if (name === 'evt.type') for (const v of vals) checkEventType(v);
+
+  const opCost = op === 'contains' || op === 'icontains' || op === 'glob' || op === 'bcontains' ? 1 : 0;
+  const cost = bf.cost + opCost;
+  const types = bf.codes ? typeSetOf(bf.codes, false) : ALL;
+
+  // Filter-only fd fields compare against both ends of the socket.
+  if (name === 'fd.ip' || name === 'fd.net')
+    return { pred: compileFdAddr(n, name === 'fd.net'), cost, types };
+  if (name === 'fd.port' || name === 'fd.proto') return { pred: compileFdPort(n), cost, types };
+
+  if (name === 'evt.type' && (op === '=' || op === '!=' || op === 'in' || op === 'intersects')) {
+    return compileEventType(n, bf);
+  }
+
+  const ex = bf.extract;
+  if (op === 'exists') {
+    const multi = bf.multi;
+    if (multi) return { pred: (ctx) => (multi(ctx)?.length ?? 0) > 0, cost, types };
+    return { pred: (ctx) => ex(ctx) !== undefined, cost, types };
+  }
+
+  const test = compileTest(n, bf, kind);
+  const multi = bf.multi;
+  if (multi) {
+    return {
+      pred: (ctx) => {
+        const vs = multi(ctx);
+        if (vs === undefined) return false;
+        for (let k = 0; k < vs.length; k++) if (test(vs[k]!)) return true;
+        return false;
+      },
+      cost,
+      types,
+    };
+  }
+  return {
+    pred: (ctx) => {
+      const v = ex(ctx);
+      return v !== undefined && test(v);
+    },
+    cost,
+    types,
+  };
+}
+
+function checkEventType(v: ValueNode): void {
+  if (!EVENT_TYPE_NAMES.has(v.text))
+    fail(`unknown event type '${v.text}'`, v.start, Math.max(v.end, v.start + 1));
+}
+
+/** evt.type = / != / in: a lookup table per code, plus syscall names for generic events. */
+function compileEventType(n: CheckNode, bf: BoundField): Compiled {
+  const names = new Set(n.values.map((v) => v.text));
+  const table = new Uint8Array(NCODES);
+  for (const nm of names) for (const c of eventCodesByName(nm)) table[c] = 1;
+  const genericHit = [...names].some((nm) => GENERIC_NAMES.has(nm));
+  const ex = bf.extract;
+  // Generic events (codes 0 and 1) carry the syscall in a parameter: compare their name.
+  const matchGeneric = genericHit ? (ctx: EventContext) => names.has(ex(ctx) as string) : () => false;
+  const eq: Predicate = (ctx) => {
+    const t = ctx.batch.type[ctx.i]!;
+    return t <= 1 ? matchGeneric(ctx) : table[t] === 1;
+  };
+  const codes = new Set<number>();
+  for (let c = 2; c < NCODES; c++) if (table[c]) codes.add(c);
+  if (genericHit) {
+    codes.add(0);
+    codes.add(1);
+  }
+  if (n.op === '!=') {
+    const neg: Predicate = (ctx) => !eq(ctx);
+    return { pred: neg, cost: 0, types: genericHit ? ALL : notTypes(typeSetOf(codes, true)) };
+  }
+  return { pred: eq, cost: 0, types: typeSetOf(codes, !genericHit) };
+}
+
+type Test = (v: FieldValue) => boolean;
+
+function valueError(v: ValueNode, msg: string): never {
+  fail(`${msg} at column ${v.start + 1}`, v.start, Math.max(v.end, v.start + 1));
+}
+
+/** Parse one literal for a field of `kind`. */
+function literal(v: ValueNode, kind: ValueKind, bf: BoundField): FieldValue | IpNet {
+  const s = v.text;
+  switch (kind) {
+    case ValueKind.STRING:
+      return s;
+    case ValueKind.BUFFER:
+      return latin1Bytes(s);
+    case ValueKind.INT: {
+      const x = parseInteger(s);
+      if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
+      return Number(x);
+    }
+    case ValueKind.TIME: {
+      const x = parseInteger(s);
+      if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
+      return x;
+    }
+    case ValueKind.DOUBLE: {
+      const x = parseDouble(s);
+      if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
+      return x;
+    }
+    case ValueKind.BOOL:
+      if (s === 'true') return true;
+      if (s === 'false') return false;
+      return valueError(v, `'${s}' is not a boolean (use true or false) for ${bf.fullName}`);
+    case ValueKind.PORT: {
+      const p = parsePort(s);
+      if (typeof p === 'string') valueError(v, p);
+      return p;
+    }
+    case ValueKind.IP: {
+      const ip = parseIp(s);
+      if (ip === undefined) valueError(v, `unrecognized IP address '${s}'`);
+      return ip;
+    }
+    case ValueKind.IPNET: {
+      const net = parseNet(s);
+      if (typeof net === 'string') valueError(v, net);
+      return net;
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** memmem. */
+function indexOfBytes(h: Uint8Array, n: Uint8Array): number {
+  if (n.length === 0) return 0;
+  const first = n[0]!;
+  const last = h.length - n.length;
+  for (let k = h.indexOf(first); k >= 0 && k <= last; k = h.indexOf(first, k + 1)) {
+    let j = 1;
+    while (j < n.length && h[k + j] === n[j]) j++;
+    if (j === n.length) return k;
+  }
+  return -1;
+}
+
+/** strcasestr over ASCII letters, without allocating. */
+function includesIgnoreCase(h: string, lowNeedle: string): boolean {
+  const n = lowNeedle.length;
+  const last = h.length - n;
+  outer: for (let k = 0; k <= last; k++) {
+    for (let j = 0; j < n; j++) {
+      let c = h.charCodeAt(k + j);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== lowNeedle.charCodeAt(j)) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** C string semantics: comparisons stop at the first NUL. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
+function numCmp(op: CmpOp, x: number | bigint): Test {
+  switch (op) {
+    case '=':
+      return (v) => v === x;
+    case '!=':
+      return (v) => v !== x;
+    case '<':
+      return (v) => (v as number) < x;
+    case '<=':
+      return (v) => (v as number) <= x;
+    case '>':
+      return (v) => (v as number) > x;
+    case '>=':
+      return (v) => (v as number) >= x;
+    default:
+      throw new Error('numCmp ' + op);
+  }
+}
+
+function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
+  const op = n.op;
+  const lits = n.values.map((v) => literal(v, kind, bf));
+  const isList = op === 'in' || op === 'intersects' || op === 'pmatch';
+
+  if (kind === ValueKind.STRING) {
+    const strs = (lits as string[]).map(cstr);
+    const x = strs[0]!;
+    switch (op) {
+      case '=':
+        return (v) => v === x;
+      case '!=':
+        return (v) => v !== x;
+      case '<':
+        return (v) => (v as string) < x;
+      case '<=':
+        return (v) => (v as string) <= x;
+      case '>':
+        return (v) => (v as string) > x;
+      case '>=':
+        return (v) => (v as string) >= x;
+      case 'contains':
+        return (v) => (v as string).includes(x);
+      case 'icontains': {
+        const low = asciiLower(x);
+        return (v) => includesIgnoreCase(v as string, low);
+      }
+      case 'startswith':
+        return (v) => (v as string).startsWith(x);
+      case 'endswith':
+        return (v) => (v as string).endsWith(x);
+      case 'glob': {
+        const re = globToRegExp(x);
+        return (v) => re.test(v as string);
+      }
+      case 'in':
+      case 'intersects': {
+        const set = new Set(strs);
+        return (v) => set.has(v as string);
+      }
+      case 'pmatch': {
+        // A path matches when it is one of the prefixes or lies below one.
+        const dirs = strs.map((p) => (p.endsWith('/') ? p : p + '/'));
+        return (v) => {
+          const s = v as string;
+          for (let k = 0; k < strs.length; k++) if (s === strs[k] || s.startsWith(dirs[k]!)) return true;
+          return false;
+        };
+      }
+    }
+  }
+
+  if (kind === ValueKind.BUFFER) {
+    const bufs = lits as Uint8Array[];
+    const x = bufs[0]!;
+    switch (op) {
+      case '=':
+        return (v) => sameBytes(v as Uint8Array, x);
+      case '!=':
+        return (v) => !sameBytes(v as Uint8Array, x);
+      case 'contains':
+        return (v) => indexOfBytes(v as Uint8Array, x) >= 0;
+      case 'startswith':
+        return (v) =>
+          (v as Uint8Array).length >= x.length && sameBytes((v as Uint8Array).subarray(0, x.length), x);
+      case 'endswith':
+        return (v) => {
+          const b = v as Uint8Array;
+          return b.length >= x.length && sameBytes(b.subarray(b.length - x.length), x);
+        };
+      case 'bcontains':
+      case 'bstartswith': {
+        const hex = unhex(n.values[0]!.text);
+        if (hex === undefined) return () => false;
+        return op === 'bcontains'
+          ? (v) => indexOfBytes(v as Uint8Array, hex) >= 0
+          : (v) =>
+              (v as Uint8Array).length >= hex.length &&
+              sameBytes((v as Uint8Array).subarray(0, hex.length), hex);
+      }
+      case 'in':
+      case 'intersects':
+        return (v) => bufs.some((b) => sameBytes(v as Uint8Array, b));
+    }
+  }
+
+  if (kind === ValueKind.IP) {
+    const ips = lits as Uint8Array[];
+    if (isList) return (v) => ips.some((ip) => sameBytes(v as Uint8Array, ip));
+    const x = ips[0]!;
+    return op === '=' ? (v) => sameBytes(v as Uint8Array, x) : (v) => !sameBytes(v as Uint8Array, x);
+  }
+
+  if (kind === ValueKind.IPNET) {
+    const nets = lits as IpNet[];
+    if (isList) return (v) => nets.some((net) => inNet(v as Uint8Array, net));
+    const x = nets[0]!;
+    return op === '=' ? (v) => inNet(v as Uint8Array, x) : (v) => !inNet(v as Uint8Array, x);
+  }
+
+  // Numbers, times, booleans, ports, doubles: booleans compare as 0/1 like libsinsp's uint32.
+  const nums = lits.map((l) => (typeof l === 'boolean' ? (l ? 1 : 0) : l)) as (number | bigint)[];
+  const norm: (v: FieldValue) => number | bigint =
+    kind === ValueKind.BOOL
+      ? (v) => (v ? 1 : 0)
+      : kind === ValueKind.TIME
+        ? (v) => BigInt(v as bigint)
+        : (v) => v as number;
+  if (isList) {
+    const tests = nums.map((x) => numCmp('=', x));
+    return (v) => {
+      const y = norm(v);
+      for (let k = 0; k < tests.length; k++) if (tests[k]!(y)) return true;
+      return false;
+    };
+  }
+  const t = numCmp(op, nums[0]!);
+  if (kind === ValueKind.BOOL || kind === ValueKind.TIME) return (v) => t(norm(v));
+  return t;
+}
+
+/** fd.ip / fd.net: either end of a connected socket, the address of a server socket. */
+function compileFdAddr(n: CheckNode, isNet: boolean): Predicate {
+  const op = n.op;
+  if (op === 'exists') return (ctx) => eventFd(ctx) !== undefined;
+  if (op !== '=' && op !== '!=' && op !== 'in' && op !== 'intersects') {
+    fail(
+      `IP filters support only '=', '!=' and 'in' (column ${n.opSpan.start + 1})`,
+      n.opSpan.start,
+      n.opSpan.end,
+    );
+  }
+  const matchOne: (ip: Uint8Array) => boolean = isNet
+    ? (() => {
+        const nets = n.values.map((v) => {
+          const r = parseNet(v.text);
+          if (typeof r === 'string') valueError(v, r);
+          return r;
+        });
+        return (ip: Uint8Array) => nets.some((net) => inNet(ip, net));
+      })()
+    : (() => {
+        const ips = n.values.map((v) => {
+          const r = parseIp(v.text);
+          if (r === undefined) valueError(v, `unrecognized IP address '${v.text}'`);
+          return r;
+        });
+        return (ip: Uint8Array) => ips.some((x) => sameBytes(ip, x));
+      })();
+  return (ctx) => {
+    const f = eventFd(ctx);
+    if (f === undefined) return false;
+    const ips = fdIps(f);
+    if (ips === undefined) return false;
+    if (op === '!=') {
+      for (const ip of ips) if (matchOne(ip)) return false;
+      return true;
+    }
+    for (const ip of ips) if (matchOne(ip)) return true;
+    return false;
+  };
+}
+
+/** fd.port / fd.proto: either port of a socket (a server socket's port counts for both). */
+function compileFdPort(n: CheckNode): Predicate {
+  const op = n.op;
+  if (op === 'exists') return (ctx) => eventFd(ctx) !== undefined;
+  if (op === 'contains' || op === 'icontains' || op === 'startswith' || op === 'endswith' || op === 'glob') {
+    fail(`port filters do not support '${op}' (column ${n.opSpan.start + 1})`, n.opSpan.start, n.opSpan.end);
+  }
+  const ports = n.values.map((v) => {
+    const p = parsePort(v.text);
+    if (typeof p === 'string') valueError(v, p);
+    return p;
+  });
+  const x = ports[0]!;
+  const one: (p: number) => boolean =
+    op === '<'
+      ? (p) => p < x
+      : op === '<='
+        ? (p) => p <= x
+        : op === '>'
+          ? (p) => p > x
+          : op === '>='
+            ? (p) => p >= x
+            : (p) => ports.includes(p);
+  return (ctx) => {
+    const f = eventFd(ctx);
+    if (f === undefined) return false;
+    const ps = fdPorts(f);
+    if (ps === undefined) return false;
+    if (op === '!=') return ps[0] !== x && ps[1] !== x;
+    return one(ps[0]) || one(ps[1]);
+  };
+}
+
+export { PT };

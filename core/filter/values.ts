@@ -1,0 +1,153 @@
+// Filter literals parsed for the type of the field they are compared with, as libsinsp's
+// string_to_rawval does: decimal integers only (no hex, no fractions), `true`/`false` for booleans,
+// dotted quads or IPv6 text for addresses, `addr/len` for networks, numbers or service names for
+// ports. Failures are reported as messages; the compiler adds the position.
+
+/** sscanf("%ld%c") semantics: optional blanks and sign, then digits, nothing after. */
+export function parseInteger(s: string): bigint | undefined {
+  const m = /^[ \t\n\r]*([+-]?\d+)$/.exec(s);
+  return m ? BigInt(m[1]!) : undefined;
+}
+
+export function parseDouble(s: string): number | undefined {
+  const t = s.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+/** inet_pton(AF_INET): exactly four decimal octets. */
+export function parseIpv4(s: string): Uint8Array | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let k = 0; k < 4; k++) {
+    const p = parts[k]!;
+    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p.startsWith('0'))) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out[k] = n;
+  }
+  return out;
+}
+
+/** inet_pton(AF_INET6), including `::` and an embedded dotted quad. */
+export function parseIpv6(s: string): Uint8Array | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
+  let tail4: Uint8Array | undefined;
+  let text = s;
+  const lastColon = s.lastIndexOf(':');
+  if (s.includes('.')) {
+    tail4 = parseIpv4(s.slice(lastColon + 1));
+    if (tail4 === undefined) return undefined;
+    text = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const dbl = text.indexOf('::');
+  if (dbl !== text.lastIndexOf('::')) return undefined;
+  const groups = (x: string): string[] => (x === '' ? [] : x.split(':'));
+  let head: string[];
+  let tail: string[] = [];
+  if (dbl >= 0) {
+    head = groups(text.slice(0, dbl));
+    tail = groups(text.slice(dbl + 2));
+    if (head.length + tail.length > 7) return undefined;
+  } else {
+    head = groups(text);
+    if (head.length !== 8) return undefined;
+  }
+  const words = [...head, ...new Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
+  const out = new Uint8Array(16);
+  for (let k = 0; k < 8; k++) {
+    const w = words[k]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(w)) return undefined;
+    const n = parseInt(w, 16);
+    out[2 * k] = n >> 8;
+    out[2 * k + 1] = n & 0xff;
+  }
+  if (tail4) out.set(tail4, 12);
+  return out;
+}
+
+/** An address as string_to_rawval(PT_IPADDR) reads it: a '.' means IPv4. */
+export function parseIp(s: string): Uint8Array | undefined {
+  return s.includes('.') && !s.includes(':') ? parseIpv4(s) : parseIpv6(s);
+}
+
+export interface IpNet {
+  addr: Uint8Array;
+  /** Prefix length in bits. */
+  bits: number;
+}
+
+export function parseNet(s: string): IpNet | string {
+  const slash = s.indexOf('/');
+  if (slash < 0) return `unrecognized IP network '${s}': expected address/prefix, e.g. 10.0.0.0/8`;
+  const addr = parseIp(s.slice(0, slash));
+  if (addr === undefined) return `unrecognized IP address in network '${s}'`;
+  const lenText = s.slice(slash + 1);
+  if (!/^\d+$/.test(lenText)) return `invalid netmask '${lenText}'`;
+  const bits = Number(lenText);
+  if (bits > addr.length * 8) return `invalid netmask '${lenText}'`;
+  return { addr, bits };
+}
+
+/** Whether `ip` lies in `net` (same family only). */
+export function inNet(ip: Uint8Array, net: IpNet): boolean {
+  if (ip.length !== net.addr.length) return false;
+  let bits = net.bits;
+  for (let k = 0; bits > 0; k++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((ip[k]! & mask) !== (net.addr[k]! & mask)) return false;
+  }
+  return true;
+}
+
+/** The well-known service names getservbyname knows on any system (for `fd.port=http`). */
+const SERVICES: Record<string, number> = {
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  dns: 53,
+  http: 80,
+  www: 80,
+  kerberos: 88,
+  pop3: 110,
+  sunrpc: 111,
+  ntp: 123,
+  imap: 143,
+  snmp: 161,
+  ldap: 389,
+  https: 443,
+  syslog: 514,
+  imaps: 993,
+  pop3s: 995,
+  'ms-sql-s': 1433,
+  mysql: 3306,
+  postgresql: 5432,
+  x11: 6000,
+  'http-alt': 8080,
+  webcache: 8080,
+};
+
+export function parsePort(s: string): number | string {
+  if (s === '') return 0;
+  if (/^\d+$/.test(s)) return Number(s) & 0xffff;
+  const p = SERVICES[s];
+  return p !== undefined ? p : `unrecognized protocol '${s}'`;
+}
+
+/** sinsp_utils::unhex: pairs of hex digits to bytes; undefined when malformed. */
+export function unhex(s: string): Uint8Array | undefined {
+  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return undefined;
+  const out = new Uint8Array(s.length / 2);
+  for (let k = 0; k < out.length; k++) out[k] = parseInt(s.slice(2 * k, 2 * k + 2), 16);
+  return out;
+}
+
+/** A latin1 string's chars as bytes (filter values keep one char per byte). */
+export function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) out[k] = s.charCodeAt(k) & 0xff;
+  return out;
+}
