@@ -208,6 +208,10 @@ export class StateTracker implements ThreadLookup {
   /** False until the first event that is not a container description (see process()). */
   private seenNonContainerEvent = false;
 
+  /** getThreadRef's cache (NaN: empty); reset whenever the table changes. */
+  private lastTid = NaN;
+  private lastThread: Thread | undefined;
+
   // sinsp::next's delayed removals.
   private tidToRemove = -1;
   private tidOfFdsToRemove = -1;
@@ -269,6 +273,7 @@ export class StateTracker implements ThreadLookup {
    */
   restart(header: CaptureHeader): void {
     this.table.clear();
+    this.lastTid = NaN;
     this.tidToRemove = -1;
     this.fdsToRemove.length = 0;
     this.ifaces = new NetInterfaces(header.interfaces);
@@ -365,10 +370,13 @@ export class StateTracker implements ThreadLookup {
     }
     if (evThread !== undefined) {
       st.fdNum = evThread.lastEventFd;
+      const valid = known && (this.ef[type]! & FD_EVENT_FLAGS) !== 0;
       let fd = this.fdinfo;
-      if (fd === undefined && evThread.lastEventFd !== -1) fd = this.peekFd(evThread, evThread.lastEventFd);
+      // extract_fd's fallback lookup, only where fd fields apply.
+      if (valid && fd === undefined && evThread.lastEventFd !== -1)
+        fd = this.peekFd(evThread, evThread.lastEventFd);
       st.fd = fd;
-      st.fdValid = known && (this.ef[type]! & FD_EVENT_FLAGS) !== 0;
+      st.fdValid = valid;
     } else {
       st.fdNum = -1;
       st.fd = undefined;
@@ -393,8 +401,15 @@ export class StateTracker implements ThreadLookup {
   // Thread table (sinsp_thread_manager)
 
   private getThreadRef(tid: number, queryOs: boolean): Thread | undefined {
+    // One-entry cache, as libsinsp's m_last_tid: enter/exit pairs hit it.
+    if (tid === this.lastTid) return this.lastThread;
     let t = this.table.get(tid);
-    if (t === undefined && queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
+    if (t !== undefined) {
+      this.lastTid = tid;
+      this.lastThread = t;
+      return t;
+    }
+    if (queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
       // Reading a file there is no /proc to ask: libsinsp adds a placeholder so it stops looking.
       t = new Thread(this);
       t.tid = tid;
@@ -416,6 +431,7 @@ export class StateTracker implements ThreadLookup {
     if (this.table.size >= MAX_THREAD_TABLE_SIZE) return false;
     if (!fromProcList) this.incrementMainChildCount(t);
     this.table.set(t.tid, t);
+    this.lastTid = NaN;
     return true;
   }
 
@@ -436,6 +452,7 @@ export class StateTracker implements ThreadLookup {
       if (main !== undefined && main.nchilds > 0) main.nchilds--;
     }
     this.table.delete(tid);
+    this.lastTid = NaN;
     if (nchilds !== 0) {
       for (const o of this.table.values()) o.nchilds = 0;
       for (const o of [...this.table.values()]) this.incrementMainChildCount(o);
