@@ -9,6 +9,9 @@ import { ipToString } from '../net/addr.js';
 import { EF } from '../schema/types.js';
 import type { FdInfo, ThreadInfo } from '../state/types.js';
 import { tsToString } from '../time.js';
+import { bindField } from '../fields/registry.js';
+import type { BoundField } from '../fields/types.js';
+import { sanitizeString } from '../state/paths.js';
 
 /** What the chisels need beyond the event: output options and state the event context lacks. */
 export interface ChiselEnv {
@@ -167,3 +170,18 @@ export const procName = (c: EventContext): string | undefined => c.state.thread?
 export const procPid = (c: EventContext): number | undefined => c.state.thread?.pid;
 /** thread.tid (defined even without a thread entry). */
 export const threadTid = (c: EventContext): number => Number(c.batch.tid[c.i]!);
+
+function bound(name: string): BoundField {
+  const f = bindField(name);
+  if (typeof f === 'string') throw new Error(f);
+  return f;
+}
+
+const FD_NAME = bound('fd.name');
+
+/** fd.name as a chisel reads it: the shared extractor (names from creator events when the fd is
+ *  gone, "" for other exits), sanitized as evt.field() extraction does. */
+export function fdName(c: EventContext): string | undefined {
+  const v = FD_NAME.extract(c);
+  return typeof v === 'string' ? sanitizeString(v) : undefined;
+}

@@ -3,7 +3,7 @@
 // host processes, blue otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
-import { datetime, isExit, procName, type ChiselEnv } from './fields.js';
+import { datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { fileIo } from './tops.js';
@@ -38,7 +38,7 @@ export class FilesLower implements Chisel {
 
   onEvent(c: EventContext): void {
     const lat = (isExit(c) ? Number(this.env.latency(c)) : 0) / 1_000_000;
-    const fn = c.state.fd?.name;
+    const fn = fdName(c);
     if (!isExit(c) || !(lat > this.minMs)) return;
     if (fn !== undefined && fn.slice(0, 5) === '/dev/') return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;

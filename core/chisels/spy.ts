@@ -6,6 +6,7 @@ import { BufFmt } from '../format/params.js';
 import {
   argData,
   failed,
+  fdName,
   fdIpIs,
   fdPortIs,
   isFile,
@@ -52,7 +53,7 @@ export class EchoFds implements Chisel {
 
   onEvent(c: EventContext): void {
     const res = rawArgRes(c);
-    const name = c.state.fd?.name ?? '<NA>';
+    const name = fdName(c) ?? '<NA>';
     const pname = procName(c);
     if (res === undefined || res <= 0) return;
     const col = isIoRead(c) ? this.col.red : this.col.blue;
@@ -161,12 +162,13 @@ export class SpyFile implements Chisel {
     const rw = args[0];
     this.mode = rw === 'R' || rw === 'r' ? 'r' : rw === 'W' || rw === 'w' ? 'w' : 'rw';
     this.nameIs = args[1] !== undefined && args[1] !== '' ? args[1] : undefined;
-    env.paramEnv.bufFormat = BufFmt.EOLS;
+    // sysdig.set_output_format("ascii"), which yields to a format chosen on the command line.
+    if (env.paramEnv.bufFormat === BufFmt.NORMAL) env.paramEnv.bufFormat = BufFmt.EOLS;
   }
 
   filter(c: EventContext): boolean {
     const fd = c.state.fd;
-    const name = fd?.name;
+    const name = fdName(c);
     if (this.nameIs !== undefined) {
       if (name !== this.nameIs) return false;
     } else if (name === undefined || name.includes('/dev/pt') || name.includes('/dev/tty')) return false;
@@ -178,7 +180,7 @@ export class SpyFile implements Chisel {
     const data = argData(c, this.env);
     const rw = isIoWrite(c) ? 'W' : 'R';
     const res = rawArgRes(c);
-    const line = `${time(c)} ${s(procName(c))}(${s(procPid(c))}) ${rw} ${res === undefined ? 'nil' : formatBytes(res)} ${s(c.state.fd?.name)} ${s(data)}`;
+    const line = `${time(c)} ${s(procName(c))}(${s(procPid(c))}) ${rw} ${res === undefined ? 'nil' : formatBytes(res)} ${s(fdName(c))} ${s(data)}`;
     this.write(line + '\n');
   }
 }

@@ -3,6 +3,7 @@
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
 import {
+  fdName,
   isFile,
   isIo,
   isIp,
@@ -21,9 +22,9 @@ const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ fiel
 export const KEY_PROC_NAME = key('proc.name', 'Process', procName);
 const KEY_PID = key('proc.pid', 'PID', procPid);
 const KEY_L4 = key('fd.l4proto', 'Proto', (c) => (c.state.fd ? l4protoName(c.state.fd) : undefined));
-const KEY_CONN = key('fd.name', 'Conn', (c) => c.state.fd?.name);
+const KEY_CONN = key('fd.name', 'Conn', fdName);
 const KEY_SPORT = key('fd.sport', 'Srv Port', (c) => serverPort(c.state.fd));
-const KEY_FILE = key('fd.name', 'Filename', (c) => c.state.fd?.name);
+const KEY_FILE = key('fd.name', 'Filename', fdName);
 const KEY_SYSCALL = key('evt.type', 'Syscall', (c) => eventTypeName(c));
 
 /** "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true" */
