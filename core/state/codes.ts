@@ -11,6 +11,7 @@ export const EF_DESTROYS_FD = 1 << 1;
 export const EF_USES_FD = 1 << 2;
 export const EF_READS_FROM_FD = 1 << 3;
 export const EF_WRITES_TO_FD = 1 << 4;
+export const EF_MODIFIES_STATE = 1 << 5;
 export const EF_SKIPPARSERESET = 1 << 8;
 
 /** PPM_CL_* thread flags (clone flags plus libsinsp's own bits). */

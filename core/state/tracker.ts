@@ -22,9 +22,11 @@ import {
   CLONE_STALE_TIME_NS,
   EF_CREATES_FD,
   EF_DESTROYS_FD,
+  EF_MODIFIES_STATE,
   EF_READS_FROM_FD,
   EF_SKIPPARSERESET,
   EF_USES_FD,
+  EVENT_MAX_0_29,
   FDF,
   IPPROTO_ICMP,
   IPPROTO_IP,
@@ -93,8 +95,6 @@ type Handler = (this: StateTracker) => void;
 
 const EINPROGRESS = 115;
 const UINT32_MAX = 0xffffffff;
-const CONTAINER_JSON_E = 272;
-const CONTAINER_JSON_2_E = 324;
 const FD_EVENT_FLAGS = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
 
 /** What process() reports beyond the contract: fd-field availability and the thread's latency. */
@@ -274,6 +274,7 @@ export class StateTracker implements ThreadLookup {
   restart(header: CaptureHeader): void {
     this.table.clear();
     this.lastTid = NaN;
+    this.seenNonContainerEvent = false;
     this.tidToRemove = -1;
     this.fdsToRemove.length = 0;
     this.ifaces = new NetInterfaces(header.interfaces);
@@ -298,8 +299,14 @@ export class StateTracker implements ThreadLookup {
   /**
    * Runs libsinsp's state step for event i of the batch and returns what it knows about the event.
    * The returned object is reused by the next call.
+   *
+   * `filter`, when the output is filtered: libsinsp evaluates its filter inside the parse step, and
+   * an event that fails it changes the state differently (no parser for events that do not modify
+   * state, no enter/exit pairing after it, no release of the stored enter event). Pass the filter
+   * here to get sysdig's exact state; it sees the same reused state object, and a failing event
+   * comes back with `hidden` set. Without it, process() is sysdig without a filter.
    */
-  process(batch: EventBatch, i: number): TrackedEventState {
+  process(batch: EventBatch, i: number, filter?: (st: TrackedEventState) => boolean): TrackedEventState {
     const type = batch.type[i]!;
     this.type = type;
     if (batch !== this.viewsOf) {
@@ -333,30 +340,64 @@ export class StateTracker implements ThreadLookup {
     }
 
     const known = type < this.ef.length;
-    this.hidden = (batch.flags[i]! & 1) !== 0;
+    const stateOnly = (batch.flags[i]! & 1) !== 0;
+    this.hidden = stateOnly;
+    // Container descriptions at the very start of a capture (before any other event) only seed the
+    // container table: sysdig 0.29.3 numbers them but never shows or counts them (verified by moving
+    // such an event later in a rewritten copy: it is then shown). sinsp::init consumes that leading
+    // run, of any container event type, before the first next() returns.
+    if (type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E || type === PPME.CONTAINER_E) {
+      if (!this.seenNonContainerEvent) this.hidden = true;
+    } else this.seenNonContainerEvent = true;
     this.reset();
+    const st = this.st;
+    let filterLater = false;
+    if (filter !== undefined) {
+      // sinsp_parser::process_event runs the inspector's filter here: state-changing events are
+      // filtered after their parser, the others before it. A filtered-out event skips its parser,
+      // breaks its thread's enter/exit pairing and keeps the stored enter event.
+      const ef = known ? this.ef[type]! : 0;
+      if ((ef & EF_MODIFIES_STATE) !== 0) {
+        filterLater = true;
+      } else {
+        this.fill(type, known);
+        if (!filter(st)) {
+          const t = this.tinfo;
+          if (t !== undefined && (ef & EF_SKIPPARSERESET) === 0 && type !== PPME.SCHEDSWITCH_6_E) {
+            t.lastEventType = EVENT_MAX_0_29;
+          }
+          st.hidden = true;
+          return st;
+        }
+      }
+    }
     if (known) {
       const h = this.handlers[type];
       if (h !== undefined) h.call(this);
     }
-    // Container descriptions at the very start of a capture (before any other event) only seed the
-    // container table: sysdig 0.29.3 numbers them but never shows or counts them (verified by moving
-    // such an event later in a rewritten copy: it is then shown).
-    if (type === CONTAINER_JSON_E || type === CONTAINER_JSON_2_E) {
-      if (!this.seenNonContainerEvent) this.hidden = true;
-    } else this.seenNonContainerEvent = true;
+    let filteredOut = false;
+    if (filterLater) {
+      this.fill(type, known);
+      filteredOut = !filter!(st);
+    }
 
-    // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events marked
-    // state-only are filtered out before that point in sinsp::next, so they keep it.
+    // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events filtered
+    // out (state-only ones included) leave sinsp::next before that point, so they keep it.
     const t = this.tinfo;
-    if ((type & 1) === 1 && t !== undefined && t.lastEnter !== null && (batch.flags[i]! & 1) === 0) {
+    if ((type & 1) === 1 && t !== undefined && t.lastEnter !== null && !stateOnly && !filteredOut) {
       t.spareEnter = t.lastEnter;
       t.lastEnter = null;
       t.lastEnterValid = false;
     }
+    this.fill(type, known);
+    if (filteredOut) st.hidden = true;
+    return st;
+  }
 
-    // What the field extractors see afterwards (sinsp_evt::get_thread_info, extract_fd).
+  /** What the field extractors see (sinsp_evt::get_thread_info, extract_fd), into `st`. */
+  private fill(type: number, known: boolean): void {
     const st = this.st;
+    const t = this.tinfo;
     const evThread = t ?? this.table.get(this.tid);
     st.thread = evThread;
     st.hidden = this.hidden;
@@ -382,7 +423,6 @@ export class StateTracker implements ThreadLookup {
       st.fd = undefined;
       st.fdValid = false;
     }
-    return st;
   }
 
   /** The current event's timestamp. */
