@@ -236,7 +236,16 @@ const GENERIC_NAMES = new Set<string>(SYSCALL_NAMES);
 
 function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
   const bf = bindField(n.field.name);
-  if (typeof bf === 'string') fail(`${bf} at column ${n.field.start + 1}`, n.field.start, n.field.end);
+  if (typeof bf === 'string') {
+    // The position goes before a "(did you mean ...)" hint.
+    const hint = bf.indexOf(' (did you mean');
+    const msg = hint < 0 ? bf : bf.slice(0, hint);
+    fail(
+      `${msg} at column ${n.field.start + 1}${hint < 0 ? '' : bf.slice(hint)}`,
+      n.field.start,
+      n.field.end,
+    );
+  }
   fields.push(bf);
   const op = n.op;
   const name = bf.def.name;
