@@ -1,0 +1,197 @@
+// Chisels end to end through the CLI (`node bin/capsight.js -r SAMPLE -c ...`, TZ=UTC): the -c cases
+// of ../shared/conformance against sysdig 0.29.3's recorded output, `-cl` against chisels.txt, and,
+// when `sysdig` is installed, more chisels, arguments and filters on other samples against the live
+// sysdig. Skipped when ../shared is absent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+function repoRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('no package.json above the test');
+    d = up;
+  }
+  return d;
+}
+
+const root = repoRoot();
+const bin = join(root, 'bin', 'capsight.js');
+const shared = resolve(root, '..', 'shared');
+const samples = join(shared, 'samples');
+const conformance = join(shared, 'conformance');
+const noShared = !existsSync(join(conformance, 'cases.tsv')) && 'no ../shared';
+const noSysdig =
+  spawnSync('sysdig', ['--version'], { encoding: 'latin1' }).status !== 0 && 'sysdig not installed';
+
+interface Run {
+  stdout: string;
+  status: number | null;
+}
+
+/** Runs `prog -r sample ARGS` with ARGS in shell quoting (as cases.tsv writes them). */
+function run(prog: string[], sample: string, args: string): Run {
+  const r = spawnSync('bash', ['-c', `exec "$@" -r "$0" ${args}`, sample, ...prog], {
+    env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+    encoding: 'latin1',
+    maxBuffer: 1 << 28,
+  });
+  return { stdout: r.stdout, status: r.status };
+}
+
+/** Rows a top-N chisel prints at most (the tie group at the cut may be any members of it). */
+const TOP_N: Record<string, number> = {
+  topprocs_net: 100,
+  topports_server: 100,
+  topconns: 30,
+  topscalls: 30,
+  topprocs_cpu: 10,
+  topprocs_file: 10,
+  topfiles_bytes: 10,
+  topfiles_time: 10,
+};
+
+/**
+ * ORACLE.md's `ties` rule: the value column in order, equal values compared as a multiset. When the
+ * table is full (`topN` rows) the last tie group may also be cut differently: then only its size counts.
+ */
+function tiesDiff(actual: string, expected: string, topN = 0): string {
+  const first = (l: string): string => l.trim().split(/\s+/)[0] ?? '';
+  const groups = (text: string): [string, string[]][] => {
+    const g: [string, string[]][] = [];
+    for (const l of text.split('\n')) {
+      const k = first(l);
+      if (g.length > 0 && g[g.length - 1]![0] === k) g[g.length - 1]![1].push(l);
+      else g.push([k, [l]]);
+    }
+    return g.map(([k, v]) => [k, v.sort()]);
+  };
+  const a = groups(actual);
+  const e = groups(expected);
+  if (a.length !== e.length) return `${a.length} value groups, expected ${e.length}`;
+  const rows = expected.split('\n').filter((l) => l.trim() !== '').length - 2;
+  for (let k = 0; k < a.length; k++) {
+    const [ka, va] = a[k]!;
+    const [ke, ve] = e[k]!;
+    if (ka !== ke || va.length !== ve.length)
+      return `group ${k + 1}: ${ka} x${va.length}, expected ${ke} x${ve.length}`;
+    // The groups are [header, rule, values..., trailing ''], so the cut group is the one before ''.
+    const cut = topN > 0 && rows === topN && k === a.length - 2;
+    if (!cut && va.join('\n') !== ve.join('\n')) return `group ${k + 1} (${ka}): rows differ`;
+  }
+  return '';
+}
+
+function firstDiff(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  for (let k = 0; k < Math.max(a.length, e.length); k++) {
+    if (a[k] !== e[k]) return `line ${k + 1}: got ${JSON.stringify(a[k])}, expected ${JSON.stringify(e[k])}`;
+  }
+  return '';
+}
+
+test('-cl lists the chisels as sysdig does', { skip: noShared }, () => {
+  const r = spawnSync('node', [bin, '-cl'], { encoding: 'latin1' });
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, readFileSync(join(conformance, 'chisels.txt'), 'latin1'));
+});
+
+test('chisel cases of ../shared/conformance', { skip: noShared }, () => {
+  const cases = readFileSync(join(conformance, 'cases.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((f) => f.length >= 4 && /(^| )-c /.test(f[2]!));
+  assert.ok(cases.length >= 14, 'the chisel cases are there');
+  const failures: string[] = [];
+  for (const [id, sample, args, compare] of cases) {
+    const r = run(['node', bin], join(samples, sample!), args!);
+    const expected = readFileSync(join(conformance, 'expected', `${id}.txt`), 'latin1');
+    const d =
+      compare!.trim() === 'ties'
+        ? tiesDiff(r.stdout, expected)
+        : r.stdout === expected
+          ? ''
+          : firstDiff(r.stdout, expected);
+    if (d !== '' || r.status !== 0) failures.push(`${id} (${args}): ${d || `exit ${r.status}`}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+const CHISELS = [
+  'topprocs_net',
+  'topprocs_cpu',
+  'topprocs_file',
+  'topconns',
+  'topports_server',
+  'topfiles_bytes',
+  'topfiles_time',
+  'topscalls',
+  'iobytes_net',
+  'iobytes_file',
+  'echo_fds',
+  'spy_file',
+  'netstat',
+  'lsof',
+  'ps',
+  'list_login_shells',
+  'fileslower 0',
+  'httplog',
+  'spy_port 80',
+];
+
+// [sample, args]: arguments, filters, buffer formats and -n on top of the plain runs.
+const VARIATIONS: [string, string][] = [
+  ['httpd.scap', '-A -c echo_fds'],
+  ['httpd.scap', '-X -c echo_fds'],
+  ['httpd.scap', '-c echo_fds disable_color'],
+  ['example4-1.scap', '-c echo_fds proc.name=mysqld'],
+  ['example4-1.scap', '-c spy_port "3306 disable_colors"'],
+  ['502Error.scap', '-c spy_ip 192.168.0.2 proc.name=haproxy'],
+  ['example4-1.scap', '-c lsof proc.name=mysqld'],
+  ['example4-1.scap', `-c lsof "'fd.name contains /etc'"`],
+  ['example4-1.scap', '-c ps fd.type=file'],
+  ['502Error.scap', '-c netstat fd.port=80'],
+  ['502Error.scap', '-c lsof "" "evt.num>22000"'],
+  ['example4-1.scap', '-n 500 -c topprocs_cpu'],
+  ['example4-1.scap', '-c topconns proc.name=apache2'],
+  ['example4-1.scap', '-c fileslower 1'],
+  ['example4-1.scap', '-c fileslower abc'],
+  ['example4-1.scap', '-c spy_file "W /var/log/apache2/access.log"'],
+  ['example4-1.scap', '-X -c spy_file'],
+  ['example4-1.scap', '-c list_login_shells curl'],
+  ['502Error.scap', '-c iobytes_net proc.name=curl'],
+];
+
+test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {
+  const runs: [string, string][] = [];
+  for (const s of [
+    '502Error.scap',
+    'example4-2.scap',
+    'nginx_example0.scap',
+    'sample.scap',
+    'test_ipv6_client.scap',
+  ]) {
+    for (const c of CHISELS) runs.push([s, `-c ${c}`]);
+  }
+  runs.push(...VARIATIONS);
+  const failures: string[] = [];
+  for (const [s, args] of runs) {
+    const sample = join(samples, s);
+    const want = run(['sysdig'], sample, args);
+    const got = run(['node', bin], sample, args);
+    const name = /-c (\S+)/.exec(args)![1]!;
+    const topN = TOP_N[name];
+    let d = '';
+    if (got.stdout !== want.stdout)
+      d = topN !== undefined ? tiesDiff(got.stdout, want.stdout, topN) : firstDiff(got.stdout, want.stdout);
+    if (d !== '' || got.status !== want.status)
+      failures.push(`${s} ${args}: ${d || `exit ${got.status}, sysdig ${want.status}`}`);
+  }
+  assert.deepEqual(failures, []);
+});
