@@ -85,6 +85,8 @@ export class Thread implements ThreadInfo {
   pfmajor = 0;
   pfminor = 0;
   tty = 0;
+  /** m_exe_writable: the executable was writable by the process (execve flags, process list). */
+  exeWritable = false;
   containerId = '';
   cloneTs = 0n;
   /** This entry's own fd table; threads with CLONE_FILES use their main thread's (see `fds`). */

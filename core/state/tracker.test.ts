@@ -203,7 +203,7 @@ function render(b: EventBatch, i: number, st: TrackedEventState, tracker: StateT
  * while sysdig 0.29.3 reads loginuid from the first 4 bytes of the tail (the low half of
  * pidns_init_start_ts). Listed columns are skipped for that sample and reported.
  */
-const KNOWN: Record<string, readonly string[]> = { 'sample.scap': ['user.loginuid'] };
+const KNOWN: Record<string, readonly string[]> = { 'sample.scap': ['user.loginuid', 'proc.is_exe_writable'] };
 
 type Renderer = (b: EventBatch, i: number, st: TrackedEventState, tracker: StateTracker) => string;
 
@@ -330,6 +330,8 @@ const FIELDS2 = [
   'fd.sip',
   'fd.connected',
   'fd.dev',
+  'proc.tty',
+  'proc.is_exe_writable',
 ];
 
 function ipText(a: Uint8Array | undefined): string {
@@ -377,6 +379,8 @@ function render2(b: EventBatch, i: number, st: TrackedEventState, tracker: State
     const file = f.kind === FdKind.FILE_V2 || f.kind === FdKind.DIRECTORY;
     cols.push(file ? (f.dev ?? 0).toString(16).toUpperCase() : DONT_CARE);
   }
+  if (t === undefined) cols.push(na, na);
+  else cols.push(String(t.tty), t.exeWritable ? 'true' : 'false');
   return cols.join(SEP);
 }
 

@@ -549,6 +549,8 @@ export class StateTracker implements ThreadLookup {
     t.vtid = p.vtid;
     t.vpid = p.vpid;
     t.loginuid = p.loginuid >>> 0;
+    // In the pre-libs-0.10 V9 layout exe_writable is the byte after loginuid (the kept tail).
+    t.exeWritable = p.tail !== undefined && p.tail.length >= 1 && p.tail[0] !== 0;
     t.cgroups = normalizeCgroups(p.cgroups);
     t.root = p.root;
     t.containerId = resolveContainerId(t.cgroups);
@@ -1233,6 +1235,7 @@ export class StateTracker implements ThreadLookup {
       c.comm = p.comm;
       c.exe = p.exe;
       c.exepath = p.exepath;
+      c.exeWritable = p.exeWritable;
       c.args = [...p.args];
       c.root = p.root;
       c.sid = p.sid;
@@ -1367,6 +1370,7 @@ export class StateTracker implements ThreadLookup {
     const pgidAt = this.at(P.pgid);
     if (type === PPME.SYSCALL_EXECVE_19_X || type === PPME.SYSCALL_EXECVEAT_X) t.vpgid = this.pInt(pgidAt);
     if (this.np > 18) t.loginuid = this.pUint(18);
+    if (this.np > 19) t.exeWritable = (this.pUint(19) & 1) !== 0;
     const keep = t.flags & (CL.PIPE_SRC | CL.PIPE_DST | CL.IS_MAIN_THREAD | CL.CLONE_INVERTED);
     t.flags = CL.ACTIVE | keep | CL.NAME_CHANGED;
   }

@@ -63,6 +63,12 @@ export interface ThreadInfo {
   cloneTs: bigint;
   /** The fd table. Threads of one process share the main thread's table (CLONE_FILES). */
   fds: Map<number, FdInfo>;
+  /** libsinsp's m_nchilds: threads (not processes) whose main thread this is. */
+  nchilds?: number;
+  /** The controlling tty (execve's tty parameter; 0 unknown). */
+  tty?: number;
+  /** m_exe_writable (proc.is_exe_writable). */
+  exeWritable?: boolean;
 }
 
 /** What the state knows about the event it just processed. */
