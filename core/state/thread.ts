@@ -11,9 +11,9 @@ import type { Fd } from './fd.js';
 export class EnterCopy {
   type = -1;
   n = 0;
-  buf = new Uint8Array(256);
-  off = new Uint32Array(8);
-  len = new Uint32Array(8);
+  buf = new Uint8Array(0);
+  off = new Uint32Array(0);
+  len = new Uint32Array(0);
 
   /** Copy `n` params whose bytes are arena[off[base+k] .. +len[base+k]). */
   store(
@@ -27,12 +27,12 @@ export class EnterCopy {
     this.type = type;
     this.n = n;
     if (this.off.length < n) {
-      this.off = new Uint32Array(n);
-      this.len = new Uint32Array(n);
+      this.off = new Uint32Array(Math.max(n, 8));
+      this.len = new Uint32Array(Math.max(n, 8));
     }
     let total = 0;
     for (let k = 0; k < n; k++) total += lens[base + k]!;
-    if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, this.buf.length * 2));
+    if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, 256, this.buf.length * 2));
     let pos = 0;
     const buf = this.buf;
     for (let k = 0; k < n; k++) {
