@@ -326,7 +326,7 @@ export function complete(text: string, cursor: number, values?: ValueSource): Co
     }
   }
   if (values) {
-    let vs: readonly string[] = [];
+    let vs: readonly string[];
     try {
       vs = values(state.field, prefix);
     } catch {

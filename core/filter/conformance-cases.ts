@@ -140,14 +140,18 @@ export const FILTER_CASES: readonly (readonly [string, string])[] = [
   ['sample.scap', 'evt.type!=switch and evt.type!=nanosleep'],
 ];
 
-/**
- * Filters whose answer depends on libsinsp running the filter before it parses an event: an enter
- * event the filter rejects is never parsed, so its exit event has no fd attached (evt.category
- * 'unknown', no evt.buflen). That needs the state tracker to take the filter (see the report).
- */
-export const NEEDS_PREPARSE_FILTER = new Set(['evt.category=file and evt.dir=<', 'evt.buflen>100']);
-
 /** Fields whose -p text must match sysdig's on every shown event of each sample. */
+/**
+ * Filters whose answer needs libsinsp's evt->m_fdinfo (the fd attached by the parser, with no
+ * fallback to the thread's last fd): a read exit whose enter the filter rejected has none, so its
+ * evt.category is 'unknown' and it has no evt.buflen. The state tracker does not report it yet
+ * (EventState.evtFd, which core/fields/evt.ts reads when present).
+ */
+export const NEEDS_EVT_FDINFO: ReadonlySet<string> = new Set([
+  'evt.category=file and evt.dir=<',
+  'evt.buflen>100',
+]);
+
 export const FIELD_SETS: readonly (readonly string[])[] = [
   [
     'evt.num',

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { COMPAT_EVENT_MAX, EC, EVENTS, eventInfo } from '../schema/index.js';
 import { StateTracker } from '../state/tracker.js';
 import { newContext, setEvent, type EventContext } from '../fields/context.js';
+import type { EventState } from '../state/types.js';
 import { makeLookup } from '../fields/lookup.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
@@ -20,7 +21,7 @@ import {
   FIELD_SAMPLES,
   FIELD_SETS,
   FILTER_CASES,
-  NEEDS_PREPARSE_FILTER,
+  NEEDS_EVT_FDINFO,
   STATE_TODO,
 } from './conformance-cases.js';
 
@@ -68,7 +69,16 @@ function expandRanges(r: string): number[] {
 }
 
 /** Replays a sample and calls `visit` for every event sysdig would show (internal ones hidden). */
-function replay(sample: string, visit: (ctx: EventContext) => void): void {
+/**
+ * Replays a sample and calls `visit` for every event sysdig would show (internal and hidden ones
+ * left out). With `filter`, the state tracker runs it where libsinsp runs its filter (inside the
+ * parse step), and only events that pass are visited.
+ */
+function replay(
+  sample: string,
+  visit: (ctx: EventContext) => void,
+  filter?: (ctx: EventContext) => boolean,
+): void {
   const r = native!.openCapture(join(SAMPLES, sample), native!.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX));
   try {
     const tracker = new StateTracker(r.header);
@@ -76,14 +86,22 @@ function replay(sample: string, visit: (ctx: EventContext) => void): void {
     let ctx: EventContext | undefined;
     for (let b = r.next(); b !== null; b = r.next()) {
       if (ctx === undefined) ctx = newContext(b, eventInfo(b.type[0]!), lookup);
-      ctx.batch = b;
+      const c = ctx;
+      c.batch = b;
       for (let i = 0; i < b.count; i++) {
         const info = eventInfo(b.type[i]!);
-        const st = tracker.process(b, i);
-        setEvent(ctx, i, info, st);
+        const pass =
+          filter === undefined
+            ? undefined
+            : (st: EventState): boolean => {
+                setEvent(c, i, info, st);
+                return filter(c);
+              };
+        const st = tracker.process(b, i, pass);
+        setEvent(c, i, info, st);
         if (info.category & EC.INTERNAL || (st as { hidden?: boolean }).hidden) continue;
-        visit(ctx);
-        ctx.prevTs = b.ts[i]!;
+        visit(c);
+        c.prevTs = b.ts[i]!;
       }
     }
   } finally {
@@ -105,20 +123,25 @@ function ours(sample: string, filter: string): string {
   const f = compileFilter(filter);
   const mask = f.typeMask;
   let out = '';
-  replay(sample, (ctx) => {
-    const t = ctx.batch.type[ctx.i]!;
-    if (mask !== null && mask[t] === 0) {
+  replay(
+    sample,
+    (ctx) => {
+      out += ctx.num + '\n';
+    },
+    (ctx) => {
+      const t = ctx.batch.type[ctx.i]!;
+      const pass = f.predicate(ctx);
       // The prefilter must never drop a matching event.
-      assert.equal(f.predicate(ctx), false, `prefilter dropped evt ${ctx.num} for ${filter}`);
-      return;
-    }
-    if (f.predicate(ctx)) out += ctx.num + '\n';
-  });
+      if (mask !== null && mask[t] === 0)
+        assert.equal(pass, false, `prefilter dropped evt ${ctx.num} for ${filter}`);
+      return pass;
+    },
+  );
   return out;
 }
 
 for (const [sample, filter] of FILTER_CASES) {
-  const todo = NEEDS_PREPARSE_FILTER.has(filter) ? 'needs filtering before the state step' : undefined;
+  const todo = NEEDS_EVT_FDINFO.has(filter) ? 'needs EventState.evtFd (libsinsp evt->m_fdinfo)' : undefined;
   test(`filter ${sample}: ${filter}`, { skip: SKIP, todo }, () => {
     const got = ours(sample, filter);
     if (!HAVE_SYSDIG) {
