@@ -33,6 +33,7 @@ function empty(id: string): ContainerInfo {
     privileged: false,
     mounts: [],
     lookupState: 1,
+    ip: '',
   };
 }
 
@@ -82,6 +83,7 @@ export function parseContainerJson(json: string): ContainerInfo | undefined {
     // Unknown states count as successful; a lookup still "started" in a file never finishes.
     info.lookupState = state === 0 ? 2 : state === 1 || state === 2 ? state : 1;
   }
+  info.ip = asString(o['ip']) ?? '';
   const mounts = o['Mounts'];
   if (Array.isArray(mounts)) {
     info.mounts = mounts.map((m: unknown) => {
@@ -106,4 +108,17 @@ export function containerFromFields(id: string, type: number, name: string, imag
   info.name = name;
   info.image = image;
   return info;
+}
+
+/** inet_pton(AF_INET) of a container's `ip`: 4 network-order bytes, or zeros when not an address. */
+export function containerIpBytes(ip: string): Uint8Array {
+  const out = new Uint8Array(4);
+  const parts = ip.split('.');
+  if (parts.length !== 4) return out;
+  for (let k = 0; k < 4; k++) {
+    const p = parts[k]!;
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return new Uint8Array(4);
+    out[k] = Number(p);
+  }
+  return out;
 }

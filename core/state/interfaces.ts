@@ -57,6 +57,19 @@ export class NetInterfaces {
     return new Uint8Array(16);
   }
 
+  /** An interface has exactly this IPv4 address (network-order bytes). */
+  hasV4(ip: Uint8Array): boolean {
+    const a = u32(ip, 0);
+    for (const i of this.v4) if (i.addr === a) return true;
+    return false;
+  }
+
+  /** An IPv6 interface shares this address's first 64 bits (ipv6addr::in_subnet). */
+  hasV6Subnet(ip: Uint8Array): boolean {
+    for (const a of this.v6) if (same16(a, 0, ip, 0, 8)) return true;
+    return false;
+  }
+
   /** sinsp_network_interfaces::update_fd: complete a tuple that lacks one address. */
   updateFd(f: Fd): void {
     const s = f.sock;

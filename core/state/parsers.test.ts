@@ -537,3 +537,33 @@ test('hostile lengths: short and missing parameters never throw', () => {
   for (let i = 0; i < b.count; i++) tr.process(b, i);
   assert.equal(tr.thread(10)?.tid ?? 10, 10);
 });
+
+test('process-list env loses the zero padding at its end', () => {
+  const tr = new StateTracker(header([proc(10, 10, { env: ['A=1', '', 'B=2', '', ''] })]));
+  assert.deepEqual(T(tr, 10).env, ['A=1', '', 'B=2']);
+});
+
+test('local addresses: the container IP for container threads, else the interfaces', () => {
+  const h = header([proc(10, 10), proc(20, 20, { cgroups: ['cpu=/docker/' + 'b'.repeat(64)] })]);
+  h.interfaces.push({
+    type: 1,
+    name: 'eth0',
+    addr: new Uint8Array([10, 0, 0, 5]),
+    netmask: new Uint8Array([255, 0, 0, 0]),
+    bcast: new Uint8Array([10, 255, 255, 255]),
+    linkspeed: 0n,
+  });
+  const json = JSON.stringify({
+    container: { id: 'bbbbbbbbbbbb', name: 'web', ip: '172.17.0.2', lookup_state: 1 },
+  });
+  const { tr } = run(h, [{ type: 272, tid: -1, params: [str(json)] }]);
+  const host = T(tr, 10);
+  const ctr = T(tr, 20);
+  assert.equal(ctr.containerId, 'bbbbbbbbbbbb');
+  assert.equal(tr.container('bbbbbbbbbbbb')?.name, 'web');
+  assert.equal(tr.isLocalAddress(new Uint8Array([10, 0, 0, 5]), host), true);
+  assert.equal(tr.isLocalAddress(new Uint8Array([172, 17, 0, 2]), host), false);
+  assert.equal(tr.isLocalAddress(new Uint8Array([172, 17, 0, 2]), ctr), true);
+  assert.equal(tr.isLocalAddress(new Uint8Array([10, 0, 0, 5]), ctr), true, 'then the host interfaces');
+  assert.equal(tr.isLocalAddress(new Uint8Array(16), ctr), false, 'no IPv6 inside containers');
+});

@@ -48,7 +48,7 @@ import {
   USER_EVT_DEVICE_NAME,
 } from './codes.js';
 import { resolveContainerId } from './container.js';
-import { containerFromFields, parseContainerJson } from './containers.js';
+import { containerFromFields, containerIpBytes, parseContainerJson } from './containers.js';
 import { Fd } from './fd.js';
 import { NetInterfaces } from './interfaces.js';
 import { readBytesText, readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
@@ -279,6 +279,31 @@ export class StateTracker implements ThreadLookup {
     this.fdsToRemove.length = 0;
     this.ifaces = new NetInterfaces(header.interfaces);
     this.importHeader(header);
+  }
+
+  /**
+   * libsinsp's is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine (fd.lip, fd.rip,
+   * fd.is_server...): the IP is the thread's container's (or, for a container without an IP, any
+   * container's), or an interface's. IPv6 inside containers is never local.
+   */
+  isLocalAddress(ip: Uint8Array, thread: ThreadInfo): boolean {
+    if (ip.length >= 16) {
+      if (thread.containerId !== '') return false;
+      return this.ifaces.hasV6Subnet(ip);
+    }
+    if (thread.containerId !== '') {
+      const c = this.containers.get(thread.containerId);
+      if (c !== undefined) {
+        const own = containerIpBytes(c.ip);
+        if (own.some((b) => b !== 0)) {
+          if (sameBytes(own, 0, ip, 0, 4)) return true;
+        } else {
+          for (const o of this.containers.values())
+            if (sameBytes(containerIpBytes(o.ip), 0, ip, 0, 4)) return true;
+        }
+      }
+    }
+    return this.ifaces.hasV4(ip);
   }
 
   /** A container the capture described (container events), by id. */
@@ -535,7 +560,10 @@ export class StateTracker implements ThreadLookup {
     t.args = [...p.args];
     t.flags |= p.flags | CL.ACTIVE;
     if (t.isMainThread()) {
-      t.env = [...p.env];
+      // set_env stops at an empty entry when only NULs follow: the buffer's zero padding.
+      let n = p.env.length;
+      while (n > 0 && p.env[n - 1] === '') n--;
+      t.env = p.env.slice(0, n);
       setCwd(t, t, p.cwd, bytesOf(p.cwd), false);
     }
     t.fdlimit = p.fdlimit;

@@ -106,4 +106,6 @@ export interface ContainerInfo {
   mounts: readonly { source: string; dest: string; mode: string; rdwr: boolean; propagation: string }[];
   /** libsinsp's lookup state: 0 started, 1 successful, 2 failed. */
   lookupState: number;
+  /** The container's IPv4 address as the event gave it (`ip`), '' when absent. */
+  ip: string;
 }
