@@ -363,7 +363,11 @@ export const EVT_BINDERS: Record<string, Binder> = {
       return j < 0 ? undefined : paramBytes(ctx, j);
     },
     3,
-    { text: dataText, codes: codesWithParam('data') },
+    {
+      text: dataText,
+      codes: codesWithParam('data'),
+      slot: (ctx) => slot(ctx, DATA.of(ctx.batch.type[ctx.i]!)),
+    },
   ),
   'evt.buflen': b((ctx) => buflen(ctx, anyIo), 1),
   'evt.res': b((ctx) => {

@@ -80,6 +80,9 @@ export interface Binding {
   codes?: ReadonlySet<number>;
   /** evt.around[T]: the center timestamp (the compiler builds the window test). */
   around?: bigint;
+  /** Byte fields: the arena slot holding the value (-1: no value), so byte searches run on the
+   *  batch's arena without a view object per event. */
+  slot?: (ctx: EventContext) => number;
 }
 
 /** Parsed field argument: `[x]` (bracket) or `.x` (dot). */

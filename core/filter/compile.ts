@@ -302,6 +302,31 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
     return { pred: (ctx) => ex(ctx) !== undefined, cost, types };
   }
 
+  // Byte searches on evt.buffer run on the arena in place (the expensive path of most scans).
+  const slotOf = bf.slot;
+  if (
+    slotOf !== undefined &&
+    kind === ValueKind.BUFFER &&
+    (op === 'contains' || op === 'startswith' || op === 'bcontains')
+  ) {
+    const needle = op === 'bcontains' ? unhex(vals[0]!.text) : latin1Bytes(vals[0]!.text);
+    if (needle === undefined) return { pred: () => false, cost, types };
+    const first = needle[0];
+    const nl = needle.length;
+    const search = op === 'startswith' ? startsAt : indexIn;
+    return {
+      pred: (ctx) => {
+        const s = slotOf(ctx);
+        if (s < 0) return false;
+        const b = ctx.batch;
+        const off = b.paramOff[s]!;
+        return search(b.arena, off, off + b.paramLen[s]!, needle, first, nl);
+      },
+      cost,
+      types,
+    };
+  }
+
   const test = compileTest(n, bf, kind);
   const multi = bf.multi;
   if (multi) {
@@ -425,6 +450,40 @@ function indexOfBytes(h: Uint8Array, n: Uint8Array): number {
     if (j === n.length) return k;
   }
   return -1;
+}
+
+/** memmem of `n` in a[start, end). A plain loop: indexOf would run past `end` into the arena. */
+function indexIn(
+  a: Uint8Array,
+  start: number,
+  end: number,
+  n: Uint8Array,
+  first: number | undefined,
+  nl: number,
+): boolean {
+  if (nl === 0) return true;
+  const last = end - nl;
+  for (let k = start; k <= last; k++) {
+    if (a[k] !== first) continue;
+    let j = 1;
+    while (j < nl && a[k + j] === n[j]) j++;
+    if (j === nl) return true;
+  }
+  return false;
+}
+
+/** a[start, end) starts with `n`. */
+function startsAt(
+  a: Uint8Array,
+  start: number,
+  end: number,
+  n: Uint8Array,
+  _first: number | undefined,
+  nl: number,
+): boolean {
+  if (end - start < nl) return false;
+  for (let j = 0; j < nl; j++) if (a[start + j] !== n[j]) return false;
+  return true;
 }
 
 /** strcasestr over ASCII letters, without allocating. */

@@ -244,3 +244,17 @@ test('quoteValue', () => {
   assert.equal(quoteValue('a"b'), '"a\\"b"');
   assert.equal(quoteValue(''), '""');
 });
+
+test('EventBitset: set, has, count, iterate, and/or', async () => {
+  const { EventBitset } = await import('./bitset.js');
+  const a = new EventBitset(8);
+  for (const i of [0, 5, 31, 32, 100, 4096]) a.set(i);
+  assert.equal(a.count(), 6);
+  assert.ok(a.has(4096) && !a.has(4095) && !a.has(1 << 20));
+  assert.deepEqual([...a.indexes()], [0, 5, 31, 32, 100, 4096]);
+  assert.equal(a.size, 4097);
+  const b = new EventBitset();
+  for (const i of [5, 32, 7]) b.set(i);
+  assert.deepEqual([...a.and(b).indexes()], [5, 32]);
+  assert.deepEqual([...a.or(b).indexes()], [0, 5, 7, 31, 32, 100, 4096]);
+});
