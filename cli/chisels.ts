@@ -128,12 +128,15 @@ export function runChiselCli(
     threads: () => tracker.threads(),
   };
   let firstTs: bigint | undefined;
-  let lastTs = 0n;
+  // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.
+  let lastBatch: EventBatch | undefined;
+  let lastRow = 0;
+  const lastTs = (): bigint => (lastBatch === undefined ? 0n : lastBatch.ts[lastRow]!);
   const chisel = makeChisel(name, {
     env,
     write: (s) => out.write(s),
     args,
-    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => lastTs),
+    compileFdFilter: fdFilterCompiler(lookup, paramEnv, lastTs),
   });
   if (chisel instanceof ChiselExit) {
     out.write(chisel.stdout);
@@ -160,15 +163,15 @@ export function runChiselCli(
       const code = batch.type[i]!;
       const st = tracker.process(batch, i);
       if (st.hidden) continue;
-      const ts = batch.ts[i]!;
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
-      if (firstTs === undefined && !json) firstTs = ts;
-      lastTs = ts;
+      if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
+      lastBatch = batch;
+      lastRow = i;
       if (leading) {
         if (json || code === PPME.CONTAINER_E) continue;
         leading = false;
       }
-      ctx.firstTs = firstTs ?? ts;
+      ctx.firstTs = firstTs ?? 0n;
       setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (filter && !filter(ctx)) {
         runner.timeout(ctx);
@@ -176,11 +179,12 @@ export function runChiselCli(
       }
       nevts++;
       const more = runner.run(ctx);
-      ctx.prevTs = ts;
+      // evt.deltatime in the filter needs the previous event's time.
+      if (filter) ctx.prevTs = batch.ts[i]!;
       if (!more) break outer;
     }
   }
-  runner.end(firstTs ?? 0n, lastTs);
+  runner.end(firstTs ?? 0n, lastTs());
   out.flush();
   if (reader.error) {
     process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);

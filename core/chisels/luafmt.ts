@@ -2,48 +2,17 @@
 // extend_string; Lua's tostring of numbers; LuaJIT's string.format conversions), reproduced to the
 // byte. Chisel values are Lua numbers (doubles), so these take JS numbers.
 
-const TWO52 = 2 ** 52;
-
 /**
- * LuaJIT's `%.<digits>f` of a finite double (lj_strfmt_num.c): the exact decimal expansion of the
- * binary value, rounded half away from zero (5 is added below the last digit), so 90.625 gives
- * "90.63" where glibc's printf would give "90.62".
+ * LuaJIT's `%.<digits>f` of a double (lj_strfmt_num.c): the exact decimal expansion of the binary
+ * value rounded half away from zero (5 is added below the last digit), so 90.625 gives "90.63"
+ * where glibc's printf would give "90.62". Number.toFixed has the same rule (exact value, ties to
+ * the larger magnitude); only the sign of -0 differs.
  */
 export function fixed(v: number, digits: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  const neg = v < 0 || Object.is(v, -0);
-  const a = Math.abs(v);
-  // a = mant * 2^exp exactly.
-  let exp = 0;
-  let mant = a;
-  if (mant !== 0) {
-    exp = Math.floor(Math.log2(mant)) - 52;
-    mant = mant / 2 ** exp;
-    while (mant >= 2 * TWO52) {
-      mant /= 2;
-      exp++;
-    }
-    while (mant < TWO52) {
-      mant *= 2;
-      exp--;
-    }
-  }
-  const scale = 10n ** BigInt(digits);
-  let q: bigint;
-  if (exp >= 0) q = BigInt(mant) * 2n ** BigInt(exp) * scale;
-  else {
-    const den = 2n ** BigInt(-exp);
-    const num = BigInt(mant) * scale;
-    q = num / den;
-    const r2 = (num % den) * 2n;
-    if (r2 >= den) q += 1n;
-  }
-  let s = q.toString();
-  if (digits > 0) {
-    s = s.padStart(digits + 1, '0');
-    s = s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
-  }
-  return neg ? '-' + s : s;
+  if (Math.abs(v) >= 1e21) return BigInt(v).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
+  const s = v.toFixed(digits);
+  return Object.is(v, -0) ? '-' + s : s;
 }
 
 /** LuaJIT's integer conversions (%d, %u) of a double: C truncation toward zero. */

@@ -36,38 +36,70 @@ export class ChiselRunner {
   private firstEvent = true;
   private lastSampleTime = 0n;
   private lastIntervalTs = 0n;
+  private readonly iv: bigint;
+  // The current sample window [lastSampleTime, lastSampleTime + interval) as 32-bit halves, so the
+  // per-event check reads the timestamp column without making a bigint.
+  private winLoHi = 0;
+  private winLoLo = 0;
+  private winHiHi = 0;
+  private winHiLo = 0;
+  private view: Uint32Array | null = null;
+  private viewOf: BigInt64Array | null = null;
 
-  constructor(readonly chisel: Chisel) {}
+  constructor(readonly chisel: Chisel) {
+    this.iv = chisel.intervalNs ?? 0n;
+  }
 
   /** An event that passed the command-line filter. Returns false once the chisel ended the capture. */
   run(c: EventContext): boolean {
-    this.timeout(c);
+    if (this.iv !== 0n) this.timeout(c);
     const ch = this.chisel;
     if (ch.filter && !ch.filter(c)) return true;
     ch.onEvent?.(c);
     return !ch.endCapture;
   }
 
+  private setWindow(start: bigint): void {
+    this.lastSampleTime = start;
+    const end = start + this.iv;
+    this.winLoHi = Number(BigInt.asUintN(32, start >> 32n));
+    this.winLoLo = Number(BigInt.asUintN(32, start));
+    this.winHiHi = Number(BigInt.asUintN(32, end >> 32n));
+    this.winHiLo = Number(BigInt.asUintN(32, end));
+  }
+
   /** The interval check alone (do_timeout): for events the command-line filter dropped. */
   timeout(c: EventContext): void {
-    const ch = this.chisel;
-    const iv = ch.intervalNs ?? 0n;
+    const iv = this.iv;
+    if (iv === 0n) return;
+    const tsCol = c.batch.ts;
+    if (tsCol !== this.viewOf) {
+      this.viewOf = tsCol;
+      this.view = new Uint32Array(tsCol.buffer, tsCol.byteOffset, tsCol.length * 2);
+    }
+    if (!this.firstEvent) {
+      const v = this.view!;
+      const lo = v[2 * c.i]!;
+      const hi = v[2 * c.i + 1]!;
+      const afterStart = hi > this.winLoHi || (hi === this.winLoHi && lo >= this.winLoLo);
+      const beforeEnd = hi < this.winHiHi || (hi === this.winHiHi && lo < this.winHiLo);
+      if (afterStart && beforeEnd) return;
+    }
     const ts = evtTs(c);
+    const sample = ts - (ts % iv);
     if (this.firstEvent) {
-      if (iv !== 0n) this.lastSampleTime = ts - (ts % iv);
       this.firstEvent = false;
+      this.setWindow(sample);
       return;
     }
-    if (iv === 0n) return;
-    const sample = ts - (ts % iv);
     if (sample === this.lastSampleTime) return;
     let delta = 0n;
     if (this.lastIntervalTs !== 0n) {
       delta = ts - this.lastIntervalTs;
       if (delta === 0n) return;
     }
-    ch.onInterval?.(c, Number(ts / 1_000_000_000n), Number(ts % 1_000_000_000n), Number(delta));
-    this.lastSampleTime = sample;
+    this.chisel.onInterval?.(c, Number(ts / 1_000_000_000n), Number(ts % 1_000_000_000n), Number(delta));
+    this.setWindow(sample);
     this.lastIntervalTs = ts;
   }
 

@@ -61,10 +61,9 @@ export class EchoFds implements Chisel {
     const info = isIoRead(c)
       ? `${col}------ Read ${formatBytes(res)} from  ${namePname}`
       : `${col}------ Write ${formatBytes(res)} to  ${namePname}`;
-    this.write(info + '\n');
     // chisel.set_event_formatter("%evt.arg.data"): printed when the field has a value.
     const data = argData(c, this.env);
-    if (data !== undefined) this.write(data + '\n');
+    this.write(data !== undefined ? info + '\n' + data + '\n' : info + '\n');
   }
 
   onCaptureEnd(): void {
