@@ -67,7 +67,8 @@ export class Thread implements ThreadInfo {
   exe = '';
   exepath = '';
   args: string[] = [];
-  env: string[] = [];
+  /** This entry's own m_env; the effective environment is the main thread's (see `env`). */
+  ownEnv: string[] = [];
   /** This entry's own m_cwd; the effective cwd is the main thread's (see `cwd`). */
   ownCwd = '';
   cgroups: string[] = [];
@@ -151,6 +152,17 @@ export class Thread implements ThreadInfo {
     if (this.isMainThread()) return this.ownCwd;
     const m = this.lookup.find(this.pid);
     return m ? m.ownCwd : '';
+  }
+
+  /** get_env(): the main thread's environment (proc.env). */
+  get env(): string[] {
+    if (this.isMainThread()) return this.ownEnv;
+    const m = this.lookup.find(this.pid);
+    return m ? m.ownEnv : this.ownEnv;
+  }
+
+  set env(v: string[]) {
+    this.ownEnv = v;
   }
 
   get fds(): Map<number, Fd> {

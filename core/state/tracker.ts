@@ -563,7 +563,7 @@ export class StateTracker implements ThreadLookup {
       // set_env stops at an empty entry when only NULs follow: the buffer's zero padding.
       let n = p.env.length;
       while (n > 0 && p.env[n - 1] === '') n--;
-      t.env = p.env.slice(0, n);
+      t.ownEnv = p.env.slice(0, n);
       setCwd(t, t, p.cwd, bytesOf(p.cwd), false);
     }
     t.fdlimit = p.fdlimit;
@@ -1270,7 +1270,7 @@ export class StateTracker implements ThreadLookup {
       c.vpgid = p.vpgid;
       c.tty = p.tty;
       c.loginuid = p.loginuid;
-      if ((flags & CL.CLONE_THREAD) === 0) c.env = [...p.env];
+      if ((flags & CL.CLONE_THREAD) === 0) c.ownEnv = [...p.ownEnv];
     };
     if (validParent) {
       copyFromParent(parent);
@@ -1364,7 +1364,7 @@ export class StateTracker implements ThreadLookup {
     const envAt = this.at(P.env);
     if (envAt >= 0) {
       const r = this.pRaw(envAt);
-      t.env = r === null ? [] : readEnvList(r.a, r.o, r.l);
+      t.ownEnv = r === null ? [] : readEnvList(r.a, r.o, r.l);
     }
     const cgAt = this.at(P.cgroups);
     if (cgAt >= 0) {
