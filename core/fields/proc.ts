@@ -1,6 +1,7 @@
 // proc.*, thread.*, user.*, group.*: the event's thread as libsinsp's thread table holds it after
 // the event (sinsp_filter_check_thread / _user / _group of libs e5c53d64). No thread = no value,
 // except thread.tid (the event header's tid) and the exec-time fields.
+import { eventCodesByName } from '../schema/index.js';
 import type { ThreadInfo } from '../state/types.js';
 import type { EventContext } from './context.js';
 import type { Binder, Binding, FieldValue } from './types.js';
@@ -108,6 +109,25 @@ function ancestorBinder(pick: (t: ThreadInfo) => FieldValue): Binder {
   };
 }
 
+const SWITCH = new Set([...eventCodesByName('switch')].filter((c) => c % 2 === 0));
+
+/**
+ * extract_exectime: on a context switch, the time since the previous switch on the same CPU (0 for
+ * the first one), else 0. The last switch time per CPU is state of the bound field, as libsinsp
+ * keeps it in the filtercheck: a field only sees the events it is evaluated on.
+ */
+function exectime(): (ctx: EventContext) => bigint {
+  const last = new Map<number, bigint>();
+  return (ctx) => {
+    if (!SWITCH.has(ctx.batch.type[ctx.i]!)) return 0n;
+    const cpu = ctx.batch.cpu[ctx.i]!;
+    const ts = ctx.batch.ts[ctx.i]!;
+    const prev = last.get(cpu) ?? 0n;
+    last.set(cpu, ts);
+    return prev !== 0n ? ts - prev : 0n;
+  };
+}
+
 export const PROC_BINDERS: Record<string, Binder> = {
   'proc.pid': th((t) => t.pid),
   'proc.exe': th((t) => t.exe),
@@ -152,8 +172,27 @@ export const PROC_BINDERS: Record<string, Binder> = {
   'thread.pfminor': th((t) => t.pfminor),
   'thread.tid': () => ({ extract: (ctx) => Number(ctx.batch.tid[ctx.i]!), cost: 0 }),
   'thread.ismain': th((t) => isMain(t)),
-  'thread.exectime': () => ({ extract: () => undefined, cost: 1 }),
-  'thread.totexectime': () => ({ extract: () => undefined, cost: 1 }),
+  'thread.exectime': () => {
+    const ex = exectime();
+    return { extract: (ctx) => ex(ctx), cost: 1 };
+  },
+  'thread.totexectime': () => {
+    // Per bound field, like libsinsp's per-filtercheck thread state: the sum of the exectimes this
+    // field has seen for the event's thread.
+    const ex = exectime();
+    const totals = new Map<number, bigint>();
+    return {
+      extract: (ctx) => {
+        const d = ex(ctx);
+        const t = ctx.state.thread;
+        if (t === undefined) return undefined;
+        const tot = (totals.get(t.tid) ?? 0n) + d;
+        totals.set(t.tid, tot);
+        return tot;
+      },
+      cost: 1,
+    };
+  },
   'thread.cgroups': th((t) => (t.cgroups.length === 0 ? undefined : join(t.cgroups)), 2),
   'thread.cgroup': (arg, def) => {
     if (arg === undefined || arg.bracket) return `${def.name} needs a subsystem: ${def.name}.cpuacct`;

@@ -88,7 +88,11 @@ export function suggestField(name: string): string | undefined {
   return bestD <= Math.max(2, Math.floor(base.length / 4)) ? best : undefined;
 }
 
-/** Resolve a field reference, or return an error message. */
+/**
+ * Resolve a field reference, or return an error message. Bind once per scan of a capture: a few
+ * fields keep state across the events they are evaluated on (thread.exectime and
+ * thread.totexectime remember the last context switch per CPU), as libsinsp's filterchecks do.
+ */
 export function bindField(text: string): BoundField | string {
   const split = splitFieldName(text);
   if (split === undefined) {

@@ -247,6 +247,7 @@ export const FIELD_SETS: readonly (readonly string[])[] = [
     'proc.exepath',
     'proc.env',
   ],
+  ['thread.exectime', 'proc.is_exe_writable', 'evt.abspath', 'syslog.message', 'evt.count', 'evt.is_syslog'],
   [
     'user.uid',
     'user.name',
@@ -325,4 +326,5 @@ export const STATE_TODO: Record<string, string> = {
   'proc.env': 'environment of threads imported from the process list is not kept',
   'user.loginuid': 'sample.scap: libsinsp prints an uninitialised loginuid',
   'fd.dev': 'sockets: libsinsp prints a stale m_dev left in a reused fdinfo',
+  'proc.is_exe_writable': 'sample.scap: exe_writable of the process list is being added to the state',
 };
