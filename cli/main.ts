@@ -4,7 +4,8 @@ import { parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { openForReading } from '../engine/open.js';
-import { StateTracker } from '../core/state/tracker.js';
+import { StateTracker, type TrackedEventState } from '../core/state/tracker.js';
+import type { CaptureReader } from '../native/index.js';
 import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
 import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
@@ -87,23 +88,33 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   let nevts = 0;
   // sinsp's m_firstevent_ts: the first event that is not a container description (evt.reltime, -t r).
   let firstTs = 0n;
-  let ctx: EventContext | undefined;
-  let batch: EventBatch | null;
+  let batch: EventBatch | null = reader.next();
+  if (batch === null) return finish(out, reader, path, summary);
+  const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
+  ctx.env = env;
+  // The filter runs inside the state step, where libsinsp runs it (a filtered-out event changes
+  // the state differently); the hook reads the event being processed from these two variables.
+  let cur = 0;
+  let curInfo = ctx.info;
+  const hook = filter
+    ? (st: TrackedEventState): boolean => {
+        setEvent(ctx, cur, curInfo, st);
+        return filter(ctx);
+      }
+    : undefined;
 
-  outer: while ((batch = reader.next()) !== null) {
-    if (ctx === undefined) {
-      ctx = newContext(batch, eventInfo(batch.type[0]!), lookup);
-      ctx.env = env;
-    }    else ctx.batch = batch;
+  outer: for (; batch !== null; batch = reader.next()) {
+    ctx.batch = batch;
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
       if (firstTs === 0n && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) ctx.firstTs = firstTs = batch.ts[i]!;
       const info = EVENTS[code] ?? eventInfo(code);
-      const st = tracker.process(batch, i);
+      cur = i;
+      curInfo = info;
+      const st = tracker.process(batch, i, hook);
       if (st.hidden) continue;
       setEvent(ctx, i, info, st);
-      if (filter && !filter(ctx)) continue;
       nevts++;
       if (summary) {
         const generic = code === 0 || code === 1;
@@ -120,6 +131,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       ctx.prevTs = batch.ts[i]!;
     }
   }
+  return finish(out, reader, path, summary);
+}
+
+function finish(out: Out, reader: CaptureReader, path: string, summary: Summary | undefined): number {
   if (summary) out.write(summary.render());
   out.flush();
   if (reader.error) {
