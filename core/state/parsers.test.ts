@@ -567,3 +567,57 @@ test('local addresses: the container IP for container threads, else the interfac
   assert.equal(tr.isLocalAddress(new Uint8Array([10, 0, 0, 5]), ctr), true, 'then the host interfaces');
   assert.equal(tr.isLocalAddress(new Uint8Array(16), ctr), false, 'no IPv6 inside containers');
 });
+
+test('fuzz: random events with random parameter bytes never throw and keep the tables bounded', () => {
+  // A small deterministic generator (xorshift) so a failure reproduces.
+  let seed = 0x2545f491;
+  const rnd = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const bytes = (n: number): Uint8Array => {
+    const b = new Uint8Array(n);
+    for (let k = 0; k < n; k++) b[k] = rnd(4) === 0 ? rnd(256) : rnd(3) === 0 ? 0xff : rnd(16);
+    return b;
+  };
+  const tr = new StateTracker(
+    header([proc(10, 10), proc(11, 10)], [{ tid: 10, fds: [file(0, '/dev/null')] }]),
+  );
+  for (let round = 0; round < 20; round++) {
+    const evs: Ev[] = [];
+    for (let k = 0; k < 500; k++) {
+      const np = rnd(8);
+      const params: Uint8Array[] = [];
+      for (let j = 0; j < np; j++)
+        params.push(bytes(rnd(3) === 0 ? rnd(60) : [0, 1, 4, 8, 13, 19, 37][rnd(7)]!));
+      evs.push({ type: rnd(340), tid: [10, 11, 12, -1, 0][rnd(5)]!, params, flags: rnd(10) === 0 ? 1 : 0 });
+    }
+    const b = batch(evs);
+    for (let i = 0; i < b.count; i++) {
+      const st = tr.process(b, i, rnd(4) === 0 ? () => rnd(2) === 0 : undefined);
+      assert.ok(st.fdNum === -1 || Number.isFinite(st.fdNum));
+    }
+  }
+  let threads = 0;
+  for (const t of tr.threads()) {
+    threads++;
+    assert.ok(t.fds.size <= 4097);
+  }
+  assert.ok(threads < 10_000);
+});
+
+test('many unknown tids: placeholder creation stays linear', () => {
+  const tr = new StateTracker(header([]));
+  const evs: Ev[] = [];
+  for (let k = 0; k < 30000; k++) evs.push({ type: READ_E, tid: 100000 + k, params: [i64(3), u32(1)] });
+  const b = batch(evs);
+  const t0 = Date.now();
+  for (let i = 0; i < b.count; i++) tr.process(b, i);
+  let n = 0;
+  for (const t of tr.threads()) if (t.comm === '<NA>') n++;
+  assert.equal(n, 30000);
+  // Quadratic scanning would take tens of seconds here.
+  assert.ok(Date.now() - t0 < 20000);
+});

@@ -208,6 +208,8 @@ export class StateTracker implements ThreadLookup {
   /** False until the first event that is not a container description (see process()). */
   private seenNonContainerEvent = false;
 
+  /** Number of table entries per pid value (for placeholder threads' child counts). */
+  private readonly pidCounts = new Map<number, number>();
   /** getThreadRef's cache (NaN: empty); reset whenever the table changes. */
   private lastTid = NaN;
   private lastThread: Thread | undefined;
@@ -273,6 +275,7 @@ export class StateTracker implements ThreadLookup {
    */
   restart(header: CaptureHeader): void {
     this.table.clear();
+    this.pidCounts.clear();
     this.lastTid = NaN;
     this.seenNonContainerEvent = false;
     this.tidToRemove = -1;
@@ -485,7 +488,9 @@ export class StateTracker implements ThreadLookup {
       t.uid = UINT32_MAX;
       t.gid = UINT32_MAX;
       t.loginuid = UINT32_MAX;
-      for (const o of this.table.values()) if (o.pid === tid) t.nchilds++;
+      // "Created out of thin air": its child count is the number of entries naming it as pid
+      // (libsinsp scans the table; an index keeps hostile captures from making that quadratic).
+      t.nchilds = this.pidCounts.get(tid) ?? 0;
       this.addThread(t, false);
       t = this.table.get(tid);
     }
@@ -495,9 +500,19 @@ export class StateTracker implements ThreadLookup {
   private addThread(t: Thread, fromProcList: boolean): boolean {
     if (this.table.size >= MAX_THREAD_TABLE_SIZE) return false;
     if (!fromProcList) this.incrementMainChildCount(t);
+    const old = this.table.get(t.tid);
+    if (old !== undefined) this.countPid(old.pid, -1);
     this.table.set(t.tid, t);
+    this.countPid(t.pid, 1);
     this.lastTid = NaN;
     return true;
+  }
+
+  /** Keeps pidCounts (entries per pid) in step with the table. */
+  private countPid(pid: number, delta: number): void {
+    const n = (this.pidCounts.get(pid) ?? 0) + delta;
+    if (n === 0) this.pidCounts.delete(pid);
+    else this.pidCounts.set(pid, n);
   }
 
   private incrementMainChildCount(t: Thread): void {
@@ -517,6 +532,7 @@ export class StateTracker implements ThreadLookup {
       if (main !== undefined && main.nchilds > 0) main.nchilds--;
     }
     this.table.delete(tid);
+    this.countPid(t.pid, -1);
     this.lastTid = NaN;
     if (nchilds !== 0) {
       for (const o of this.table.values()) o.nchilds = 0;
@@ -1351,7 +1367,12 @@ export class StateTracker implements ThreadLookup {
     const ci = this.at(P.comm);
     t.comm = ci < 0 ? t.exe : this.pText(ci);
     t.args = this.pList(this.at(P.args));
-    t.pid = this.pInt(this.at(P.pid));
+    const pid = this.pInt(this.at(P.pid));
+    if (pid !== t.pid && this.table.get(t.tid) === t) {
+      this.countPid(t.pid, -1);
+      this.countPid(pid, 1);
+    }
+    t.pid = pid;
     if (t.ptid === -1) t.ptid = this.pInt(this.at(P.ptid));
     t.fdlimit = this.pInt(this.at(P.fdlimit));
     if (type !== PPME.SYSCALL_EXECVE_8_X) {
