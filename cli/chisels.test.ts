@@ -53,6 +53,11 @@ const TOP_N: Record<string, number> = {
   topprocs_file: 10,
   topfiles_bytes: 10,
   topfiles_time: 10,
+  topscalls_time: 30,
+  topprocs_errors: 100,
+  topfiles_errors: 100,
+  fdbytes_by: 30,
+  fdtime_by: 10,
 };
 
 /**
@@ -166,6 +171,13 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-X -c spy_file'],
   ['example4-1.scap', '-c list_login_shells curl'],
   ['502Error.scap', '-c iobytes_net proc.name=curl'],
+  ['example4-1.scap', '-c topscalls_time'],
+  ['example4-1.scap', '-c topprocs_errors'],
+  ['example4-1.scap', '-c topfiles_errors'],
+  ['example4-1.scap', '-c fdbytes_by proc.name'],
+  ['502Error.scap', '-c fdbytes_by fd.sport'],
+  ['example4-2.scap', '-c fdtime_by fd.name'],
+  ['example4-2.scap', '-c iobytes'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -6,7 +6,7 @@ import { eventTypeName } from '../format/event.js';
 import { datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
-import { fileIo } from './tops.js';
+import { fileIo, latency } from './tops.js';
 
 /** container.name: "host" outside containers, the container's name, undefined when unknown. */
 export function containerName(c: EventContext): string | undefined {
@@ -37,7 +37,7 @@ export class FilesLower implements Chisel {
   readonly filter = fileIo;
 
   onEvent(c: EventContext): void {
-    const lat = (isExit(c) ? Number(this.env.latency(c)) : 0) / 1_000_000;
+    const lat = (latency(c, this.env) ?? 0) / 1_000_000;
     const fn = fdName(c);
     if (!isExit(c) || !(lat > this.minMs)) return;
     if (fn !== undefined && fn.slice(0, 5) === '/dev/') return;

@@ -5,7 +5,9 @@ import { EchoFds, parseIpv4, SpyFile, spyIp, spyPort } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
 import { TopProcsCpu } from './topprocs_cpu.js';
-import { fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
+import { fdBytesBy, fdTimeBy, fieldKey, fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
+import { isIo } from './fields.js';
+import type { TopDefinition, TopKey } from './topn.js';
 import { FilesLower } from './fileslower.js';
 import { ListLoginShells } from './loginshells.js';
 import { HttpLog } from './httplog.js';
@@ -62,6 +64,15 @@ function top(name: string): Factory {
   return (s) => new TableGenerator(def, s.env, s.write);
 }
 
+/** The *_by chisels: a table over the field named by the argument. */
+function byKey(make: (k: TopKey) => TopDefinition): Factory {
+  return (s) => {
+    const k = fieldKey(s.args[0]!);
+    if (typeof k === 'string') return new ChiselExit(1, '', `${k}\n`);
+    return new TableGenerator(make(k), s.env, s.write);
+  };
+}
+
 const FACTORIES: Readonly<Record<string, Factory>> = {
   topprocs_net: top('topprocs_net'),
   topconns: top('topconns'),
@@ -70,6 +81,12 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   topfiles_bytes: top('topfiles_bytes'),
   topfiles_time: top('topfiles_time'),
   topscalls: top('topscalls'),
+  topscalls_time: top('topscalls_time'),
+  topprocs_errors: top('topprocs_errors'),
+  topfiles_errors: top('topfiles_errors'),
+  fdbytes_by: byKey(fdBytesBy),
+  fdtime_by: byKey(fdTimeBy),
+  iobytes: (s) => new IoBytes(isIo, s.write),
   topprocs_cpu: (s) => new TopProcsCpu(s.env, s.write),
   iobytes_net: (s) => new IoBytes(netIo, s.write),
   iobytes_file: (s) => new IoBytes(fileIo, s.write),

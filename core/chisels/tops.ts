@@ -12,10 +12,13 @@ import {
   procPid,
   rawArgRes,
   serverPort,
-  isExit,
+  failed,
   type ChiselEnv,
 } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
+import { bindField } from '../fields/registry.js';
+import { EC } from '../schema/types.js';
+import { sanitizeString } from '../state/paths.js';
 
 const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ field, desc, get });
 
@@ -33,8 +36,10 @@ export const netIo = (c: EventContext): boolean => isIp(c.state.fd) && isIo(c);
 export const fileIo = (c: EventContext): boolean => isFile(c.state.fd) && isIo(c);
 
 const bytes = (c: EventContext): number | undefined => rawArgRes(c);
-/** evt.latency: exit events only. */
-const latency = (c: EventContext, env: ChiselEnv): number => (isExit(c) ? Number(env.latency(c)) : 0);
+/** evt.latency: the thread's last syscall latency (libsinsp keeps it on the thread, so enter
+ *  events and switches carry it too); nil for internal events such as procinfo. */
+export const latency = (c: EventContext, env: ChiselEnv): number | undefined =>
+  c.info.category & EC.INTERNAL ? undefined : Number(env.latency(c));
 
 function def(
   keys: TopKey[],
@@ -65,4 +70,36 @@ export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
     30,
     'none',
   ),
+  topscalls_time: def([KEY_SYSCALL], 'evt.latency', 'Time', latency, () => true, 30, 'time'),
+  topprocs_errors: def([KEY_PROC_NAME, KEY_PID], 'evt.count', '#Errors', () => 1, failed, 100, 'none'),
+  topfiles_errors: def(
+    [KEY_FILE],
+    'evt.count',
+    '#Errors',
+    () => 1,
+    (c) => isFile(c.state.fd) && failed(c),
+    100,
+    'none',
+  ),
 };
+
+/** A key column on any field (fdbytes_by, fdtime_by): its value as Lua would concatenate it. */
+export function fieldKey(name: string): TopKey | string {
+  const f = bindField(name);
+  if (typeof f === 'string') return f;
+  return key(name, name, (c) => {
+    const v = f.extract(c);
+    if (v === undefined) return undefined;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'string') return sanitizeString(v);
+    return f.text(c);
+  });
+}
+
+/** fdbytes_by KEY: I/O bytes of successful calls per key, top 30. */
+export const fdBytesBy = (k: TopKey): TopDefinition =>
+  def([k], 'evt.rawarg.res', 'Bytes', bytes, (c) => isIo(c) && !failed(c), 30, 'bytes');
+/** fdtime_by KEY: I/O time per key, top 10. */
+export const fdTimeBy = (k: TopKey): TopDefinition =>
+  def([k], 'evt.latency', 'Time', latency, isIo, 10, 'time');
