@@ -8,7 +8,8 @@ import { newContext, setEvent, type EventContext, type StateLookup } from '../co
 import { StateTracker } from '../core/state/tracker.js';
 import { defaultLine, OutputTime } from '../core/format/event.js';
 import { BufFmt, renderBuffer, type ParamEnv } from '../core/format/params.js';
-import type { ThreadInfo } from '../core/state/types.js';
+import type { FdInfo, ThreadInfo } from '../core/state/types.js';
+import { PT, type EventInfo } from '../core/schema/types.js';
 import { viewDef } from '../core/views/defs.js';
 import type {
   EventsResult,
@@ -31,6 +32,8 @@ import { overview } from './query/overview.js';
 
 const P_DATA = paramPos('data');
 const FILTER_CACHE = 8;
+/** How far back (events) re-rendering looks for the fd a parameter names. */
+const FD_LOOKBACK = 200_000;
 
 export interface Hooks {
   progress(bytes: number, total: number, events: number): void;
@@ -203,12 +206,54 @@ export class Session {
       const info = EVENTS[b.type[0]!] ?? eventInfo(b.type[0]!);
       const ctx = newContext(b, info, lookup);
       ctx.firstTs = ix.t0;
-      const thread = tr.id !== 0 ? tr.info : undefined;
+      // The thread's fd table has moved on since this event: show the event's own fd as the index
+      // recorded it (fd parameters render as `3(<4t>1.2.3.4:80->...)` from it).
+      let thread: ThreadInfo | undefined = tr.id !== 0 ? tr.info : undefined;
+      if (thread !== undefined) {
+        const fds = new Map(thread.fds);
+        for (const n of this.fdParams(b, info)) {
+          const f = this.fdBefore(i, tr.proc, n);
+          if (f !== undefined) fds.set(n, f);
+          else fds.delete(n);
+        }
+        if (fr.id !== 0) fds.set(fr.info.fd, fr.info);
+        thread = Object.create(thread, { fds: { value: fds } }) as ThreadInfo;
+      }
       setEvent(ctx, 0, info, { thread, fdNum: fr.id !== 0 ? fr.info.fd : -1, fd: fr.id !== 0 ? fr.info : undefined, enterTs: 0n });
       ctx.num = i + 1;
       env.thread = thread;
       return defaultLine(ctx, env, time, BigInt(Math.round(c.lat[k]!)));
     });
+  }
+
+  /** The fd numbers an event's PT_FD parameters hold. */
+  private fdParams(b: EventBatch, info: EventInfo): number[] {
+    const out: number[] = [];
+    const n = Math.min(info.params.length, b.paramBase[1]!);
+    for (let j = 0; j < n; j++) {
+      if (info.params[j]!.type !== PT.FD) continue;
+      const len = b.paramLen[j]!;
+      const o = b.paramOff[j]!;
+      if (len === 8) out.push(Number(new DataView(b.arena.buffer, b.arena.byteOffset + o, 8).getBigInt64(0, true)));
+      else if (len === 4) out.push(new DataView(b.arena.buffer, b.arena.byteOffset + o, 4).getInt32(0, true));
+    }
+    return out;
+  }
+
+  /** The fd entity process `proc` last used as fd number `n` before event i (bounded look-back). */
+  private fdBefore(i: number, proc: number, n: number): FdInfo | undefined {
+    const ix = this.index;
+    const chunks = ix.cols.chunks;
+    for (let j = i - 1, steps = 0; j >= 0 && steps < FD_LOOKBACK; j--, steps++) {
+      const c = chunks[j >>> CHUNK_BITS]!;
+      const k = j & CHUNK_MASK;
+      const fe = c.fd[k]!;
+      if (fe === 0) continue;
+      if (ix.ents.threadsTable[c.thread[k]!]!.proc !== proc) continue;
+      const f = ix.ents.fds[fe]!.info;
+      if (f.fd === n) return f;
+    }
+    return undefined;
   }
 
   renderAttr(attr: string, idx: number[]): (string | number)[] {
@@ -231,7 +276,7 @@ export class Session {
       const [lo, hi] = indexRange(ix, s.r0, s.r1);
       const chunks = ix.cols.chunks;
       forEachSelected(ix, s, lo, hi, (i) => {
-        if (!(typeFlags[chunks[i >>> CHUNK_BITS]!.type[i & CHUNK_MASK]!]! & TF.SWITCH)) all.push(i);
+        if (!(typeFlags[chunks[i >>> CHUNK_BITS]!.type[i & CHUNK_MASK]!]! & TF.UNCOUNTED)) all.push(i);
       });
     }
     const pageIdx = all.slice(page.offset, page.offset + page.limit);

@@ -369,7 +369,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
 
       // Metrics into the four base entity kinds and the global series.
       isExit = (tf & TF.EXIT) !== 0;
-      notSwitch = (tf & TF.SWITCH) === 0;
+      notSwitch = (tf & TF.UNCOUNTED) === 0;
       ioM = -1;
       if (bytes > 0) {
         const out = (tf & TF.OUT) !== 0;

@@ -16,6 +16,9 @@ export const enum TF {
   NOT_SYSCALL = 128,
   /** Events that signal something the overview marks by type alone. */
   RES_IS_SIGNED = 256,
+  /** Not counted as an event (evt.count): sched switches and internal events (procinfo,
+   *  container...) which sysdig does not print. */
+  UNCOUNTED = 512,
 }
 
 const OPEN_NAMES = new Set(['open', 'openat', 'openat2', 'creat', 'open_by_handle_at']);
@@ -40,7 +43,9 @@ for (const e of EVENTS) {
   if (d === IoDir.OUT) f |= TF.OUT;
   if (isIoType(e)) f |= TF.IO;
   if (OPEN_NAMES.has(e.name)) f |= TF.OPEN;
-  if (e.name === 'switch') f |= TF.SWITCH;
+  if (e.name === 'switch') f |= TF.SWITCH | TF.UNCOUNTED;
+  // Container metadata events are state carriers: sysdig prints none of them either.
+  if (e.category & EC.INTERNAL || e.name === 'container') f |= TF.UNCOUNTED;
   if (e.category === EC.MEMORY) f |= TF.MEMORY;
   if (e.category & (EC.INTERNAL | EC.SCHEDULER | EC.METAEVENT) || e.name === 'NA') f |= TF.NOT_SYSCALL;
   const p0 = e.params[0];

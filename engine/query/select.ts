@@ -155,7 +155,7 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
   const tf = typeFlags[key]!;
   const isExit = (tf & TF.EXIT) !== 0;
   const lat = c.lat[k]!;
-  if (!(tf & TF.SWITCH)) out[off + M.EVENTS]!++;
+  if (!(tf & TF.UNCOUNTED)) out[off + M.EVENTS]!++;
   if (isExit) {
     out[off + M.EXITS]!++;
     out[off + M.LAT_NS]! += lat;

@@ -2,7 +2,7 @@
 // rows' cells from the view definition, sort and page on the engine side.
 import { FdKind } from '../../core/capture.js';
 import { IoClass } from '../../core/views/classify.js';
-import { METRIC_COUNT, isMetricColumn, type ColumnDef, type ListViewDef, type MetricColumn, type TableViewDef, type EntityKind } from '../../core/views/types.js';
+import { M, METRIC_COUNT, isMetricColumn, type ColumnDef, type ListViewDef, type MetricColumn, type TableViewDef, type EntityKind } from '../../core/views/types.js';
 import { andFilters, equalsFilter } from '../../core/views/quote.js';
 import type { ColumnData, Page, Sort, ViewResult } from '../../core/protocol/messages.js';
 import { tsToString } from '../../core/time.js';
@@ -89,7 +89,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
       return (e) => E.sports.rows[e]!.num;
     default: {
       const t = E.named(kind);
-      return (e) => t.rows[e]!.name;
+      return attr === 'name' ? (e) => t.rows[e]!.name : () => '';
     }
   }
 }
@@ -161,9 +161,9 @@ export function tableView(ix: CaptureIndex, v: TableViewDef, s: Selection, q: Vi
   const rows: number[] = [];
   for (let e = 1; e < n; e++) {
     if (!keepRow(ix, v, e)) continue;
-    let any = false;
-    for (let m = 0; m < MC && !any; m++) if (acc[e * MC + m] !== 0) any = true;
-    if (any) rows.push(e);
+    // A row exists when the view's events touched it (switch-only processes have no row, as the
+    // views' evt.type!=switch filter has it).
+    if (acc[e * MC + M.EVENTS]! > 0) rows.push(e);
   }
   const cells: Cell[][] = v.columns.map((c) => {
     if (isMetricColumn(c)) return rows.map((e) => metricCell(c, acc, e * MC, seconds));
@@ -206,7 +206,7 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
     if (sel.exitOnly && !(tf & TF.EXIT)) return;
     if (sel.result === 'success' && c.err[k] !== 0) return;
     if (sel.result === 'failure' && c.err[k] === 0) return;
-    if (v.id === 'dig' && tf & TF.SWITCH) return;
+    if (v.id === 'dig' && tf & TF.UNCOUNTED) return;
     const f = fds[c.fd[k]!]!;
     if (sel.fdClass === 'net' && f.ioClass !== IoClass.NET) return;
     if (sel.fdClass === 'file' && f.ioClass !== IoClass.FILE) return;
