@@ -58,6 +58,10 @@ const TOP_N: Record<string, number> = {
   topfiles_errors: 100,
   fdbytes_by: 30,
   fdtime_by: 10,
+  topcontainers_net: 100,
+  topcontainers_file: 10,
+  topcontainers_error: 100,
+  topcontainers_cpu: 10,
 };
 
 /**
@@ -178,6 +182,13 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-c fdbytes_by fd.sport'],
   ['example4-2.scap', '-c fdtime_by fd.name'],
   ['example4-2.scap', '-c iobytes'],
+  ['502Error.scap', '-c netlower 0'],
+  ['502Error.scap', '-c scallslower 1'],
+  ['cat_write.scap', '-c stdout'],
+  ['502Error.scap', '-c topcontainers_net'],
+  ['502Error.scap', '-c topcontainers_error'],
+  ['example4-1.scap', '-c topcontainers_file'],
+  ['502Error.scap', '-c topcontainers_cpu'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

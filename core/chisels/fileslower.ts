@@ -1,12 +1,12 @@
-// fileslower.lua: file I/O exits slower than min_ms (all of them with 0), /dev files skipped.
-// The header is printed when the chisel initialises; each row starts with a colour: green for
-// host processes, blue otherwise (anything whose container.name is not "host").
+// fileslower.lua, netlower.lua, scallslower.lua: calls slower than min_ms. The header is printed
+// when the chisel initialises; each row starts with a colour: green for host processes, blue
+// otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
 import { datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
-import { fileIo, latency } from './tops.js';
+import { fileIo, latency, netIo } from './tops.js';
 
 /** container.name: "host" outside containers, the container's name, undefined when unknown. */
 export function containerName(c: EventContext): string | undefined {
@@ -17,8 +17,56 @@ export function containerName(c: EventContext): string | undefined {
 }
 
 const s = (v: string | undefined): string => v ?? 'nil';
+const dashes = (n: number): string => '-'.repeat(n);
 
-export class FilesLower implements Chisel {
+/** fileslower / netlower: I/O exits on files (skipping /dev) or sockets. */
+export class IoSlower implements Chisel {
+  private readonly col: Colors;
+
+  constructor(
+    private readonly env: ChiselEnv,
+    private readonly write: (s: string) => void,
+    private readonly minMs: number,
+    disableArg: string | undefined,
+    readonly filter: (c: EventContext) => boolean,
+    private readonly skipDev: boolean,
+  ) {
+    this.col = colors(disableArg !== 'disable_color');
+    const row = (a: string, b: string, c: string, d: string, e: string): string =>
+      `${leftCut(a, 23, 23)} ${leftCut(b, 12, 12)} ${leftCut(c, 8)} ${leftCut(d, 12)} ${e}\n`;
+    write(row('evt.datetime', 'proc.name', 'evt.type', 'LATENCY(ms)', 'fd.name'));
+    write(row(dashes(23), dashes(12), dashes(8), dashes(12), dashes(41)));
+  }
+
+  onEvent(c: EventContext): void {
+    const lat = (latency(c, this.env) ?? 0) / 1_000_000;
+    const fn = fdName(c);
+    if (!isExit(c) || !(lat > this.minMs)) return;
+    if (this.skipDev && fn !== undefined && fn.slice(0, 5) === '/dev/') return;
+    const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
+    const latText = luaNum(Math.trunc(lat)).padStart(12, ' ');
+    this.write(
+      `${color}${leftCut(datetime(c), 23, 23)} ${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
+    );
+  }
+}
+
+export const filesLower = (
+  env: ChiselEnv,
+  write: (s: string) => void,
+  minMs: number,
+  disable: string | undefined,
+): IoSlower => new IoSlower(env, write, minMs, disable, fileIo, true);
+
+export const netLower = (
+  env: ChiselEnv,
+  write: (s: string) => void,
+  minMs: number,
+  disable: string | undefined,
+): IoSlower => new IoSlower(env, write, minMs, disable, netIo, false);
+
+/** scallslower: any event whose evt.latency exceeds min_ms, the latency printed as a Lua number. */
+export class ScallSlower implements Chisel {
   private readonly col: Colors;
 
   constructor(
@@ -28,23 +76,20 @@ export class FilesLower implements Chisel {
     disableArg: string | undefined,
   ) {
     this.col = colors(disableArg !== 'disable_color');
-    write(
-      `${leftCut('evt.datetime', 23, 23)} ${leftCut('proc.name', 12, 12)} ${leftCut('evt.type', 8)} ${leftCut('LATENCY(ms)', 12)} fd.name\n`,
-    );
-    write(`${'-'.repeat(23)} ${'-'.repeat(12)} ${'-'.repeat(8)} ${'-'.repeat(12)} ${'-'.repeat(41)}\n`);
+    const row = (a: string, b: string, c: string, d: string): string =>
+      `${leftCut(a, 23, 23)} ${leftCut(b, 23, 23)} ${leftCut(c, 20)} ${d}\n`;
+    write(row('evt.datetime', 'proc.name', 'LATENCY(ms)', 'evt.type'));
+    write(row(dashes(23), dashes(23), dashes(20), dashes(20)));
   }
 
-  readonly filter = fileIo;
-
   onEvent(c: EventContext): void {
-    const lat = (latency(c, this.env) ?? 0) / 1_000_000;
-    const fn = fdName(c);
-    if (!isExit(c) || !(lat > this.minMs)) return;
-    if (fn !== undefined && fn.slice(0, 5) === '/dev/') return;
+    const l = latency(c, this.env);
+    if (l === undefined) return;
+    const lat = l / 1_000_000;
+    if (!(lat > this.minMs)) return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
-    const latText = luaNum(Math.trunc(lat)).padStart(12, ' ');
     this.write(
-      `${color}${leftCut(datetime(c), 23, 23)} ${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
+      `${color}${leftCut(datetime(c), 23, 23)} ${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${eventTypeName(c)}\n`,
     );
   }
 }

@@ -8,7 +8,9 @@ import { TopProcsCpu } from './topprocs_cpu.js';
 import { fdBytesBy, fdTimeBy, fieldKey, fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
 import { isIo } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
-import { FilesLower } from './fileslower.js';
+import { filesLower, netLower, ScallSlower } from './fileslower.js';
+import { StdStream } from './stdio.js';
+import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
 import { HttpLog } from './httplog.js';
 import type { ChiselEnv } from './fields.js';
@@ -64,6 +66,16 @@ function top(name: string): Factory {
   return (s) => new TableGenerator(def, s.env, s.write);
 }
 
+/** The *slower chisels: min_ms through Lua's tonumber, else a message and os.exit() (status 0). */
+function slower(make: (s: ChiselSetup, minMs: number) => Chisel): Factory {
+  return (s) => {
+    const t = s.args[0]!.trim();
+    const n = t === '' ? NaN : Number(t);
+    if (!Number.isFinite(n)) return new ChiselExit(0, 'Input min_ms must be a number.\n');
+    return make(s, n);
+  };
+}
+
 /** The *_by chisels: a table over the field named by the argument. */
 function byKey(make: (k: TopKey) => TopDefinition): Factory {
   return (s) => {
@@ -113,13 +125,16 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   lsof: stateChisel('lsof', (s, f) => new Lsof(s.env, s.write, f)),
   ps: stateChisel('ps', (s, f) => new Ps(s.env, s.write, f)),
   list_login_shells: (s) => new ListLoginShells(s.env, s.write, s.args),
-  fileslower: (s) => {
-    // parse_numeric_input: Lua's tonumber, else a message and os.exit() (status 0).
-    const t = s.args[0]!.trim();
-    const n = t === '' ? NaN : Number(t);
-    if (!Number.isFinite(n)) return new ChiselExit(0, 'Input min_ms must be a number.\n');
-    return new FilesLower(s.env, s.write, n, s.args[1]);
-  },
+  fileslower: slower((s, ms) => filesLower(s.env, s.write, ms, s.args[1])),
+  netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
+  scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
+  stdin: (s) => new StdStream(0, s.write),
+  stdout: (s) => new StdStream(1, s.write),
+  stderr: (s) => new StdStream(2, s.write),
+  topcontainers_net: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_net!, s.env, s.write),
+  topcontainers_file: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_file!, s.env, s.write),
+  topcontainers_error: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_error!, s.env, s.write),
+  topcontainers_cpu: (s) => topContainersCpu(s.env, s.write),
   httplog: (s) => new HttpLog(s.env, s.write),
 };
 

@@ -10,13 +10,12 @@ import { procName, procPid } from './fields.js';
 import type { CaptureEnd, Chisel } from './runner.js';
 import { compositeKey, renderSortedTable, TopTable, type TopKey } from './topn.js';
 
-const KEYS: TopKey[] = [
+const PROC_KEYS: TopKey[] = [
   { field: 'proc.name', desc: 'Process', get: procName },
   { field: 'proc.pid', desc: 'PID', get: procPid },
 ];
 
 const TICK_NS = 10_000_000;
-const TOP = 10;
 const U64 = 2n ** 64n;
 
 export class TopProcsCpu implements Chisel {
@@ -27,6 +26,8 @@ export class TopProcsCpu implements Chisel {
   constructor(
     private readonly env: ChiselEnv,
     private readonly write: (s: string) => void,
+    private readonly keys: readonly TopKey[] = PROC_KEYS,
+    private readonly top = 10,
   ) {}
 
   filter(c: EventContext): boolean {
@@ -49,13 +50,14 @@ export class TopProcsCpu implements Chisel {
   }
 
   onEvent(c: EventContext): void {
-    const key = compositeKey(KEYS, c, this.env);
+    const key = compositeKey(this.keys, c, this.env);
     const t = c.state.thread;
     if (key === undefined || t === undefined) return;
     this.table.add(key, this.threadCpu(c, t) * TICK_NS);
   }
 
   onCaptureEnd(end: CaptureEnd): void {
-    this.write(renderSortedTable(this.table, ['Process', 'PID'], 'CPU%', 'timepct', TOP, Number(end.delta)));
+    const descs = this.keys.map((k) => k.desc);
+    this.write(renderSortedTable(this.table, descs, 'CPU%', 'timepct', this.top, Number(end.delta)));
   }
 }
