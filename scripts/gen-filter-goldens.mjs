@@ -15,7 +15,8 @@ const SAMPLES = join(process.cwd(), '..', 'shared', 'samples');
 const SEP = '|#|';
 
 function sysdig(sample, args) {
-  const r = spawnSync('sysdig', ['-r', join(SAMPLES, sample), ...args], {
+  const path = sample.includes('/') ? join(process.cwd(), sample) : join(SAMPLES, sample);
+  const r = spawnSync('sysdig', ['-r', path, ...args], {
     encoding: 'latin1',
     env: { ...process.env, TZ: 'UTC' },
     maxBuffer: 1 << 28,

@@ -1,7 +1,7 @@
 // evt.* (both libsinsp classes: "All event types" and "Syscall events only") and syscall.type.
 // Semantics follow sinsp_filter_check_gen_event / sinsp_filter_check_event of libs e5c53d64.
 import { FdKind } from '../capture.js';
-import { eventCodesByName, EVENTS, PF, PT, SYSCALL_NAMES } from '../schema/index.js';
+import { eventCodesByName, EVENTS, PF, PPME, PT, SYSCALL_NAMES } from '../schema/index.js';
 import { EC, EF } from '../schema/types.js';
 import { renderArgs, renderArgText, renderParam, type Rendered } from '../format/params.js';
 import { tsToString } from '../time.js';
@@ -25,7 +25,6 @@ const OPEN_X = new Set(
   [...codes('open', 'creat', 'openat', 'openat2', 'open_by_handle_at')].filter((c) => c % 2 === 1),
 );
 const NET_CREATORS_X = new Set([...codes('accept', 'accept4', 'connect')].filter((c) => c % 2 === 1));
-const OPEN_LIKE = codes('open', 'openat', 'openat2', 'creat', 'open_by_handle_at');
 const PROCINFO = codes('procinfo');
 
 const ts = (ctx: EventContext): bigint => ctx.batch.ts[ctx.i]!;
@@ -202,14 +201,27 @@ const ioWrite = (c: number): boolean => c === EC.IO_WRITE;
 const fileKind = (k: FdKind): boolean => k === FdKind.FILE || k === FdKind.FILE_V2;
 const netKind = (k: FdKind): boolean => k >= FdKind.IPV4_SOCK && k <= FdKind.IPV6_SERVSOCK;
 
-/** PPM open flags: O_RDONLY 1, O_WRONLY 2, O_RDWR 3, O_CREAT 4; mode bits S_IXUSR/GRP/OTH. */
-const FLAGS = paramIndex('flags');
-const MODE = paramIndex('mode');
-function openFlags(ctx: EventContext): number | undefined {
-  const code = ctx.batch.type[ctx.i]!;
-  if (!OPEN_LIKE.has(code)) return undefined;
-  const k = FLAGS.of(code);
-  return k >= 0 ? paramInt(ctx, k) : undefined;
+/**
+ * The open flags libsinsp's evt.is_open_* read: open exits, openat *enters* (the old openat carries
+ * them there), and the newer openat/openat2 exits; [flags, mode] from fixed parameter positions.
+ */
+const OPEN_FLAG_POS = new Map<number, number>([
+  [PPME.SYSCALL_OPEN_X, 2],
+  [PPME.SYSCALL_OPENAT_E, 2],
+  [PPME.SYSCALL_OPENAT_2_X, 3],
+  [PPME.SYSCALL_OPENAT2_X, 3],
+]);
+const PPM_O_RDONLY = 1;
+const PPM_O_WRONLY = 2;
+const PPM_O_CREAT = 1 << 2;
+const PPM_O_TMPFILE = 1 << 13;
+const PPM_S_IXALL = (1 << 0) | (1 << 3) | (1 << 6);
+
+function isOpen(ctx: EventContext, test: (flags: number, mode: () => number) => boolean): boolean {
+  const k = OPEN_FLAG_POS.get(ctx.batch.type[ctx.i]!);
+  if (k === undefined) return false;
+  const flags = paramInt(ctx, k);
+  return flags !== undefined && test(flags >>> 0, () => (paramInt(ctx, k + 1) ?? 0) >>> 0);
 }
 
 function withThread<T>(ctx: EventContext, f: () => T): T {
@@ -447,21 +459,13 @@ export const EVT_BINDERS: Record<string, Binder> = {
   'evt.buflen.net': b((ctx) => buflen(ctx, anyIo, netKind), 1),
   'evt.buflen.net.in': b((ctx) => buflen(ctx, ioRead, netKind), 1),
   'evt.buflen.net.out': b((ctx) => buflen(ctx, ioWrite, netKind), 1),
-  'evt.is_open_read': b((ctx) => {
-    const f = openFlags(ctx);
-    return f !== undefined && (f & 1) !== 0;
-  }, 1),
-  'evt.is_open_write': b((ctx) => {
-    const f = openFlags(ctx);
-    return f !== undefined && (f & 2) !== 0;
-  }, 1),
-  'evt.is_open_exec': b((ctx) => {
-    const f = openFlags(ctx);
-    if (f === undefined || !(f & 4)) return false;
-    const code = ctx.batch.type[ctx.i]!;
-    const m = paramInt(ctx, MODE.of(code));
-    return m !== undefined && (m & 0o111) !== 0;
-  }, 1),
+  'evt.is_open_read': b((ctx) => isOpen(ctx, (f) => (f & PPM_O_RDONLY) !== 0), 1),
+  'evt.is_open_write': b((ctx) => isOpen(ctx, (f) => (f & PPM_O_WRONLY) !== 0), 1),
+  'evt.is_open_exec': b(
+    (ctx) =>
+      isOpen(ctx, (f, mode) => (f & (PPM_O_TMPFILE | PPM_O_CREAT)) !== 0 && (mode() & PPM_S_IXALL) !== 0),
+    1,
+  ),
   'evt.infra.docker.name': b(() => undefined),
   'evt.infra.docker.container.id': b(() => undefined),
   'evt.infra.docker.container.name': b(() => undefined),

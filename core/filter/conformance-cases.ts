@@ -1,6 +1,9 @@
 // The filter and field cases checked against sysdig 0.29.3 (core/filter/sysdig.test.ts) and the
 // inputs of scripts/gen-filter-goldens.mjs, which records sysdig's answers for runs without sysdig.
 
+/** The project's sample, by its path from the repo root (other samples are in ../shared/samples). */
+export const LAMP = 'scap-samples/lamp-audit.scap.gz';
+
 /** [sample, filter]: one per operator and field type, on captures where they select something. */
 export const FILTER_CASES: readonly (readonly [string, string])[] = [
   // strings
@@ -138,6 +141,18 @@ export const FILTER_CASES: readonly (readonly [string, string])[] = [
   ['privileged.scap', 'evt.type=container'],
   ['cat_write.scap', 'evt.type=read or evt.type=write'],
   ['sample.scap', 'evt.type!=switch and evt.type!=nanosleep'],
+  // The project's own capture (scap-samples/, written by core/scapwrite): the tutorial filters.
+  [LAMP, 'proc.name=httpd and fd.type=ipv4'],
+  [LAMP, 'evt.is_io_read=true and evt.buffer contains form'],
+  [LAMP, 'fd.sip=10.0.1.20 or fd.cip=10.0.1.55'],
+  [LAMP, 'evt.type in (open, openat) and fd.name startswith /etc'],
+  [LAMP, 'fd.net=10.0.1.0/24 and not fd.port=80'],
+  [LAMP, 'proc.aname=httpd'],
+  [LAMP, 'fd.name glob "/etc/cron.d/*"'],
+  [LAMP, 'evt.buffer contains password or evt.buffer contains SELECT'],
+  [LAMP, 'evt.failed=true and evt.category=file'],
+  [LAMP, 'fd.lport=3306 or fd.rport=3306'],
+  [LAMP, 'user.name=root and proc.cmdline contains sh'],
 ];
 
 /** Fields whose -p text must match sysdig's on every shown event of each sample. */
@@ -313,6 +328,7 @@ export const FIELD_SAMPLES = [
   'sample.scap',
   'privileged.scap',
   'write_tmp_test.scap',
+  LAMP,
 ];
 
 /**

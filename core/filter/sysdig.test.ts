@@ -37,6 +37,11 @@ function repoRoot(): string {
 
 const SAMPLES = join(repoRoot(), '..', 'shared', 'samples');
 const HAVE_SAMPLES = existsSync(join(SAMPLES, 'SOURCES.md'));
+
+/** Shared samples by name; the project's own (scap-samples/...) from the repo root. */
+function samplePath(sample: string): string {
+  return sample.includes('/') ? join(repoRoot(), sample) : join(SAMPLES, sample);
+}
 const HAVE_SYSDIG = spawnSync('sysdig', ['--version'], { encoding: 'utf8' }).status === 0;
 
 type Native = typeof import('../../native/index.js');
@@ -79,7 +84,7 @@ function replay(
   visit: (ctx: EventContext) => void,
   filter?: (ctx: EventContext) => boolean,
 ): void {
-  const r = native!.openCapture(join(SAMPLES, sample), native!.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX));
+  const r = native!.openCapture(samplePath(sample), native!.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX));
   try {
     const tracker = new StateTracker(r.header);
     const lookup = makeLookup(r.header, tracker);
@@ -110,7 +115,7 @@ function replay(
 }
 
 function sysdig(sample: string, args: string[]): string {
-  const r = spawnSync('sysdig', ['-r', join(SAMPLES, sample), ...args], {
+  const r = spawnSync('sysdig', ['-r', samplePath(sample), ...args], {
     encoding: 'latin1',
     env: { ...process.env, TZ: 'UTC' },
     maxBuffer: 1 << 28,
