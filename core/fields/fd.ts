@@ -3,7 +3,7 @@
 // parser left on the event (EventState.fd) or the thread's table entry for the event's fd number.
 // Exit events that create an fd but failed still yield a name (and a type char) from their params.
 import { FdKind } from '../capture.js';
-import { EF, eventCodesByName, PT } from '../schema/index.js';
+import { EF, eventCodesByName, EVENTS, PT } from '../schema/index.js';
 import type { FdInfo, ThreadInfo } from '../state/types.js';
 import type { EventContext } from './context.js';
 import { paramIndex, paramInt } from './params.js';
@@ -116,6 +116,9 @@ const isFileKind = (k: FdKind): boolean => k === FdKind.FILE || k === FdKind.FIL
 
 type FdFn = (f: FdInfo, ctx: EventContext, t: ThreadInfo) => FieldValue | undefined;
 
+/** Event codes with fd fields: only these can give an fd.* value (a type prefilter for filters). */
+const FD_CODES: ReadonlySet<number> = new Set(EVENTS.filter((e) => e.flags & FD_FLAGS).map((e) => e.code));
+
 /** A field of the fd entry: no fd fields or no entry = no value. */
 function withFd(fn: FdFn, onNull?: (ctx: EventContext) => FieldValue | undefined, cost = 1): Binder {
   return () => ({
@@ -126,6 +129,7 @@ function withFd(fn: FdFn, onNull?: (ctx: EventContext) => FieldValue | undefined
       return fn(f, ctx, ctx.state.thread!);
     },
     cost,
+    codes: FD_CODES,
   });
 }
 
@@ -197,12 +201,13 @@ const filterOnly =
   (type: PT): Binder =>
   () =>
     // Compared by the compiler through fdIps/fdPorts; there is nothing to print.
-    ({ extract: () => undefined, cost: 1, type }) as Binding;
+    ({ extract: () => undefined, cost: 1, type, codes: FD_CODES }) as Binding;
 
 export const FD_BINDERS: Record<string, Binder> = {
   'fd.num': () => ({
     extract: (ctx) => (hasFd(ctx) ? ctx.state.fdNum : undefined),
     cost: 1,
+    codes: FD_CODES,
   }),
   'fd.type': withFd((f) => (f as FdExtras).typeString ?? TYPE_STRINGS[f.kind] ?? '<NA>'),
   'fd.typechar': withFd(
