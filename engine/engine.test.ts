@@ -125,6 +125,13 @@ test('window sums from buckets equal rescans of the columns', { skip: noSamples 
         const slow = aggregate(ix, kind, s);
         assert.equal(fast.length, slow.length);
         for (let i = 0; i < fast.length; i++) assert.equal(fast[i], slow[i], `${name} ${kind} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`);
+        // A drill-down by process sums (thread, fd) pair buckets; a type restriction forces a scan.
+        const pid = ix.ents.processes[1 + (k % (ix.ents.processes.length - 1))]!.pid;
+        const viaPairs = aggregate(ix, kind, select(ix, window, [{ field: 'proc.pid', value: pid }], null));
+        const s2 = select(ix, window, [{ field: 'proc.pid', value: pid }], null);
+        s2.allowType = new Uint8Array(0x10000).fill(1);
+        const viaScan = aggregate(ix, kind, s2);
+        for (let i = 0; i < viaPairs.length; i++) assert.equal(viaPairs[i], viaScan[i], `${name} ${kind} pid ${pid} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`);
       }
     }
   }

@@ -26,7 +26,7 @@ import { CHUNK_BITS, CHUNK_MASK, OFFSET_STRIDE } from './index/columns.js';
 import { TF, paramPos, typeFlags } from './index/typeinfo.js';
 import { openForReading } from './open.js';
 import { Rereader } from './reread.js';
-import { forEachSelected, indexRange, select, type Selection } from './query/select.js';
+import { forEachSelected, indexRange, select, selectedAmong, type Selection } from './query/select.js';
 import { listView, tableView } from './query/views.js';
 import { overview } from './query/overview.js';
 
@@ -294,11 +294,11 @@ export class Session {
     const s = this.selection(scope, hooks);
     const ix = this.index;
     const chunks = ix.cols.chunks;
-    const all: number[] = [];
-    const [lo, hi] = indexRange(ix, s.r0, s.r1);
-    forEachSelected(ix, s, lo, hi, (i) => {
-      if (chunks[i >>> CHUNK_BITS]!.bytes[i & CHUNK_MASK]! > 0) all.push(i);
-    });
+    // Candidates: the I/O events of the allowed fds (a connection's stream), or every I/O event.
+    const lists: Uint32Array[] = [];
+    if (s.allowFd) s.allowFd.forEach((ok, fd) => ok && ix.ioByFd[fd] && lists.push(ix.ioByFd[fd]));
+    else lists.push(ix.ioAll);
+    const all = selectedAmong(ix, s, lists);
     const pageIdx = all.slice(page.offset, page.offset + page.limit);
     const evs = this.readEvents(pageIdx);
     const fmt = format === 'hex' ? BufFmt.HEXASCII : format === 'printable' ? BufFmt.EOLS : BufFmt.NORMAL;

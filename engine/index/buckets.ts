@@ -99,7 +99,8 @@ export class EntityBuckets {
    * any order, possibly repeating an (entity, bucket) pair.
    */
   constructor(n: number, count: number, each: (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void) {
-    // Counting sort by entity, then sort each entity's rows by bucket and merge duplicates.
+    // Counting sort by entity; rows of one entity arrive in time order except around
+    // out-of-order timestamps, so a sort is only needed where a bucket goes backwards.
     const per = new Uint32Array(n + 1);
     each((e) => void per[e + 1]!++);
     for (let e = 0; e < n; e++) per[e + 1]! += per[e]!;
@@ -109,40 +110,44 @@ export class EntityBuckets {
     each((e, b, vals, off) => {
       const r = fill[e]!++;
       rb[r] = b;
-      for (let m = 0; m < M; m++) rv[r * M + m] = vals[off + m]!;
+      rv.set(vals.subarray(off, off + M), r * M);
     });
     const start = new Uint32Array(n + 1);
-    const outB: number[] = [];
-    const outV: number[] = [];
+    const ob = new Int32Array(count);
+    const ov = new Float64Array(count * M);
+    let out = 0;
     for (let e = 0; e < n; e++) {
-      start[e] = outB.length;
+      start[e] = out;
       const lo = per[e]!;
       const hi = per[e + 1]!;
-      const order: number[] = [];
-      for (let r = lo; r < hi; r++) order.push(r);
-      order.sort((x, y) => rb[x]! - rb[y]!);
-      let prevCum = -1;
-      for (const r of order) {
-        const b = rb[r]!;
-        if (outB.length > start[e]! && outB[outB.length - 1] === b) {
-          const base = (outB.length - 1) * M;
-          for (let m = 0; m < M; m++) outV[base + m]! += rv[r * M + m]!;
-        } else {
-          const base = outB.length * M;
-          outB.push(b);
-          for (let m = 0; m < M; m++) outV[base + m] = rv[r * M + m]! + (prevCum >= 0 ? outV[prevCum + m]! : 0);
-          prevCum = base;
-          continue;
-        }
-        // A merged duplicate raised this row's own value: its cumulative value rises with it.
+      let sorted = true;
+      for (let r = lo + 1; r < hi && sorted; r++) if (rb[r]! < rb[r - 1]!) sorted = false;
+      let order: ArrayLike<number> | undefined;
+      if (!sorted) {
+        const o = Array.from({ length: hi - lo }, (_, k) => lo + k);
+        o.sort((x, y) => rb[x]! - rb[y]!);
+        order = o;
       }
-      // Merges above added raw values into an already cumulative row; that is still the right
-      // cumulative value because later rows are built from it.
+      for (let q = 0; q < hi - lo; q++) {
+        const r = order ? order[q]! : lo + q;
+        const b = rb[r]!;
+        if (out > start[e]! && ob[out - 1] === b) {
+          // Same bucket again: its values join the (cumulative) row, which stays cumulative.
+          const base = (out - 1) * M;
+          for (let m = 0; m < M; m++) ov[base + m]! += rv[r * M + m]!;
+        } else {
+          const base = out * M;
+          ob[out] = b;
+          if (out > start[e]!) for (let m = 0; m < M; m++) ov[base + m] = rv[r * M + m]! + ov[base - M + m]!;
+          else for (let m = 0; m < M; m++) ov[base + m] = rv[r * M + m]!;
+          out++;
+        }
+      }
     }
-    start[n] = outB.length;
+    start[n] = out;
     this.start = start;
-    this.bucket = Int32Array.from(outB);
-    this.cum = Float64Array.from(outV);
+    this.bucket = ob.slice(0, out);
+    this.cum = ov.slice(0, out * M);
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */

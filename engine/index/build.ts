@@ -5,7 +5,8 @@ import type { CaptureHeader, EventBatch } from '../../core/capture.js';
 import type { CaptureReader } from '../../native/index.js';
 import { StateTracker, type TrackedEventState } from '../../core/state/tracker.js';
 import { EVENTS, ERRNO_NAMES, SYSCALL_NAMES, eventInfo, signalName, type EventInfo } from '../../core/schema/index.js';
-import { M, METRIC_COUNT } from '../../core/views/types.js';
+import { M, METRIC_COUNT, type ListViewDef } from '../../core/views/types.js';
+import { VIEWS } from '../../core/views/defs.js';
 import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
 import { httpStatus, isLogFile, logLineCounts } from '../../core/overview/tiles.js';
 import { latin1 } from '../../core/bytes.js';
@@ -15,6 +16,30 @@ import { BucketLog, EntityBuckets } from './buckets.js';
 import { TF, typeFlags, paramPos, markBit, codesNamed } from './typeinfo.js';
 
 const MC = METRIC_COUNT;
+
+/** A growable u32 list. */
+class U32List {
+  private a = new Uint32Array(16);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  done(): Uint32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** List views whose rows are exit events of given types; event code → 1 + index here. */
+const LIST_TYPE_VIEWS = VIEWS.filter((v): v is ListViewDef => v.kind === 'list' && v.select.types.length > 0);
+const LIST_OF_CODE = new Uint8Array(0x10000);
+LIST_TYPE_VIEWS.forEach((v, k) => {
+  for (const c of codesNamed(v.select.types)) LIST_OF_CODE[c] = k + 1;
+});
 /** Bucket counts: buckets double in width when the capture outgrows 2x these. */
 export const ENTITY_BUCKETS = 256;
 export const GLOBAL_BUCKETS = 1024;
@@ -61,6 +86,17 @@ export interface CaptureIndex {
   gMarks: Float64Array[];
   marks: Marks;
   markBitsUsed: number;
+  /** (thread, fd) pair buckets, and each pair's thread and fd entity. */
+  pairs: EntityBuckets;
+  pairThread: Uint32Array;
+  pairFd: Uint32Array;
+  /** Event indices with data bytes, all and per fd entity (ascending). */
+  ioAll: Uint32Array;
+  ioByFd: (Uint32Array | undefined)[];
+  /** Candidate events (exit events of the right types) of the list views selecting by type. */
+  listCands: Map<string, Uint32Array>;
+  /** Per column chunk: how many events sysdig would print (not switch/internal). */
+  countablePerChunk: Uint32Array;
   /** Type key → syscall entity; errno → error entity. */
   syscallOfKey: Uint32Array;
   errorOfErrno: Uint32Array;
@@ -225,7 +261,24 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   const ents = new Entities((uid) => users.get(uid));
   const parentName = (ptid: number): string | undefined => tracker.thread(ptid)?.comm;
   const cols = new EventColumns();
-  const logs = { thread: new BucketLog(), fd: new BucketLog(), syscall: new BucketLog(), error: new BucketLog() };
+  const logs = { thread: new BucketLog(), fd: new BucketLog(), syscall: new BucketLog(), error: new BucketLog(), pair: new BucketLog() };
+  // (thread, fd) pairs: a drill-down by process or thread into an fd view (process ->
+  // connections, files, ports) or by fd into a process view is a sum over pairs, not a scan.
+  const pairIds = new Map<number, number>();
+  const pairThread: number[] = [0];
+  const pairFd: number[] = [0];
+  let lastPairKey = -1;
+  let lastPair = 0;
+  // Events with data (evt.buflen > 0): all of them, and per fd entity, for the I/O stream.
+  const ioAll = new U32List();
+  const ioByFd: U32List[] = [];
+  // Candidate events of the list views whose selectors are by type (engine/query/views.ts).
+  const listCands = new Map<string, U32List>(LIST_TYPE_VIEWS.map((v) => [v.id, new U32List()]));
+  // slow_io's rows are the slow_1ms overview marks.
+  const slowIo = new U32List();
+  listCands.set('slow_io', slowIo);
+  const countable = new U32List(); // per chunk: events sysdig would print (the `dig` list)
+  let countInChunk = 0;
   const global = new GlobalSeries();
   const marks: Marks = {
     n: 0,
@@ -303,6 +356,10 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       const idx = cols.length;
       const k = cols.push();
       const c = cols.cur;
+      if (k === 0 && idx !== 0) {
+        countable.push(countInChunk);
+        countInChunk = 0;
+      }
       const dh = tsw[2 * i + 1]! - baseHi;
       const rel0 = dh * 4294967296 + (tsw[2 * i]! - baseLo);
       const rel = rel0 > 0 ? rel0 : 0;
@@ -342,8 +399,9 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       // Result, errno, bytes.
       let res = 0;
       if (tf & TF.RES_IS_SIGNED || (key >= GENERIC_KEY_BASE && tf & TF.EXIT)) {
-        const s = paramSpan(b, i, 0);
-        if (s !== undefined) res = readSigned(arena, s[0], s[1] - s[0]);
+        // Parameter 0 without allocating: this runs for every exit event.
+        const pb = b.paramBase[i]!;
+        if (pb < b.paramBase[i + 1]!) res = readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!);
       }
       const errno = res < 0 ? Math.min(-res, 65535) : 0;
       c.err[k] = errno;
@@ -413,6 +471,26 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       add(logs.fd, fdEnt);
       add(logs.syscall, sc);
       add(logs.error, er);
+      const pk = thr * 67108864 + fdEnt; // exact while thr < 2^27 and fd entities < 2^26
+      if (pk !== lastPairKey) {
+        let id = pairIds.get(pk);
+        if (id === undefined) {
+          id = pairThread.length;
+          pairIds.set(pk, id);
+          pairThread.push(thr);
+          pairFd.push(fdEnt);
+        }
+        lastPairKey = pk;
+        lastPair = id;
+      }
+      add(logs.pair, lastPair);
+      if (bytes > 0) {
+        ioAll.push(idx);
+        (ioByFd[fdEnt] ??= new U32List()).push(idx);
+      }
+      if (!(tf & TF.UNCOUNTED)) countInChunk++;
+      const lv = LIST_OF_CODE[code]!;
+      if (lv !== 0 && isExit) listCands.get(LIST_TYPE_VIEWS[lv - 1]!.id)!.push(idx);
 
       const g = global.bucket(rel);
       if (notSwitch) gm[M.EVENTS]![g]!++;
@@ -505,6 +583,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       else if (mk === MK.INFRA) mask |= B.infra;
       if (mask !== 0) {
         addMark(idx, mask, lines, warn, errl);
+        if (mask & B.slow_1ms) slowIo.push(idx);
         const gk = global.mark;
         for (let m = mask, bit = 0; m !== 0; m >>>= 1, bit++) {
           if (m & 1) gk[bit]![g]! += bit === BIT_LINES ? lines : bit === BIT_WARN ? warn : bit === BIT_ERR ? errl : 1;
@@ -519,6 +598,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   }
   const error = reader.error ? reader.error.message : undefined;
   o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: cols.length });
+  if (cols.length > 0) countable.push(countInChunk);
   cols.trim();
   for (const l of Object.values(logs)) l.flushAll();
 
@@ -541,6 +621,12 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     markBitsUsed,
     syscallIds,
     errorIds,
+    pairThread: Uint32Array.from(pairThread),
+    pairFd: Uint32Array.from(pairFd),
+    ioAll: ioAll.done(),
+    ioByFd: ioByFd.map((l) => l?.done()),
+    listCands: new Map([...listCands].map(([k, l]) => [k, l.done()])),
+    countablePerChunk: countable.done(),
   });
   index.buildMs = performance.now() - started;
   return index;
@@ -559,12 +645,18 @@ interface Parts {
   tEnd: number;
   hasSwitch: boolean;
   width: number;
-  logs: { thread: BucketLog; fd: BucketLog; syscall: BucketLog; error: BucketLog };
+  logs: { thread: BucketLog; fd: BucketLog; syscall: BucketLog; error: BucketLog; pair: BucketLog };
   global: GlobalSeries;
   marks: Marks;
   markBitsUsed: number;
   syscallIds: Map<number, number>;
   errorIds: Map<number, number>;
+  pairThread: Uint32Array;
+  pairFd: Uint32Array;
+  ioAll: Uint32Array;
+  ioByFd: (Uint32Array | undefined)[];
+  listCands: Map<string, Uint32Array>;
+  countablePerChunk: Uint32Array;
 }
 
 function finalize(p: Parts): CaptureIndex {
@@ -598,6 +690,7 @@ function finalize(p: Parts): CaptureIndex {
     syscall: make(ents.syscalls.rows.length, logs.syscall, same),
     error: make(ents.errors.rows.length, logs.error, same),
   };
+  const pairs = make(p.pairThread.length, logs.pair, same);
   // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
   const nb = Math.floor(p.tEnd / width) + 1;
   const lo = new Uint32Array(nb).fill(0xffffffff);
@@ -649,6 +742,13 @@ function finalize(p: Parts): CaptureIndex {
     markBitsUsed: p.markBitsUsed,
     syscallOfKey,
     errorOfErrno,
+    pairs,
+    pairThread: p.pairThread,
+    pairFd: p.pairFd,
+    ioAll: p.ioAll,
+    ioByFd: p.ioByFd,
+    listCands: p.listCands,
+    countablePerChunk: p.countablePerChunk,
     buildMs: 0,
     memoryBytes: mem,
   };

@@ -241,7 +241,8 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
     const [lo, hi] = indexRange(ix, r0, r1);
     forEachSelected(ix, { ...s, r0, r1 }, lo, hi, (i) => addEventMetrics(ix, i, acc, ent(i) * MC));
   };
-  if (!isUnrestricted(s)) {
+  const pairPath = !s.bits && !s.allowType && !s.allowErr && (s.allowThread || s.allowFd) && PAIR_KINDS.has(kind);
+  if (!isUnrestricted(s) && !pairPath) {
     scan(s.r0, s.r1);
     return acc;
   }
@@ -251,8 +252,19 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
   if (s.whole || bA < bB) {
     const b0 = s.whole ? 0 : bA;
     const b1 = s.whole ? ix.bucketLo.length + 1 : bB;
-    const table = ix.buckets[kind];
-    for (let e = 0; e < n; e++) table.addRange(e, b0, b1, acc, e * MC);
+    if (pairPath) {
+      // Drill-downs between thread-side and fd-side views: sum the (thread, fd) pairs that pass.
+      const { allowThread, allowFd } = s;
+      const toEntity = pairEntity(ix, kind);
+      for (let p = 1; p < ix.pairThread.length; p++) {
+        if (allowThread && !allowThread[ix.pairThread[p]!]) continue;
+        if (allowFd && !allowFd[ix.pairFd[p]!]) continue;
+        ix.pairs.addRange(p, b0, b1, acc, toEntity(p) * MC);
+      }
+    } else {
+      const table = ix.buckets[kind];
+      for (let e = 0; e < n; e++) table.addRange(e, b0, b1, acc, e * MC);
+    }
     if (!s.whole) {
       scan(s.r0, bA * w);
       scan(bB * w, s.r1);
@@ -262,3 +274,63 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
 }
 
 export { lowerBound };
+
+const PAIR_KINDS: ReadonlySet<EntityKind> = new Set(['thread', 'process', 'user', 'container', 'fd', 'directory', 'sport', 'fdtype']);
+
+/** The entity of `kind` a (thread, fd) pair belongs to. */
+function pairEntity(ix: CaptureIndex, kind: EntityKind): (p: number) => number {
+  const E = ix.ents;
+  const thr = E.threadsTable;
+  const procs = E.processes;
+  const fds = E.fds;
+  const t = (p: number): number => ix.pairThread[p]!;
+  const f = (p: number): number => ix.pairFd[p]!;
+  switch (kind) {
+    case 'thread':
+      return t;
+    case 'process':
+      return (p) => thr[t(p)]!.proc;
+    case 'user':
+      return (p) => procs[thr[t(p)]!.proc]!.user;
+    case 'container':
+      return (p) => procs[thr[t(p)]!.proc]!.container;
+    case 'fd':
+      return f;
+    case 'directory':
+      return (p) => fds[f(p)]!.dir;
+    case 'sport':
+      return (p) => fds[f(p)]!.sport;
+    default:
+      return (p) => fds[f(p)]!.fdtype;
+  }
+}
+
+/**
+ * Selected events among ascending candidate indices (merging several candidate lists), in
+ * ascending order: the I/O stream and the list views start from these instead of every event.
+ */
+export function selectedAmong(ix: CaptureIndex, s: Selection, lists: readonly Uint32Array[]): number[] {
+  const [lo, hi] = indexRange(ix, s.r0, s.r1);
+  const out: number[] = [];
+  const take = (l: Uint32Array): void => {
+    for (let k = lowerBound(l, 0, l.length, lo); k < l.length && l[k]! < hi; k++) if (isSelected(ix, s, l[k]!)) out.push(l[k]!);
+  };
+  for (const l of lists) take(l);
+  if (lists.length > 1) out.sort((a, b) => a - b);
+  return out;
+}
+
+/** Whether event i passes the selection (window, drill-down, filter bitset; hidden events never). */
+export function isSelected(ix: CaptureIndex, s: Selection, i: number): boolean {
+  const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
+  const k = i & CHUNK_MASK;
+  if (c.flags[k]! & EvFlag.HIDDEN) return false;
+  const t = c.ts[k]!;
+  if (t < s.r0 || t >= s.r1) return false;
+  if (s.bits && !(s.bits[i >>> 5]! & (1 << (i & 31)))) return false;
+  if (s.allowThread && !s.allowThread[c.thread[k]!]) return false;
+  if (s.allowFd && !s.allowFd[c.fd[k]!]) return false;
+  if (s.allowType && !s.allowType[c.type[k]!]) return false;
+  if (s.allowErr && !s.allowErr[c.err[k]!]) return false;
+  return true;
+}

@@ -10,7 +10,7 @@ import { ERRNO_NAMES } from '../../core/schema/index.js';
 import type { CaptureIndex } from '../index/build.js';
 import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
 import { TF, codesNamed, typeFlags, typeNameOfKey, codeOfKey } from '../index/typeinfo.js';
-import { aggregate, forEachSelected, indexRange, type Selection } from './select.js';
+import { aggregate, forEachSelected, indexRange, isUnrestricted, selectedAmong, type Selection } from './select.js';
 
 const MC = METRIC_COUNT;
 type Cell = number | string;
@@ -189,15 +189,42 @@ export function tableView(ix: CaptureIndex, v: TableViewDef, s: Selection, q: Vi
   };
 }
 
+/** Printable events (not switch/internal/hidden) number offset.. in capture order (or reverse). */
+function countablePage(ix: CaptureIndex, offset: number, limit: number, desc: boolean): { rows: number[]; total: number } {
+  const per = ix.countablePerChunk;
+  let total = 0;
+  for (const n of per) total += n;
+  const rows: number[] = [];
+  if (offset >= total || limit <= 0) return { rows, total };
+  // The k-th printable event (0-based, capture order).
+  const ok = (i: number): boolean => {
+    const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
+    const k = i & CHUNK_MASK;
+    return !(typeFlags[c.type[k]!]! & TF.UNCOUNTED) && !(c.flags[k]! & 1);
+  };
+  const want = Math.min(limit, total - offset);
+  let k = desc ? total - 1 - offset : offset;
+  let chunk = 0;
+  let before = 0;
+  while (chunk < per.length && before + per[chunk]! <= k) before += per[chunk++]!;
+  let i = chunk << CHUNK_BITS;
+  for (let seen = before; ; i++) if (ok(i) && seen++ === k) break;
+  rows.push(i);
+  while (rows.length < want) {
+    i += desc ? -1 : 1;
+    if (ok(i)) rows.push(i);
+  }
+  return { rows, total };
+}
+
 /** Event indices a list view selects (in capture order). */
 export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint32Array {
   const sel = v.select;
   const codes = sel.types.length ? codesNamed(sel.types) : null;
   const out: number[] = [];
-  const [lo, hi] = indexRange(ix, s.r0, s.r1);
   const chunks = ix.cols.chunks;
   const fds = ix.ents.fds;
-  forEachSelected(ix, s, lo, hi, (i) => {
+  const test = (i: number): void => {
     const c = chunks[i >>> CHUNK_BITS]!;
     const k = i & CHUNK_MASK;
     const key = c.type[k]!;
@@ -213,7 +240,13 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
     if (sel.minLatencyNs !== undefined && !(tf & TF.IO && c.lat[k]! > sel.minLatencyNs)) return;
     if (sel.excludeFdNameContaining !== undefined && f.name.includes(sel.excludeFdNameContaining)) return;
     out.push(i);
-  });
+  };
+  const cands = ix.listCands.get(v.id);
+  if (cands) for (const i of selectedAmong(ix, s, [cands])) test(i);
+  else {
+    const [lo, hi] = indexRange(ix, s.r0, s.r1);
+    forEachSelected(ix, s, lo, hi, test);
+  }
   return Uint32Array.from(out);
 }
 
@@ -249,13 +282,29 @@ export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
 
 export function listView(ix: CaptureIndex, v: ListViewDef, s: Selection, q: ViewQuery, extra?: (attr: string, idx: number[]) => Cell[] | undefined): ViewResult {
   const t0 = performance.now();
-  const ev = listEvents(ix, v, s);
-  const rows = Array.from(ev);
   const sort = q.sort ?? { column: v.defaultSort, desc: v.defaultDesc };
   // Sorting a list view by time or number is capture order: no cell building for every row.
   const sortCol = v.columns.find((c) => c.id === sort.column);
+  const captureOrder = !sortCol || sortCol.id === 'time' || sortCol.id === 'num';
+  let rows: number[];
   let pageRows: number[];
-  if (!sortCol || sortCol.id === 'time' || sortCol.id === 'num') {
+  let total: number;
+  let paged = false;
+  if (v.id === 'dig' && captureOrder && s.whole && isUnrestricted(s)) {
+    // Every printable event of the capture: page straight from the per-chunk counts.
+    const page = countablePage(ix, q.page.offset, q.page.limit, sort.desc);
+    rows = page.rows;
+    pageRows = rows.map((_, r) => r);
+    total = page.total;
+    paged = true;
+  } else {
+    rows = Array.from(listEvents(ix, v, s));
+    total = rows.length;
+    pageRows = [];
+  }
+  if (paged) {
+    // countablePage returned the page itself.
+  } else if (captureOrder) {
     const order = rows.map((_, r) => r);
     if (sort.desc) order.reverse();
     pageRows = order.slice(q.page.offset, q.page.offset + q.page.limit);
@@ -280,7 +329,7 @@ export function listView(ix: CaptureIndex, v: ListViewDef, s: Selection, q: View
     data,
     keys: pageIdx.map((i) => i + 1),
     drillFilters: pageIdx.map((i) => andFilters([q.baseFilter, `evt.num=${i + 1}`])),
-    total: rows.length,
+    total,
     sort,
     elapsedMs: performance.now() - t0,
   };
