@@ -7,6 +7,7 @@ import { renderArgs, renderArgText, renderParam, type Rendered } from '../format
 import { tsToString } from '../time.js';
 import type { FdInfo } from '../state/types.js';
 import { SYSCALL_CATEGORIES } from './syscallcats.js';
+import { concatenatePaths } from '../state/paths.js';
 import type { EventContext } from './context.js';
 import { DATA, FD, paramBytes, paramCount, paramIndex, paramInt, paramValue, RES, slot } from './params.js';
 import type { Binder, Binding, FieldValue } from './types.js';
@@ -222,6 +223,63 @@ function isOpen(ctx: EventContext, test: (flags: number, mode: () => number) => 
   if (k === undefined) return false;
   const flags = paramInt(ctx, k);
   return flags !== undefined && test(flags >>> 0, () => (paramInt(ctx, k + 1) ?? 0) >>> 0);
+}
+
+/** [dirfd param, path param] per event, for evt.abspath (0: plain, 1: .src, 2: .dst). */
+function abspathArgs(type: number, which: number): [string, string] | undefined {
+  switch (type) {
+    case PPME.SYSCALL_RENAMEAT_X:
+    case PPME.SYSCALL_RENAMEAT2_X:
+      return which === 2 ? ['newdirfd', 'newpath'] : ['olddirfd', 'oldpath'];
+    case PPME.SYSCALL_SYMLINKAT_X:
+      return ['linkdirfd', 'linkpath'];
+    case PPME.SYSCALL_OPENAT_E:
+    case PPME.SYSCALL_OPENAT_2_X:
+    case PPME.SYSCALL_OPENAT2_X:
+      return ['dirfd', 'name'];
+    case PPME.SYSCALL_LINKAT_E:
+    case PPME.SYSCALL_LINKAT_2_X:
+      return which === 2 ? ['newdir', 'newpath'] : ['olddir', 'oldpath'];
+    case PPME.SYSCALL_UNLINKAT_E:
+    case PPME.SYSCALL_UNLINKAT_2_X:
+      return ['dirfd', 'name'];
+    case PPME.SYSCALL_MKDIRAT_X:
+      return ['dirfd', 'path'];
+    case PPME.SYSCALL_FCHMODAT_X:
+      return ['dirfd', 'filename'];
+  }
+  return undefined;
+}
+
+/** extract_abspath: the path argument joined to its dirfd's path (or the cwd for AT_FDCWD). */
+function abspath(ctx: EventContext, which: number): string | undefined {
+  const t = ctx.state.thread;
+  if (t === undefined) return undefined;
+  const names = abspathArgs(ctx.batch.type[ctx.i]!, which);
+  if (names === undefined) return undefined;
+  const n = paramCount(ctx);
+  const params = ctx.info.params;
+  let di = -1;
+  let pi = -1;
+  for (let k = 0; k < n && (di < 0 || pi < 0); k++) {
+    if (di < 0 && params[k]!.name === names[0]) di = k;
+    if (pi < 0 && params[k]!.name === names[1]) pi = k;
+  }
+  if (di < 0 || pi < 0) return undefined;
+  const dirfd = paramInt(ctx, di) ?? 0;
+  const raw = paramBytes(ctx, pi);
+  if (raw === undefined) return undefined;
+  let path = '';
+  for (let k = 0; k < raw.length && raw[k] !== 0; k++) path += String.fromCharCode(raw[k]!);
+  let dir: string;
+  if (path.startsWith('/')) dir = '.';
+  else if (dirfd === -100) dir = t.cwd;
+  else {
+    const f = t.fds.get(dirfd);
+    // libsinsp tests the byte past the name's end for '/', which is never one: always add it.
+    dir = f === undefined ? '<UNKNOWN>/' : f.name + '/';
+  }
+  return concatenatePaths(dir, path, raw.length);
 }
 
 function withThread<T>(ctx: EventContext, f: () => T): T {
@@ -449,7 +507,8 @@ export const EVT_BINDERS: Record<string, Binder> = {
     if (arg !== undefined && (arg.bracket || (arg.text !== 'src' && arg.text !== 'dst'))) {
       return `${def.name} takes no argument or .src / .dst`;
     }
-    return { extract: () => undefined, cost: 2 };
+    const which = arg === undefined ? 0 : arg.text === 'src' ? 1 : 2;
+    return { extract: (ctx) => abspath(ctx, which), cost: 2 };
   },
   'evt.buflen.in': b((ctx) => buflen(ctx, ioRead), 1),
   'evt.buflen.out': b((ctx) => buflen(ctx, ioWrite), 1),
