@@ -60,6 +60,7 @@ export const FDF = {
   CLOSE_IN_PROGRESS: 1 << 4,
   CLOSE_CANCELED: 1 << 5,
   IS_TRACER_FILE: 1 << 7,
+  IS_TRACER_FD: 1 << 8,
   IS_NOT_TRACER_FD: 1 << 9,
   SOCKET_CONNECTED: 1 << 13,
   IS_CLONED: 1 << 14,

@@ -48,6 +48,13 @@ export class EnterCopy {
   }
 }
 
+/** A thread's tracer-parser buffer: m_storage[0, fragSize) and m_fullfragment_storage_str. */
+export interface TracerState {
+  storage: Uint8Array;
+  fragSize: number;
+  full: Uint8Array;
+}
+
 /** Resolves a pid to its main thread; the tracker supplies it (lookups may create entries). */
 export interface ThreadLookup {
   /** get_thread_ref(tid, query_os=true): find, or add a placeholder entry. */
@@ -92,6 +99,9 @@ export class Thread implements ThreadInfo {
   cloneTs = 0n;
   /** This entry's own fd table; threads with CLONE_FILES use their main thread's (see `fds`). */
   ownFds = new Map<number, Fd>();
+
+  /** sinsp_tracerparser's buffered fragment for writes to /dev/null (null: none yet). */
+  tracer: TracerState | null = null;
 
   // Parser state (libsinsp: m_nchilds, m_lastevent_*, m_last_latency_entertime, m_latency).
   nchilds = 0;

@@ -1085,3 +1085,77 @@ test(
     }
   },
 );
+
+/** Writes to /dev/null, which libsinsp first tries to read as tracer strings. */
+function scenario3(): { header: CaptureHeader; events: RawEvent[] } {
+  const header: CaptureHeader = {
+    major: 1,
+    minor: 2,
+    machine: {
+      numCpus: 1,
+      memorySizeBytes: 1n << 30n,
+      maxPid: 0n,
+      hostname: 'h',
+      bootTsEpoch: 0n,
+      flags: 0n,
+    },
+    procs: [100, 101, 102, 103, 104].map((t) => scenarioProc(t, t)),
+    fdlists: [
+      { tid: 104, fds: [{ fd: 9, ino: 1n, kind: FdKind.FILE_V2, name: '/dev/null', openFlags: 2, dev: 0 }] },
+    ],
+    interfaces: [],
+    users: [],
+    groups: [],
+    blocks: [],
+  };
+  const events: RawEvent[] = [];
+  let ts = 1_600_000_000_000_000_000n;
+  const ev = (type: number, tid: number, params: Uint8Array[]): void => {
+    ts += 1000n;
+    events.push({ type, ts, tid, cpu: 0, params });
+  };
+  const text = (t: string): Uint8Array => new TextEncoder().encode(t);
+  const open = (tid: number, fd: number): void => {
+    ev(2, tid, [cstr('/dev/null'), le32(2), le32(0)]);
+    ev(3, tid, [le64(fd), cstr('/dev/null'), le32(2), le32(0), le32(0)]);
+  };
+  const write = (tid: number, fd: number, res: number, data: string): void => {
+    ev(8, tid, [le64(fd), le32(data.length)]);
+    ev(9, tid, [le64(res), text(data)]);
+  };
+  open(100, 1);
+  write(100, 1, 1, '<');
+  write(100, 1, 9, '!doctype');
+  write(100, 1, 1, '[');
+  open(101, 2);
+  write(101, 2, 4, '   [');
+  write(101, 2, 1, 'x');
+  ev(118, 101, [le64(2), le32(1)]);
+  ev(119, 101, [le64(91), le32(91), text('[')]);
+  open(102, 3);
+  write(102, 3, 0, '');
+  write(102, 3, 1, '>');
+  open(103, 4);
+  write(103, 4, -9, '[');
+  write(103, 4, 1, '"');
+  ev(118, 104, [le64(9), le32(91)]);
+  ev(119, 104, [le64(91), le32(91), text('x')]);
+  write(104, 9, 2, 'ok');
+  ev(114, 103, [le64(4), le32(1), le64(0)]);
+  ev(115, 103, [le64(1), text('<')]);
+  return { header, events };
+}
+
+test('writes to /dev/null follow libsinsp tracer detection as sysdig 0.29.3 shows it', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capsight-state-'));
+  try {
+    const f = join(dir, 'scenario3.scap');
+    const { header, events } = scenario3();
+    writeFileSync(f, encodeCapture(header, events));
+    const a = compare(f);
+    assert.ok(a.total > 10);
+    assert.equal(a.bad, 0, a.diffs.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -26,6 +26,7 @@ import {
   EF_READS_FROM_FD,
   EF_SKIPPARSERESET,
   EF_USES_FD,
+  EF_WRITES_TO_FD,
   EVENT_MAX_0_29,
   FDF,
   IPPROTO_ICMP,
@@ -50,6 +51,7 @@ import {
 import { resolveContainerId } from './container.js';
 import { containerFromFields, containerIpBytes, parseContainerJson } from './containers.js';
 import { Fd } from './fd.js';
+import { TracerResult, tracerWrite } from './tracer.js';
 import { NetInterfaces } from './interfaces.js';
 import { readBytesText, readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
 import { bytesOf, concatenatePaths } from './paths.js';
@@ -412,7 +414,7 @@ export class StateTracker implements ThreadLookup {
     // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events filtered
     // out (state-only ones included) leave sinsp::next before that point, so they keep it.
     const t = this.tinfo;
-    if ((type & 1) === 1 && t !== undefined && t.lastEnter !== null && !stateOnly && !filteredOut) {
+    if ((type & 1) === 1 && t !== undefined && t.lastEnter !== null && !this.hidden && !filteredOut) {
       t.spareEnter = t.lastEnter;
       t.lastEnter = null;
       t.lastEnterValid = false;
@@ -1024,10 +1026,13 @@ export class StateTracker implements ThreadLookup {
     const f = this.fdinfo;
     if (f === undefined) return;
     const res = this.pInt(0);
-    if (res < 0) return;
-    // Tracer writes (to /dev/null) are not reproduced: no sample carries one.
-    if (f.kind === FdKind.IPV4_SOCK || f.kind === FdKind.IPV6_SOCK) setConnected(f);
     const type = this.type;
+    // detect_and_process_tracer_write: writes to /dev/null are tried as tracer strings first.
+    if ((f.flags & FDF.IS_NOT_TRACER_FD) === 0 && (f.flags & FDF.IS_TRACER_FILE) !== 0) {
+      if ((this.ef[type]! & EF_WRITES_TO_FD) !== 0) this.tracerWrite(f);
+    }
+    if (res < 0) return;
+    if (f.kind === FdKind.IPV4_SOCK || f.kind === FdKind.IPV6_SOCK) setConnected(f);
     if ((this.ef[type]! & EF_READS_FROM_FD) !== 0) {
       if (type !== PPME.SOCKET_RECVFROM_X && type !== PPME.SOCKET_RECVMSG_X) return;
       if (f.name.length !== 0 && isTcp(f)) return;
@@ -1041,6 +1046,17 @@ export class StateTracker implements ThreadLookup {
       const tuple = this.eRaw(e, 2);
       if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, false);
     }
+  }
+
+  /** parse_tracer's first steps (see tracer.ts); complete tracer strings are not decoded. */
+  private tracerWrite(f: Fd): void {
+    const t = this.tinfo;
+    if (t === undefined) return;
+    const st = (t.tracer ??= { storage: new Uint8Array(0), fragSize: 0, full: new Uint8Array(0) });
+    const p = this.pRaw(1);
+    const r = p === null ? tracerWrite(st, this.arena, 0, 0) : tracerWrite(st, p.a, p.o, p.l);
+    if (r === TracerResult.FAILED) f.flags |= FDF.IS_NOT_TRACER_FD;
+    else if (r === TracerResult.TRUNCATED) this.hidden = true;
   }
 
   /** After update_fd on a datagram read/write: role guess, direction, new name. */
