@@ -51,7 +51,12 @@ function secNs(v: bigint): string {
   return `${u / 1_000_000_000n}.${String(u % 1_000_000_000n).padStart(9, '0')}`;
 }
 
-export function defaultLine(ctx: EventContext, env: ParamEnv, time: OutputTime, latency: bigint | undefined): string {
+export function defaultLine(
+  ctx: EventContext,
+  env: ParamEnv,
+  time: OutputTime,
+  latency: bigint | undefined,
+): string {
   const b = ctx.batch;
   const i = ctx.i;
   const t = ctx.state.thread;
@@ -74,22 +79,68 @@ export function defaultLine(ctx: EventContext, env: ParamEnv, time: OutputTime, 
   );
 }
 
-/** JSON string literal as JsonCpp's FastWriter writes it (bytes >= 0x80 pass through). */
+/**
+ * JSON string literal as JsonCpp 1.9.5's FastWriter (the library sysdig 0.29.3 links) writes it:
+ * short escapes, other control characters and every non-ASCII code point as \uXXXX (lowercase hex,
+ * surrogate pairs above the BMP), the bytes decoded as UTF-8 with U+FFFD for invalid sequences.
+ * The input is latin1 (one char per capture byte).
+ */
 export function jsonString(s: string): string {
   let r = '"';
-  for (let k = 0; k < s.length; k++) {
+  const n = s.length;
+  for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(k);
-    if (c === 0x22) r += '\\"';
-    else if (c === 0x5c) r += '\\\\';
-    else if (c === 0x08) r += '\\b';
-    else if (c === 0x0c) r += '\\f';
-    else if (c === 0x0a) r += '\\n';
-    else if (c === 0x0d) r += '\\r';
-    else if (c === 0x09) r += '\\t';
-    else if (c < 0x20) r += '\\u' + c.toString(16).padStart(4, '0');
-    else r += s[k];
+    if (c >= 0x20 && c < 0x80) {
+      r += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : s[k];
+      continue;
+    }
+    const short = SHORT_ESCAPES[c];
+    if (short !== undefined) {
+      r += short;
+      continue;
+    }
+    let cp: number;
+    if (c < 0x80) cp = c;
+    else if (c < 0xe0) {
+      if (n - k < 2) cp = 0xfffd;
+      else {
+        cp = ((c & 0x1f) << 6) | (s.charCodeAt(k + 1) & 0x3f);
+        k += 1;
+        if (cp < 0x80) cp = 0xfffd;
+      }
+    } else if (c < 0xf0) {
+      if (n - k < 3) cp = 0xfffd;
+      else {
+        cp = ((c & 0x0f) << 12) | ((s.charCodeAt(k + 1) & 0x3f) << 6) | (s.charCodeAt(k + 2) & 0x3f);
+        k += 2;
+        if ((cp >= 0xd800 && cp <= 0xdfff) || cp < 0x800) cp = 0xfffd;
+      }
+    } else if (c < 0xf8) {
+      if (n - k < 4) cp = 0xfffd;
+      else {
+        cp =
+          ((c & 0x07) << 18) |
+          ((s.charCodeAt(k + 1) & 0x3f) << 12) |
+          ((s.charCodeAt(k + 2) & 0x3f) << 6) |
+          (s.charCodeAt(k + 3) & 0x3f);
+        k += 3;
+        if (cp < 0x10000) cp = 0xfffd;
+      }
+    } else cp = 0xfffd;
+    if (cp >= 0x20 && cp <= 0x7f) r += String.fromCharCode(cp);
+    else if (cp < 0x10000) r += '\\u' + hex4(cp);
+    else {
+      cp -= 0x10000;
+      r += '\\u' + hex4((cp >> 10) + 0xd800) + '\\u' + hex4((cp & 0x3ff) + 0xdc00);
+    }
   }
   return r + '"';
+}
+
+const SHORT_ESCAPES: Record<number, string> = { 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t' };
+
+function hex4(v: number): string {
+  return v.toString(16).padStart(4, '0');
 }
 
 /** -j with the default format: JsonCpp object, keys sorted. */
