@@ -1159,3 +1159,27 @@ test('writes to /dev/null follow libsinsp tracer detection as sysdig 0.29.3 show
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with a filter, the synthetic scenarios follow the filtered parse of sysdig', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capsight-state-'));
+  try {
+    const report: string[] = [];
+    let anyBad = 0;
+    for (const [k, make] of [scenario, scenario2, scenario3].entries()) {
+      const f = join(dir, `scenario${k}.scap`);
+      const { header, events } = make();
+      writeFileSync(f, encodeCapture(header, events));
+      for (const flt of [
+        ...FILTERS,
+        { text: 'evt.type=read', fn: (b: EventBatch, i: number) => (b.type[i]! & ~1) === 6 },
+      ]) {
+        const { bad, total, diffs } = compare(f, FIELDS, render, flt);
+        if (bad > 0) report.push(`${flt.text} scenario${k}: ${bad} mismatches / ${total} lines`, ...diffs);
+        anyBad += bad;
+      }
+    }
+    assert.equal(anyBad, 0, report.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

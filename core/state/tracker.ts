@@ -376,8 +376,10 @@ export class StateTracker implements ThreadLookup {
     // container table: sysdig 0.29.3 numbers them but never shows or counts them (verified by moving
     // such an event later in a rewritten copy: it is then shown). sinsp::init consumes that leading
     // run, of any container event type, before the first next() returns.
+    let leading = false;
     if (type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E || type === PPME.CONTAINER_E) {
-      if (!this.seenNonContainerEvent) this.hidden = true;
+      leading = !this.seenNonContainerEvent;
+      if (leading) this.hidden = true;
     } else this.seenNonContainerEvent = true;
     this.reset();
     const st = this.st;
@@ -387,7 +389,17 @@ export class StateTracker implements ThreadLookup {
       // filtered after their parser, the others before it. A filtered-out event skips its parser,
       // breaks its thread's enter/exit pairing and keeps the stored enter event.
       const ef = known ? this.ef[type]! : 0;
-      if ((ef & EF_MODIFIES_STATE) !== 0) {
+      let modifies = (ef & EF_MODIFIES_STATE) !== 0;
+      if (type === PPME.SYSCALL_WRITE_X) {
+        // A write to a (possible) tracer fd counts as state-changing; looking the fd up here also
+        // gives the parser an fd when the enter event was missing (libsinsp does it only when
+        // filtering).
+        const t = this.tinfo;
+        if (this.fdinfo === undefined && t !== undefined) this.fdinfo = t.getFd(t.lastEventFd);
+        const f = this.fdinfo;
+        if (f !== undefined && (f.flags & (FDF.IS_TRACER_FD | FDF.IS_TRACER_FILE)) !== 0) modifies = true;
+      }
+      if (modifies) {
         filterLater = true;
       } else {
         this.fill(type, known);
@@ -409,6 +421,9 @@ export class StateTracker implements ThreadLookup {
     if (filterLater) {
       this.fill(type, known);
       filteredOut = !filter!(st);
+      // Passing the filter after the parser clears what the parser filtered out (a failed
+      // container lookup, an incomplete tracer write); state-only events stay hidden.
+      if (!filteredOut && !leading) this.hidden = stateOnly;
     }
 
     // sinsp_parser::event_cleanup: an exit event releases the stored enter event. Events filtered
