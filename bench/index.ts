@@ -25,11 +25,17 @@ function p95(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] ?? NaN;
 }
 
-async function timed(engine: Engine, r: Exclude<Request, { kind: 'open' }>): Promise<{ ms: number; res: Response }> {
+async function timed(
+  engine: Engine,
+  r: Exclude<Request, { kind: 'open' }>,
+): Promise<{ ms: number; res: Response }> {
   const t0 = performance.now();
   const res = await engine.request(r);
   const ms = performance.now() - t0;
-  if (res.kind === 'error') throw new Error(`${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}: ${res.message}`);
+  if (res.kind === 'error')
+    throw new Error(
+      `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}: ${res.message}`,
+    );
   return { ms, res };
 }
 
@@ -70,7 +76,14 @@ async function child(file: string): Promise<ChildResult> {
       let max = 0;
       let rows = 0;
       for (const column of sorts) {
-        const { ms, res } = await timed(engine, { kind: 'view', capture, view: v.id, page: PAGE, sort: { column, desc: true }, ...(scope ? { scope } : {}) });
+        const { ms, res } = await timed(engine, {
+          kind: 'view',
+          capture,
+          view: v.id,
+          page: PAGE,
+          sort: { column, desc: true },
+          ...(scope ? { scope } : {}),
+        });
         viewTimes.push(ms);
         max = Math.max(max, ms);
         rows = (res as ViewResult).total;
@@ -80,21 +93,55 @@ async function child(file: string): Promise<ChildResult> {
   }
 
   // Drill-down chain from the top processes by network bytes.
-  const procs = (await timed(engine, { kind: 'view', capture, view: 'procs', page: { offset: 0, limit: 5 }, sort: { column: 'net', desc: true } })).res as ViewResult;
+  const procs = (
+    await timed(engine, {
+      kind: 'view',
+      capture,
+      view: 'procs',
+      page: { offset: 0, limit: 5 },
+      sort: { column: 'net', desc: true },
+    })
+  ).res as ViewResult;
   const steps: number[][] = [[], [], []];
   for (const pid of procs.keys) {
-    const a = await timed(engine, { kind: 'view', capture, view: 'procs', page: PAGE, sort: { column: 'net', desc: true } });
+    const a = await timed(engine, {
+      kind: 'view',
+      capture,
+      view: 'procs',
+      page: PAGE,
+      sort: { column: 'net', desc: true },
+    });
     const drill = [{ field: 'proc.pid', value: pid }];
-    const b = await timed(engine, { kind: 'view', capture, view: 'connections', page: PAGE, scope: { drill } });
+    const b = await timed(engine, {
+      kind: 'view',
+      capture,
+      view: 'connections',
+      page: PAGE,
+      scope: { drill },
+    });
     const conn = (b.res as ViewResult).keys[0];
     steps[0]!.push(a.ms);
     steps[1]!.push(b.ms);
     if (conn === undefined) continue;
-    const c = await timed(engine, { kind: 'io', capture, page: PAGE, scope: { drill: [...drill, { field: 'fd.name', value: conn }] } });
+    const c = await timed(engine, {
+      kind: 'io',
+      capture,
+      page: PAGE,
+      scope: { drill: [...drill, { field: 'fd.name', value: conn }] },
+    });
     steps[2]!.push(c.ms);
   }
   await engine.closeAll();
-  return { openMs, events: o.events, indexMs: o.indexMs, lastPct, perView, viewTimes, steps, rssKb: process.resourceUsage().maxRSS };
+  return {
+    openMs,
+    events: o.events,
+    indexMs: o.indexMs,
+    lastPct,
+    perView,
+    viewTimes,
+    steps,
+    rssKb: process.resourceUsage().maxRSS,
+  };
 }
 
 async function main(): Promise<void> {
@@ -104,20 +151,46 @@ async function main(): Promise<void> {
   console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB, made from ${sample})`);
   const sysdig = hasSysdig();
   const sd = sysdig ? timeCommand(['sysdig', '-r', file, 'proc.name=no_such_process'], 1).ms : NaN;
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`bench child failed (${r.status})`);
   const c = JSON.parse(r.stdout) as ChildResult;
   const { openMs, viewTimes, steps, rssKb } = c;
-  console.log(`indexed ${c.events} events in ${openMs.toFixed(0)} ms (worker ${c.indexMs.toFixed(0)} ms), last progress ${c.lastPct.toFixed(0)}%`);
+  console.log(
+    `indexed ${c.events} events in ${openMs.toFixed(0)} ms (worker ${c.indexMs.toFixed(0)} ms), last progress ${c.lastPct.toFixed(0)}%`,
+  );
   printTable(c.perView);
 
   const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
   const rows: string[][] = [['measure', 'capsight', 'sysdig / target', 'ratio', 'target']];
   rows.push(['open + index (ms)', fmt(openMs), fmt(sd), fmt(openMs / sd, 2), '<= 1.0 x sysdig']);
-  rows.push(['view query p95 (ms)', fmt(p95(viewTimes), 1), '100', fmt(p95(viewTimes) / 100, 2), `<= 100 ms (${viewTimes.length} queries, max ${fmt(Math.max(...viewTimes), 1)})`]);
+  rows.push([
+    'view query p95 (ms)',
+    fmt(p95(viewTimes), 1),
+    '100',
+    fmt(p95(viewTimes) / 100, 2),
+    `<= 100 ms (${viewTimes.length} queries, max ${fmt(Math.max(...viewTimes), 1)})`,
+  ]);
   const names = ['processes', 'process -> connections', 'connection -> I/O stream'];
-  steps.forEach((s, k) => rows.push([`drill ${names[k]} (ms, max)`, fmt(Math.max(...s), 1), '100', fmt(Math.max(...s) / 100, 2), '<= 100 ms']));
-  rows.push(['peak RSS (MB)', fmt(rssKb / 1024), fmt(size / 1e6 / 2), fmt((rssKb * 1024) / size, 2), '<= 0.5 x file']);
+  steps.forEach((s, k) =>
+    rows.push([
+      `drill ${names[k]} (ms, max)`,
+      fmt(Math.max(...s), 1),
+      '100',
+      fmt(Math.max(...s) / 100, 2),
+      '<= 100 ms',
+    ]),
+  );
+  rows.push([
+    'peak RSS (MB)',
+    fmt(rssKb / 1024),
+    fmt(size / 1e6 / 2),
+    fmt((rssKb * 1024) / size, 2),
+    '<= 0.5 x file',
+  ]);
   console.log('');
   printTable(rows);
   if (!sysdig) console.log('sysdig is not installed: no sysdig ratio');

@@ -15,7 +15,14 @@ import { Session } from './session.js';
 import { Engine } from './engine.js';
 import { viewDef } from '../core/views/defs.js';
 import { ENTITY_KINDS, METRIC_COUNT, type TableViewDef } from '../core/views/types.js';
-import type { Progress, Response, ViewResult, IoResult, OpenResult, OverviewResult } from '../core/protocol/messages.js';
+import type {
+  Progress,
+  Response,
+  ViewResult,
+  IoResult,
+  OpenResult,
+  OverviewResult,
+} from '../core/protocol/messages.js';
 import { makeBigCapture } from '../bench/bigfile.js';
 
 function repoRoot(): string {
@@ -32,7 +39,11 @@ const noOracle = !haveSamples ? 'no ../shared/samples' : !haveSysdig ? 'sysdig i
 const sample = (n: string): string => join(samples, n);
 
 function sysdig(args: string[]): string {
-  const r = spawnSync('sysdig', args, { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28 });
+  const r = spawnSync('sysdig', args, {
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`sysdig ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -56,11 +67,24 @@ function column(r: ViewResult, id: string): ArrayLike<number | string> {
 }
 
 function fullView(ix: CaptureIndex, id: string): ViewResult {
-  return tableView(ix, viewDef(id) as TableViewDef, select(ix, undefined, undefined, null), { page: { offset: 0, limit: Number.MAX_SAFE_INTEGER } });
+  return tableView(ix, viewDef(id) as TableViewDef, select(ix, undefined, undefined, null), {
+    page: { offset: 0, limit: Number.MAX_SAFE_INTEGER },
+  });
 }
 
 // Samples sysdig 0.29.3 reads (curl_google_comments has SHB options it cannot parse).
-const ORACLE_SAMPLES = ['502Error.scap', 'nginx_example0.scap', 'example4-1.scap', 'httpd.scap', 'curl_google.scap', 'connect_localhost.scap', 'single_ipv6_conn.scap', 'open-multiple-files.scap', 'sample.scap', 'run_as_user_0_container.scap'];
+const ORACLE_SAMPLES = [
+  '502Error.scap',
+  'nginx_example0.scap',
+  'example4-1.scap',
+  'httpd.scap',
+  'curl_google.scap',
+  'connect_localhost.scap',
+  'single_ipv6_conn.scap',
+  'open-multiple-files.scap',
+  'sample.scap',
+  'run_as_user_0_container.scap',
+];
 
 test('Processes view: events per pid equal sysdig -p %proc.pid tallies', { skip: noOracle }, () => {
   for (const name of ORACLE_SAMPLES) {
@@ -74,7 +98,8 @@ test('Processes view: events per pid equal sysdig -p %proc.pid tallies', { skip:
     const pid = column(r, 'pid');
     const ev = column(r, 'events');
     const actual = new Map<string, number>();
-    for (let i = 0; i < pid.length; i++) if (String(pid[i]) !== '-1') actual.set(String(pid[i]), Number(ev[i]));
+    for (let i = 0; i < pid.length; i++)
+      if (String(pid[i]) !== '-1') actual.set(String(pid[i]), Number(ev[i]));
     assert.deepEqual([...actual].sort(), [...expected].sort(), name);
   }
 });
@@ -93,17 +118,40 @@ function bytesText(v: number): string {
 
 test('Connections view: bytes per connection equal sysdig -c topconns', { skip: noOracle }, () => {
   for (const name of ORACLE_SAMPLES) {
-    const lines = sysdig(['-r', sample(name), '-c', 'topconns']).split('\n').slice(2).filter((l) => l.trim() !== '');
+    const lines = sysdig(['-r', sample(name), '-c', 'topconns'])
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== '');
     const r = fullView(index(sample(name)), 'connections');
     const names = column(r, 'name');
     const bin = column(r, 'bytes_in');
     const bout = column(r, 'bytes_out');
     const proto = column(r, 'l4proto');
     const mine = new Map<string, [string, string]>();
-    for (let i = 0; i < names.length; i++) mine.set(String(names[i]), [bytesText(Number(bin[i]) + Number(bout[i])), String(proto[i])]);
+    for (let i = 0; i < names.length; i++)
+      mine.set(String(names[i]), [bytesText(Number(bin[i]) + Number(bout[i])), String(proto[i])]);
     for (const l of lines) {
       const [bytes, p, conn] = l.trim().split(/\s+/) as [string, string, string];
       assert.deepEqual(mine.get(conn), [bytes, p], `${name}: ${conn}`);
+    }
+  }
+});
+
+test('Processes view CPU equals sysdig -c topprocs_cpu (procinfo ticks)', { skip: noOracle }, () => {
+  for (const name of ['502Error.scap', 'example4-1.scap']) {
+    const lines = sysdig(['-r', sample(name), '-c', 'topprocs_cpu'])
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== '');
+    const r = fullView(index(sample(name)), 'procs');
+    const pid = column(r, 'pid');
+    const cpu = column(r, 'cpu');
+    const mine = new Map<string, string>();
+    for (let i = 0; i < pid.length; i++) mine.set(String(pid[i]), `${Number(cpu[i]).toFixed(2)}%`);
+    for (const l of lines) {
+      const f = l.trim().split(/\s+/);
+      const [pct, p] = [f[0]!, f[f.length - 1]!];
+      assert.equal(mine.get(p) ?? '0.00%', pct, `${name}: pid ${p}`);
     }
   }
 });
@@ -112,7 +160,7 @@ test('window sums from buckets equal rescans of the columns', { skip: noSamples 
   for (const name of ['502Error.scap', 'example4-1.scap', 'nginx_example5.scap']) {
     const ix = index(sample(name));
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let k = 0; k < 6; k++) {
       const a = rnd() * ix.tEnd;
       const b = a + rnd() * (ix.tEnd - a);
@@ -124,14 +172,24 @@ test('window sums from buckets equal rescans of the columns', { skip: noSamples 
         s.allowThread = new Uint8Array(ix.ents.threadsTable.length).fill(1);
         const slow = aggregate(ix, kind, s);
         assert.equal(fast.length, slow.length);
-        for (let i = 0; i < fast.length; i++) assert.equal(fast[i], slow[i], `${name} ${kind} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`);
+        for (let i = 0; i < fast.length; i++)
+          assert.equal(
+            fast[i],
+            slow[i],
+            `${name} ${kind} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`,
+          );
         // A drill-down by process sums (thread, fd) pair buckets; a type restriction forces a scan.
         const pid = ix.ents.processes[1 + (k % (ix.ents.processes.length - 1))]!.pid;
         const viaPairs = aggregate(ix, kind, select(ix, window, [{ field: 'proc.pid', value: pid }], null));
         const s2 = select(ix, window, [{ field: 'proc.pid', value: pid }], null);
         s2.allowType = new Uint8Array(0x10000).fill(1);
         const viaScan = aggregate(ix, kind, s2);
-        for (let i = 0; i < viaPairs.length; i++) assert.equal(viaPairs[i], viaScan[i], `${name} ${kind} pid ${pid} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`);
+        for (let i = 0; i < viaPairs.length; i++)
+          assert.equal(
+            viaPairs[i],
+            viaScan[i],
+            `${name} ${kind} pid ${pid} entity ${Math.floor(i / METRIC_COUNT)} metric ${i % METRIC_COUNT}`,
+          );
       }
     }
   }
@@ -148,7 +206,10 @@ test('filter bitsets equal the events sysdig selects with the same filter', { sk
     const bits = new Session(ix).filterBits(filter, hooks);
     const mine: number[] = [];
     for (let i = 0; i < ix.cols.length; i++) if (bits[i >>> 5]! & (1 << (i & 31))) mine.push(i + 1);
-    const theirs = sysdig(['-r', sample(name), '-p', '%evt.num', filter]).split('\n').filter((l) => l !== '').map(Number);
+    const theirs = sysdig(['-r', sample(name), '-p', '%evt.num', filter])
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(Number);
     assert.deepEqual(mine, theirs, `${name}: ${filter}`);
   }
 });
@@ -157,83 +218,160 @@ test('events page lines equal sysdig’s default output', { skip: noOracle }, ()
   const name = 'nginx_example0.scap';
   const ix = index(sample(name));
   const hooks = { progress: () => undefined, cancelled: () => false };
-  const r = new Session(ix).handle({ kind: 'events', capture: 'x', page: { offset: 0, limit: 1000 }, scope: { drill: [{ field: 'proc.name', value: 'nginx' }] } }, hooks);
+  const r = new Session(ix).handle(
+    {
+      kind: 'events',
+      capture: 'x',
+      page: { offset: 0, limit: 1000 },
+      scope: { drill: [{ field: 'proc.name', value: 'nginx' }] },
+    },
+    hooks,
+  );
   assert.equal(r.kind, 'events');
   if (r.kind !== 'events') return;
-  const theirs = sysdig(['-r', sample(name), 'proc.name=nginx and evt.type!=switch']).split('\n').filter((l) => l !== '');
+  const theirs = sysdig(['-r', sample(name), 'proc.name=nginx and evt.type!=switch'])
+    .split('\n')
+    .filter((l) => l !== '');
   assert.equal(r.total, theirs.length);
-  assert.deepEqual(Array.from(r.nums), theirs.map((l) => Number(l.split(' ')[0])));
+  assert.deepEqual(
+    Array.from(r.nums),
+    theirs.map((l) => Number(l.split(' ')[0])),
+  );
   const differing = r.lines.filter((l, k) => l !== theirs[k]);
   assert.deepEqual(differing, [], 'lines rendered from the index differ from sysdig');
 });
 
-test('engine worker: progress to 100%, views, drill-down chain, overview, several captures', { skip: noSamples }, async () => {
-  const engine = new Engine();
-  try {
-    const progress: Progress[] = [];
-    const [a, b] = await Promise.all([engine.open(sample('502Error.scap'), (p) => progress.push(p)), engine.open(sample('nginx_example0.scap'))]);
-    assert.equal(a.kind, 'open');
-    assert.equal(b.kind, 'open');
-    const A = a as OpenResult;
-    assert.ok(progress.length > 0 && progress[progress.length - 1]!.percent === 100, 'progress reaches 100%');
-    assert.equal(A.events, 22381);
-
-    const procs = (await engine.request({ kind: 'view', capture: A.capture, view: 'procs', page: { offset: 0, limit: 5 }, sort: { column: 'net', desc: true } })) as ViewResult;
-    assert.equal(procs.kind, 'view');
-    assert.ok(procs.total > 5 && procs.keys.length === 5);
-    const pid = procs.keys[0]!;
-    const conns = (await engine.request({ kind: 'view', capture: A.capture, view: 'connections', page: { offset: 0, limit: 1000 }, scope: { drill: [{ field: 'proc.pid', value: pid }] } })) as ViewResult;
-    assert.ok(conns.total > 0);
-    assert.ok(Array.from(column(conns, 'pid')).every((p) => p === pid), 'connections of the process');
-    const fdName = String(conns.keys[0]);
-    const io = (await engine.request({ kind: 'io', capture: A.capture, page: { offset: 0, limit: 100 }, scope: { drill: [{ field: 'proc.pid', value: pid }, { field: 'fd.name', value: fdName }] } })) as IoResult;
-    assert.equal(io.kind, 'io');
-    assert.ok(io.records.length > 0 && io.records.every((r) => r.fd === fdName && r.pid === pid));
-    // The process's share of the connection's bytes (both ends may be local processes).
-    const inBytes = Number(column(conns, 'bytes_in')[0]) + Number(column(conns, 'bytes_out')[0]);
-    assert.equal(io.total, io.records.length);
-    assert.equal(io.records.reduce((s, r) => s + r.len, 0), inBytes, 'I/O stream bytes = connection bytes');
-
-    const ov = (await engine.request({ kind: 'overview', capture: A.capture, samples: 40 })) as OverviewResult;
-    assert.equal(ov.kind, 'overview');
-    const tile = (id: string) => ov.tiles.find((t) => t.id === id)!;
-    assert.equal(tile('syscalls').series.length, 40);
-    const sys = (await engine.request({ kind: 'view', capture: A.capture, view: 'syscalls', page: { offset: 0, limit: 1e9 } })) as ViewResult;
-    assert.ok(tile('syscalls').total >= Array.from(column(sys, 'count')).reduce((s: number, v) => s + Number(v), 0));
-    const netIn = tile('net_in').total;
-    const sports = (await engine.request({ kind: 'view', capture: A.capture, view: 'io_by_type', page: { offset: 0, limit: 100 } })) as ViewResult;
-    assert.ok(sports.total > 0);
-    // The same tile with a filter goes through the scan path and must agree with the index path.
-    const ovF = (await engine.request({ kind: 'overview', capture: A.capture, samples: 40, scope: { filter: 'evt.num>0' } })) as OverviewResult;
-    assert.equal(ovF.kind, 'overview');
-    for (const t of ovF.tiles) {
-      const u = tile(t.id);
-      if (u.id === 'procs' || u.id === 'containers' || u.id === 'listening_ports') continue; // gauges sample differently
-      assert.equal(t.total, u.total, t.id);
-    }
-    assert.ok(netIn > 0);
-  } finally {
-    await engine.closeAll();
-  }
-});
-
-test('cancelling the index build stops the worker with a cancelled response', { skip: noSamples }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'capsight-cancel-'));
-  try {
-    const big = makeBigCapture(sample('502Error.scap'), join(dir, 'big.scap'), 40e6);
+test(
+  'engine worker: progress to 100%, views, drill-down chain, overview, several captures',
+  { skip: noSamples },
+  async () => {
     const engine = new Engine();
-    let cancelledAt = -1;
-    const t0 = performance.now();
-    const r: Response = await engine.open(big, (p) => {
-      if (cancelledAt < 0 && p.percent < 100) {
-        cancelledAt = p.percent;
-        engine.cancel('c1');
+    try {
+      const progress: Progress[] = [];
+      const [a, b] = await Promise.all([
+        engine.open(sample('502Error.scap'), (p) => progress.push(p)),
+        engine.open(sample('nginx_example0.scap')),
+      ]);
+      assert.equal(a.kind, 'open');
+      assert.equal(b.kind, 'open');
+      const A = a as OpenResult;
+      assert.ok(
+        progress.length > 0 && progress[progress.length - 1]!.percent === 100,
+        'progress reaches 100%',
+      );
+      assert.equal(A.events, 22381);
+
+      const procs = (await engine.request({
+        kind: 'view',
+        capture: A.capture,
+        view: 'procs',
+        page: { offset: 0, limit: 5 },
+        sort: { column: 'net', desc: true },
+      })) as ViewResult;
+      assert.equal(procs.kind, 'view');
+      assert.ok(procs.total > 5 && procs.keys.length === 5);
+      const pid = procs.keys[0]!;
+      const conns = (await engine.request({
+        kind: 'view',
+        capture: A.capture,
+        view: 'connections',
+        page: { offset: 0, limit: 1000 },
+        scope: { drill: [{ field: 'proc.pid', value: pid }] },
+      })) as ViewResult;
+      assert.ok(conns.total > 0);
+      assert.ok(
+        Array.from(column(conns, 'pid')).every((p) => p === pid),
+        'connections of the process',
+      );
+      const fdName = String(conns.keys[0]);
+      const io = (await engine.request({
+        kind: 'io',
+        capture: A.capture,
+        page: { offset: 0, limit: 100 },
+        scope: {
+          drill: [
+            { field: 'proc.pid', value: pid },
+            { field: 'fd.name', value: fdName },
+          ],
+        },
+      })) as IoResult;
+      assert.equal(io.kind, 'io');
+      assert.ok(io.records.length > 0 && io.records.every((r) => r.fd === fdName && r.pid === pid));
+      // The process's share of the connection's bytes (both ends may be local processes).
+      const inBytes = Number(column(conns, 'bytes_in')[0]) + Number(column(conns, 'bytes_out')[0]);
+      assert.equal(io.total, io.records.length);
+      assert.equal(
+        io.records.reduce((s, r) => s + r.len, 0),
+        inBytes,
+        'I/O stream bytes = connection bytes',
+      );
+
+      const ov = (await engine.request({
+        kind: 'overview',
+        capture: A.capture,
+        samples: 40,
+      })) as OverviewResult;
+      assert.equal(ov.kind, 'overview');
+      const tile = (id: string) => ov.tiles.find((t) => t.id === id)!;
+      assert.equal(tile('syscalls').series.length, 40);
+      const sys = (await engine.request({
+        kind: 'view',
+        capture: A.capture,
+        view: 'syscalls',
+        page: { offset: 0, limit: 1e9 },
+      })) as ViewResult;
+      assert.ok(
+        tile('syscalls').total >= Array.from(column(sys, 'count')).reduce((s: number, v) => s + Number(v), 0),
+      );
+      const netIn = tile('net_in').total;
+      const sports = (await engine.request({
+        kind: 'view',
+        capture: A.capture,
+        view: 'io_by_type',
+        page: { offset: 0, limit: 100 },
+      })) as ViewResult;
+      assert.ok(sports.total > 0);
+      // The same tile with a filter goes through the scan path and must agree with the index path.
+      const ovF = (await engine.request({
+        kind: 'overview',
+        capture: A.capture,
+        samples: 40,
+        scope: { filter: 'evt.num>0' },
+      })) as OverviewResult;
+      assert.equal(ovF.kind, 'overview');
+      for (const t of ovF.tiles) {
+        const u = tile(t.id);
+        if (u.id === 'procs' || u.id === 'containers' || u.id === 'listening_ports') continue; // gauges sample differently
+        assert.equal(t.total, u.total, t.id);
       }
-    });
-    assert.equal(r.kind, 'cancelled', `after ${cancelledAt}% (${(performance.now() - t0).toFixed(0)} ms)`);
-    assert.ok(cancelledAt >= 0 && cancelledAt < 100);
-    await engine.closeAll();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      assert.ok(netIn > 0);
+    } finally {
+      await engine.closeAll();
+    }
+  },
+);
+
+test(
+  'cancelling the index build stops the worker with a cancelled response',
+  { skip: noSamples },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsight-cancel-'));
+    try {
+      const big = makeBigCapture(sample('502Error.scap'), join(dir, 'big.scap'), 40e6);
+      const engine = new Engine();
+      let cancelledAt = -1;
+      const t0 = performance.now();
+      const r: Response = await engine.open(big, (p) => {
+        if (cancelledAt < 0 && p.percent < 100) {
+          cancelledAt = p.percent;
+          engine.cancel('c1');
+        }
+      });
+      assert.equal(r.kind, 'cancelled', `after ${cancelledAt}% (${(performance.now() - t0).toFixed(0)} ms)`);
+      assert.ok(cancelledAt >= 0 && cancelledAt < 100);
+      await engine.closeAll();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

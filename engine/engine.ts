@@ -3,7 +3,14 @@
 // the browser-mode server and the benchmarks.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { CaptureId, OpenResult, Progress, Request, Response, WorkerMessage } from '../core/protocol/messages.js';
+import type {
+  CaptureId,
+  OpenResult,
+  Progress,
+  Request,
+  Response,
+  WorkerMessage,
+} from '../core/protocol/messages.js';
 
 interface Pending {
   resolve: (r: Response) => void;
@@ -34,7 +41,9 @@ class CaptureWorker {
       this.pending.clear();
     };
     this.worker.on('error', (e) => fail(`engine worker failed: ${e.message}`));
-    this.worker.on('exit', (code) => fail(code === 0 ? 'engine worker exited' : `engine worker exited with ${code}`));
+    this.worker.on('exit', (code) =>
+      fail(code === 0 ? 'engine worker exited' : `engine worker exited with ${code}`),
+    );
   }
 
   send(request: Request, onProgress?: (p: Progress) => void): Promise<Response> {

@@ -30,7 +30,8 @@ export class Rereader {
   private read(offset: number, length: number): Uint8Array {
     if (this.compressed) {
       if (this.inflated === undefined) {
-        if (this.fileSize > MAX_GZIP_REREAD) throw new Error('re-reading events of gzip captures over 512 MB is not supported');
+        if (this.fileSize > MAX_GZIP_REREAD)
+          throw new Error('re-reading events of gzip captures over 512 MB is not supported');
         this.inflated = new Uint8Array(gunzipSync(readFileSync(this.path)));
       }
       return this.inflated.subarray(offset, Math.min(this.inflated.length, offset + length));
@@ -114,7 +115,8 @@ export function decodeEventBlock(block: Uint8Array, blockType: number, offset: n
     for (let n = info?.params.length ?? 0; n >= 0; n--) {
       if (hdr + hlen + lw * n > hdr + len) continue;
       let sum = 0;
-      for (let j = 0; j < n; j++) sum += lw === 4 ? dv.getUint32(hdr + hlen + 4 * j, true) : dv.getUint16(hdr + hlen + 2 * j, true);
+      for (let j = 0; j < n; j++)
+        sum += lw === 4 ? dv.getUint32(hdr + hlen + 4 * j, true) : dv.getUint16(hdr + hlen + 2 * j, true);
       if (hlen + lw * n + sum === len) {
         nparams = n;
         break;

@@ -123,10 +123,16 @@ export class Session {
           const v = viewDef(r.view);
           if (!v) return { kind: 'error', message: `no view ${r.view}` };
           const s = this.selection(r.scope, hooks);
-          const q = { page: r.page, ...(r.sort ? { sort: r.sort } : {}), ...(r.scope?.filter ? { baseFilter: r.scope.filter } : {}) };
+          const q = {
+            page: r.page,
+            ...(r.sort ? { sort: r.sort } : {}),
+            ...(r.scope?.filter ? { baseFilter: r.scope.filter } : {}),
+          };
           return v.kind === 'table'
             ? tableView(this.index, v, s, q)
-            : listView(this.index, v, s, q, (attr, idx) => (attr === 'info' || attr === 'cpu' ? this.renderAttr(attr, idx) : undefined));
+            : listView(this.index, v, s, q, (attr, idx) =>
+                attr === 'info' || attr === 'cpu' ? this.renderAttr(attr, idx) : undefined,
+              );
         }
         case 'overview':
           return overview(this.index, this.selection(r.scope, hooks), r.samples ?? 40);
@@ -139,7 +145,12 @@ export class Session {
       }
     } catch (e) {
       if (e instanceof CancelledError) return { kind: 'cancelled' };
-      if (e instanceof FilterError) return { kind: 'error', message: e.message, ...('column' in e ? { column: (e as { column: number }).column } : {}) };
+      if (e instanceof FilterError)
+        return {
+          kind: 'error',
+          message: e.message,
+          ...('column' in e ? { column: (e as { column: number }).column } : {}),
+        };
       return { kind: 'error', message: (e as Error).message };
     }
   }
@@ -149,7 +160,7 @@ export class Session {
     const out = new Map<number, EventBatch>();
     const sorted = [...idx].sort((a, b) => a - b);
     const chunks = this.index.cols.chunks;
-    for (let p = 0; p < sorted.length; ) {
+    for (let p = 0; p < sorted.length;) {
       const i = sorted[p]!;
       const base = i - (i % OFFSET_STRIDE);
       const off = chunks[base >>> CHUNK_BITS]!.offset[(base & CHUNK_MASK) / OFFSET_STRIDE]!;
@@ -219,7 +230,12 @@ export class Session {
         if (fr.id !== 0) fds.set(fr.info.fd, fr.info);
         thread = Object.create(thread, { fds: { value: fds } }) as ThreadInfo;
       }
-      setEvent(ctx, 0, info, { thread, fdNum: fr.id !== 0 ? fr.info.fd : -1, fd: fr.id !== 0 ? fr.info : undefined, enterTs: 0n });
+      setEvent(ctx, 0, info, {
+        thread,
+        fdNum: fr.id !== 0 ? fr.info.fd : -1,
+        fd: fr.id !== 0 ? fr.info : undefined,
+        enterTs: 0n,
+      });
       ctx.num = i + 1;
       env.thread = thread;
       return defaultLine(ctx, env, time, BigInt(Math.round(c.lat[k]!)));
@@ -234,7 +250,8 @@ export class Session {
       if (info.params[j]!.type !== PT.FD) continue;
       const len = b.paramLen[j]!;
       const o = b.paramOff[j]!;
-      if (len === 8) out.push(Number(new DataView(b.arena.buffer, b.arena.byteOffset + o, 8).getBigInt64(0, true)));
+      if (len === 8)
+        out.push(Number(new DataView(b.arena.buffer, b.arena.byteOffset + o, 8).getBigInt64(0, true)));
       else if (len === 4) out.push(new DataView(b.arena.buffer, b.arena.byteOffset + o, 4).getInt32(0, true));
     }
     return out;
@@ -312,7 +329,8 @@ export class Session {
       let data = '';
       if (b) {
         const j = P_DATA[b.type[0]!] ?? -1;
-        if (j >= 0 && j < b.paramBase[1]!) data = renderBuffer(b.arena, b.paramOff[j]!, b.paramOff[j]! + b.paramLen[j]!, fmt);
+        if (j >= 0 && j < b.paramBase[1]!)
+          data = renderBuffer(b.arena, b.paramOff[j]!, b.paramOff[j]! + b.paramLen[j]!, fmt);
       }
       return {
         num: i + 1,

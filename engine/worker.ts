@@ -28,7 +28,19 @@ function hooksFor(id: number, phase: Progress['phase']): Hooks {
       const pct = total > 0 ? Math.min(100, (bytes / total) * 100) : 0;
       const el = performance.now() - started;
       const eta = pct > 0 && pct < 100 ? (el / pct) * (100 - pct) : pct >= 100 ? 0 : NaN;
-      post({ id, progress: { kind: 'progress', capture, bytes, totalBytes: total, events, percent: pct, etaMs: eta, phase } });
+      post({
+        id,
+        progress: {
+          kind: 'progress',
+          capture,
+          bytes,
+          totalBytes: total,
+          events,
+          percent: pct,
+          etaMs: eta,
+          phase,
+        },
+      });
     },
   };
 }

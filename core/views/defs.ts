@@ -29,7 +29,8 @@ const metric = (
   agg: MetricColumn['agg'],
   unit: Unit,
   per?: readonly MetricId[],
-): MetricColumn => (per ? { id, title, field, metrics, agg, unit, per } : { id, title, field, metrics, agg, unit });
+): MetricColumn =>
+  per ? { id, title, field, metrics, agg, unit, per } : { id, title, field, metrics, agg, unit };
 
 // Columns shared by several views.
 const PID = attr('pid', 'PID', 'proc.pid', 'pid', 'id');
@@ -309,7 +310,10 @@ export const VIEWS: readonly ViewDef[] = [
     keyAttr: 'name',
     drillTo: 'procs_errors',
     defaultSort: 'count',
-    columns: [metric('count', 'COUNT', 'evt.count', [M.ERRORS], 'sum', 'count'), attr('name', 'ERROR', 'evt.res', 'name')],
+    columns: [
+      metric('count', 'COUNT', 'evt.count', [M.ERRORS], 'sum', 'count'),
+      attr('name', 'ERROR', 'evt.res', 'name'),
+    ],
   }),
   table({
     id: 'procs_errors',
@@ -415,7 +419,13 @@ export const VIEWS: readonly ViewDef[] = [
     description: 'File I/O calls slower than 1 ms (/dev excluded).',
     listed: false,
     filter: "evt.is_io=true and fd.type=file and (not fd.name contains '/dev/') and evt.latency>1000000",
-    select: { types: [], exitOnly: true, fdClass: 'file', minLatencyNs: 1_000_000, excludeFdNameContaining: '/dev/' },
+    select: {
+      types: [],
+      exitOnly: true,
+      fdClass: 'file',
+      minLatencyNs: 1_000_000,
+      excludeFdNameContaining: '/dev/',
+    },
     defaultSort: 'latency',
     defaultDesc: true,
     columns: [
@@ -435,7 +445,12 @@ export const VIEWS: readonly ViewDef[] = [
     filter: 'evt.type=bind and evt.dir=< and (fd.type=ipv4 or fd.type=ipv6)',
     select: { types: ['bind'], exitOnly: true, fdClass: 'net' },
     defaultSort: 'time',
-    columns: [TIME, attr('type', 'OPERATION', 'evt.type', 'type'), attr('fd', 'PORT', 'fd.name', 'fd'), COMMAND],
+    columns: [
+      TIME,
+      attr('type', 'OPERATION', 'evt.type', 'type'),
+      attr('fd', 'PORT', 'fd.name', 'fd'),
+      COMMAND,
+    ],
   }),
   list({
     id: 'incoming_connections',
@@ -464,4 +479,3 @@ export const DRILL_FIELDS: ReadonlySet<string> = new Set(
 export const METRIC_IDS_USED: ReadonlySet<number> = new Set(
   VIEWS.flatMap((v) => v.columns.flatMap((c) => ('metrics' in c ? [...c.metrics, ...(c.per ?? [])] : []))),
 );
-void M;

@@ -5,16 +5,7 @@
 
 /** What a table row is. Each kind is an entity table of the index. */
 export type EntityKind =
-  | 'process'
-  | 'thread'
-  | 'fd'
-  | 'directory'
-  | 'sport'
-  | 'user'
-  | 'container'
-  | 'syscall'
-  | 'error'
-  | 'fdtype';
+  'process' | 'thread' | 'fd' | 'directory' | 'sport' | 'user' | 'container' | 'syscall' | 'error' | 'fdtype';
 
 export const ENTITY_KINDS: readonly EntityKind[] = [
   'process',
@@ -38,8 +29,8 @@ export const M = {
   EVENTS: 0,
   /** Exit events (evt.count.exit). */
   EXITS: 1,
-  /** CPU time, ns: time between sched switches on a CPU when the capture has them, else the
-   *  latency of the thread's syscalls (time spent in the kernel). */
+  /** CPU time, ns: libsinsp's thread.cpu from procinfo events (user+system ticks × 10 ms, what
+   *  topprocs_cpu sums); in captures without procinfo, the latency of the thread's syscalls. */
   CPU_NS: 2,
   /** evt.latency summed over exit events, ns. */
   LAT_NS: 3,

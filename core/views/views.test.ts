@@ -13,18 +13,28 @@ test('every view has a unique id, its default sort column, and a drill target th
   for (const v of VIEWS) {
     assert.ok(!ids.has(v.id), v.id);
     ids.add(v.id);
-    assert.ok(v.columns.some((c) => c.id === v.defaultSort), `${v.id}: sort ${v.defaultSort}`);
-    if (v.kind === 'table' && v.drillTo && v.drillTo !== 'echo' && v.drillTo !== 'dig') assert.ok(viewDef(v.drillTo), `${v.id} → ${v.drillTo}`);
-    for (const c of v.columns) if (isMetricColumn(c)) for (const m of c.metrics) assert.ok(m >= 0 && m < METRIC_COUNT);
+    assert.ok(
+      v.columns.some((c) => c.id === v.defaultSort),
+      `${v.id}: sort ${v.defaultSort}`,
+    );
+    if (v.kind === 'table' && v.drillTo && v.drillTo !== 'echo' && v.drillTo !== 'dig')
+      assert.ok(viewDef(v.drillTo), `${v.id} → ${v.drillTo}`);
+    for (const c of v.columns)
+      if (isMetricColumn(c)) for (const m of c.metrics) assert.ok(m >= 0 && m < METRIC_COUNT);
   }
-  assert.equal(VIEWS.filter((v) => v.listed).length, 15, 'Inspect lists 16 views; Traces/Spans is absent without tracer events');
+  assert.equal(
+    VIEWS.filter((v) => v.listed).length,
+    15,
+    'Inspect lists 16 views; Traces/Spans is absent without tracer events',
+  );
 });
 
 test('view filters and tile drill filters compile with the filter compiler', () => {
   for (const v of VIEWS) if (v.filter) assert.doesNotThrow(() => compileFilter(v.filter), v.id);
   for (const t of TILES) if (t.targetFilter) assert.doesNotThrow(() => compileFilter(t.targetFilter), t.id);
   assert.ok(MARK_TILES.length <= 32, 'marks fit a 32-bit mask');
-  for (const t of TILES) assert.ok(viewDef(t.targetView) || t.targetView === 'echo', `${t.id} → ${t.targetView}`);
+  for (const t of TILES)
+    assert.ok(viewDef(t.targetView) || t.targetView === 'echo', `${t.id} → ${t.targetView}`);
 });
 
 test('hostile drill-down values round-trip through the filter lexer', () => {
@@ -48,6 +58,9 @@ test('hostile drill-down values round-trip through the filter lexer', () => {
   }
   // Non-latin1 characters become their UTF-8 bytes, one latin1 char each (how the lexer holds bytes).
   const ast = parseFilter(equalsFilter('proc.name', '日本'));
-  assert.equal(ast.kind === 'check' ? ast.values[0]!.text : '', Buffer.from('日本', 'utf8').toString('latin1'));
+  assert.equal(
+    ast.kind === 'check' ? ast.values[0]!.text : '',
+    Buffer.from('日本', 'utf8').toString('latin1'),
+  );
   assert.equal(equalsFilter('proc.pid', 42), 'proc.pid=42');
 });

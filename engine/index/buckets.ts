@@ -98,7 +98,11 @@ export class EntityBuckets {
    * @param n entity count; @param entries (entity, bucket, values) triples at the final width,
    * any order, possibly repeating an (entity, bucket) pair.
    */
-  constructor(n: number, count: number, each: (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void) {
+  constructor(
+    n: number,
+    count: number,
+    each: (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void,
+  ) {
     // Counting sort by entity; rows of one entity arrive in time order except around
     // out-of-order timestamps, so a sort is only needed where a bucket goes backwards.
     const per = new Uint32Array(n + 1);

@@ -4,7 +4,14 @@
 import type { CaptureHeader, EventBatch } from '../../core/capture.js';
 import type { CaptureReader } from '../../native/index.js';
 import { StateTracker, type TrackedEventState } from '../../core/state/tracker.js';
-import { EVENTS, ERRNO_NAMES, SYSCALL_NAMES, eventInfo, signalName, type EventInfo } from '../../core/schema/index.js';
+import {
+  EVENTS,
+  ERRNO_NAMES,
+  SYSCALL_NAMES,
+  eventInfo,
+  signalName,
+  type EventInfo,
+} from '../../core/schema/index.js';
 import { M, METRIC_COUNT, type ListViewDef } from '../../core/views/types.js';
 import { VIEWS } from '../../core/views/defs.js';
 import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
@@ -73,10 +80,22 @@ export interface CaptureIndex {
   t0: bigint;
   /** Largest ts - t0 seen. */
   tEnd: number;
-  hasSwitch: boolean;
+  hasCpuInfo: boolean;
   /** Final per-entity bucket width (ns) and tables per entity kind. */
   width: number;
-  buckets: Record<'thread' | 'process' | 'fd' | 'directory' | 'sport' | 'user' | 'container' | 'syscall' | 'error' | 'fdtype', EntityBuckets>;
+  buckets: Record<
+    | 'thread'
+    | 'process'
+    | 'fd'
+    | 'directory'
+    | 'sport'
+    | 'user'
+    | 'container'
+    | 'syscall'
+    | 'error'
+    | 'fdtype',
+    EntityBuckets
+  >;
   /** For each entity bucket b: the event index range [lo, hi] holding its events (edge scans). */
   bucketLo: Uint32Array;
   bucketHi: Uint32Array;
@@ -261,7 +280,13 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   const ents = new Entities((uid) => users.get(uid));
   const parentName = (ptid: number): string | undefined => tracker.thread(ptid)?.comm;
   const cols = new EventColumns();
-  const logs = { thread: new BucketLog(), fd: new BucketLog(), syscall: new BucketLog(), error: new BucketLog(), pair: new BucketLog() };
+  const logs = {
+    thread: new BucketLog(),
+    fd: new BucketLog(),
+    syscall: new BucketLog(),
+    error: new BucketLog(),
+    pair: new BucketLog(),
+  };
   // (thread, fd) pairs: a drill-down by process or thread into an fd view (process ->
   // connections, files, ports) or by fd into a process view is a sum over pairs, not a scan.
   const pairIds = new Map<number, number>();
@@ -292,8 +317,9 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   let width = START_WIDTH;
   let t0: bigint | undefined;
   let tEnd = 0;
-  let hasSwitch = false;
-  const lastSwitch = new Map<number, number>();
+  let hasCpuInfo = false;
+  const lastSwitch = new Map<number, { ts: number; next: number }>();
+  const lastCpuTotal = new WeakMap<object, number>();
   const syscallIds = new Map<number, number>();
   const errorIds = new Map<number, number>();
   const gm = global.metric;
@@ -342,7 +368,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   for (let b = reader.next(); b !== null; b = reader.next()) {
     if (o.cancelled?.()) throw new Cancelled();
     // Metadata events (procinfo, container) may carry ts 0: the capture starts at the first real time.
-    if (t0 === undefined) for (let i = 0; i < b.count && t0 === undefined; i++) if (b.ts[i]! > 0n) t0 = b.ts[i]!;
+    if (t0 === undefined)
+      for (let i = 0; i < b.count && t0 === undefined; i++) if (b.ts[i]! > 0n) t0 = b.ts[i]!;
     const base = t0 ?? 0n;
     // ts - t0 exactly, without a BigInt per event: the 64-bit values as two u32 halves.
     const tsw = new Uint32Array(b.ts.buffer, b.ts.byteOffset, b.count * 2);
@@ -370,7 +397,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       let key = code;
       if (code <= 1) {
         const s = paramSpan(b, i, 0);
-        if (s !== undefined && s[1] - s[0] >= 2) key = GENERIC_KEY_BASE + 2 * (arena[s[0]]! | (arena[s[0] + 1]! << 8)) + code;
+        if (s !== undefined && s[1] - s[0] >= 2)
+          key = GENERIC_KEY_BASE + 2 * (arena[s[0]]! | (arena[s[0] + 1]! << 8)) + code;
       }
       c.type[k] = key;
       const tf = typeFlags[key]!;
@@ -382,7 +410,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       if (t !== undefined) {
         const before = ents.threadsTable.length;
         thr = ents.thread(t);
-        if (ents.threadsTable.length !== before || (tf & TF.EXIT && info.category === 6)) ents.refreshProcess(thr, parentName);
+        if (ents.threadsTable.length !== before || (tf & TF.EXIT && info.category === 6))
+          ents.refreshProcess(thr, parentName);
       }
       c.thread[k] = thr;
 
@@ -409,16 +438,34 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       // From the fd entity only, so scans over the columns classify exactly as this pass does.
       const ioClass = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
       let bytes = 0;
-      if (tf & (TF.IN | TF.OUT) && st.fdValid && f !== undefined && res > 0) bytes = Math.min(res, 0xffffffff);
+      if (tf & (TF.IN | TF.OUT) && st.fdValid && f !== undefined && res > 0)
+        bytes = Math.min(res, 0xffffffff);
       c.bytes[k] = bytes;
 
       let lat = 0;
       if (tf & TF.SWITCH) {
-        hasSwitch = true;
+        // A switch is emitted by the thread leaving the CPU; it ran since the switch on this CPU
+        // that named it as `next` (0 when that switch was not captured).
         const cpu = b.cpu[i]!;
         const prev = lastSwitch.get(cpu);
-        lastSwitch.set(cpu, rel);
-        lat = prev === undefined ? 0 : rel - prev;
+        const tidNow = Number(b.tid[i]!);
+        if (prev !== undefined && prev.next === tidNow) lat = rel - prev.ts;
+        const pb = b.paramBase[i]!;
+        const next = pb < b.paramBase[i + 1]! ? readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!) : -1;
+        lastSwitch.set(cpu, { ts: rel, next });
+      } else if (tf & TF.PROCINFO && t !== undefined) {
+        // thread.cpu as libsinsp computes it: the user+system tick delta since the thread's previous
+        // procinfo, at most 100 ticks of 10 ms (what topprocs_cpu sums). Kept in the lat column.
+        hasCpuInfo = true;
+        const pb = b.paramBase[i]!;
+        if (pb + 1 < b.paramBase[i + 1]!) {
+          const tot =
+            readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!) +
+            readSigned(arena, b.paramOff[pb + 1]!, b.paramLen[pb + 1]!);
+          const last = lastCpuTotal.get(t);
+          lastCpuTotal.set(t, tot);
+          if (last !== undefined && last !== 0) lat = Math.min(Math.max(tot - last, 0), 100) * 10_000_000;
+        }
       } else if (tf & TF.EXIT && t !== undefined) lat = Number(st.latency);
       // Sums use the stored (float32) value so that scans over the columns add up identically.
       c.lat[k] = lat;
@@ -431,16 +478,34 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       ioM = -1;
       if (bytes > 0) {
         const out = (tf & TF.OUT) !== 0;
-        ioM = ioClass === IoClass.NET ? (out ? M.NET_OUT : M.NET_IN) : ioClass === IoClass.FILE ? (out ? M.FILE_OUT : M.FILE_IN) : out ? M.OTHER_OUT : M.OTHER_IN;
+        ioM =
+          ioClass === IoClass.NET
+            ? out
+              ? M.NET_OUT
+              : M.NET_IN
+            : ioClass === IoClass.FILE
+              ? out
+                ? M.FILE_OUT
+                : M.FILE_IN
+              : out
+                ? M.OTHER_OUT
+                : M.OTHER_IN;
       }
       errM = -1;
       if (errno !== 0 && isExit) {
         const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
-        errM = ec === ErrClass.FILE ? M.ERR_FILE : ec === ErrClass.NET ? M.ERR_NET : ec === ErrClass.MEMORY ? M.ERR_MEM : M.ERR_OTHER;
+        errM =
+          ec === ErrClass.FILE
+            ? M.ERR_FILE
+            : ec === ErrClass.NET
+              ? M.ERR_NET
+              : ec === ErrClass.MEMORY
+                ? M.ERR_MEM
+                : M.ERR_OTHER;
       }
       opens = isExit && tf & TF.OPEN ? 1 : 0;
       ioCall = isExit && tf & TF.IO && fdEnt !== 0 ? 1 : 0;
-      cpuNs = tf & TF.SWITCH ? lat : 0;
+      cpuNs = tf & TF.PROCINFO ? lat : 0;
       curLat = lat;
       curBytes = bytes;
 
@@ -449,7 +514,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
         const sk = key >= GENERIC_KEY_BASE ? key & ~1 : key & ~1;
         let id = syscallIds.get(sk);
         if (id === undefined) {
-          const name = key >= GENERIC_KEY_BASE ? (SYSCALL_NAMES[(key - GENERIC_KEY_BASE) >> 1] ?? 'syscall') : info.name;
+          const name =
+            key >= GENERIC_KEY_BASE ? (SYSCALL_NAMES[(key - GENERIC_KEY_BASE) >> 1] ?? 'syscall') : info.name;
           id = ents.syscalls.get(name, name, sk);
           syscallIds.set(sk, id);
         }
@@ -524,7 +590,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
                 mask |= B.exec;
                 if (t !== undefined && /bash/.test(parentName(t.ptid) ?? '')) mask |= B.exec_interactive;
                 const s = paramSpan(b, i, P_EXE[code] ?? -1);
-                if (s !== undefined && /(^|\/)sudo$/.test(latin1(arena, s[0], s[1]).replace(/\0.*$/, ''))) mask |= B.sudo;
+                if (s !== undefined && /(^|\/)sudo$/.test(latin1(arena, s[0], s[1]).replace(/\0.*$/, '')))
+                  mask |= B.sudo;
               }
               break;
             case MK.SYMLINK:
@@ -586,7 +653,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
         if (mask & B.slow_1ms) slowIo.push(idx);
         const gk = global.mark;
         for (let m = mask, bit = 0; m !== 0; m >>>= 1, bit++) {
-          if (m & 1) gk[bit]![g]! += bit === BIT_LINES ? lines : bit === BIT_WARN ? warn : bit === BIT_ERR ? errl : 1;
+          if (m & 1)
+            gk[bit]![g]! += bit === BIT_LINES ? lines : bit === BIT_WARN ? warn : bit === BIT_ERR ? errl : 1;
         }
       }
     }
@@ -602,7 +670,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   cols.trim();
   for (const l of Object.values(logs)) l.flushAll();
 
-  // CPU: without scheduler switches, the time a thread spends in syscalls stands in for it.
+  // CPU: without procinfo events, the time a thread spends in syscalls stands in for it.
   const index = finalize({
     path: o.path,
     header,
@@ -613,7 +681,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     ents,
     t0: t0 ?? 0n,
     tEnd,
-    hasSwitch,
+    hasCpuInfo,
     width,
     logs,
     global,
@@ -632,7 +700,6 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   return index;
 }
 
-
 interface Parts {
   path: string;
   header: CaptureHeader;
@@ -643,7 +710,7 @@ interface Parts {
   ents: Entities;
   t0: bigint;
   tEnd: number;
-  hasSwitch: boolean;
+  hasCpuInfo: boolean;
   width: number;
   logs: { thread: BucketLog; fd: BucketLog; syscall: BucketLog; error: BucketLog; pair: BucketLog };
   global: GlobalSeries;
@@ -661,7 +728,7 @@ interface Parts {
 
 function finalize(p: Parts): CaptureIndex {
   const { ents, width, logs } = p;
-  const fix = !p.hasSwitch;
+  const fix = !p.hasCpuInfo;
   const b = (start: number): number => Math.floor(start / width);
   // Base kinds, and derived kinds re-keyed from them.
   type Each = (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void;
@@ -730,7 +797,7 @@ function finalize(p: Parts): CaptureIndex {
     ents,
     t0: p.t0,
     tEnd: p.tEnd,
-    hasSwitch: p.hasSwitch,
+    hasCpuInfo: p.hasCpuInfo,
     width,
     buckets,
     bucketLo: lo,

@@ -126,7 +126,9 @@ export class Entities {
     const noThread = { tid: -1, pid: -1 } as ThreadInfo;
     this.processes.push(this.newProcess(0, noThread));
     this.threadsTable.push({ id: 0, tid: -1, vtid: -1, proc: 0, info: noThread, name: '', exeline: '' });
-    this.fds.push(this.newFd(0, { name: '', kind: FdKind.UNKNOWN, typeChar: 'o', l4proto: 0, openFlags: 0, fd: -1 }));
+    this.fds.push(
+      this.newFd(0, { name: '', kind: FdKind.UNKNOWN, typeChar: 'o', l4proto: 0, openFlags: 0, fd: -1 }),
+    );
   }
 
   private newProcess(id: number, t: ThreadInfo): ProcessRec {
@@ -181,7 +183,15 @@ export class Entities {
     if (id === undefined) {
       id = this.threadsTable.length;
       const proc = this.process(t);
-      this.threadsTable.push({ id, tid: t.tid, vtid: t.vtid, proc, info: t, name: t.comm, exeline: exeline(t) });
+      this.threadsTable.push({
+        id,
+        tid: t.tid,
+        vtid: t.vtid,
+        proc,
+        info: t,
+        name: t.comm,
+        exeline: exeline(t),
+      });
       this.threadByObj.set(t, id);
       const p = this.processes[proc]!;
       p.threads.add(id);

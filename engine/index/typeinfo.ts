@@ -19,6 +19,8 @@ export const enum TF {
   /** Not counted as an event (evt.count): sched switches and internal events (procinfo,
    *  container...) which sysdig does not print. */
   UNCOUNTED = 512,
+  /** procinfo: carries the thread's user+system CPU tick counters. */
+  PROCINFO = 1024,
 }
 
 const OPEN_NAMES = new Set(['open', 'openat', 'openat2', 'creat', 'open_by_handle_at']);
@@ -44,13 +46,15 @@ for (const e of EVENTS) {
   if (isIoType(e)) f |= TF.IO;
   if (OPEN_NAMES.has(e.name)) f |= TF.OPEN;
   if (e.name === 'switch') f |= TF.SWITCH | TF.UNCOUNTED;
+  if (e.name === 'procinfo') f |= TF.PROCINFO;
   // Container metadata events are state carriers: sysdig prints none of them either.
   if (e.category & EC.INTERNAL || e.name === 'container') f |= TF.UNCOUNTED;
   if (e.category === EC.MEMORY) f |= TF.MEMORY;
   if (e.category & (EC.INTERNAL | EC.SCHEDULER | EC.METAEVENT) || e.name === 'NA') f |= TF.NOT_SYSCALL;
   const p0 = e.params[0];
   // PT_ERRNO 11, PT_FD 14, PT_PID 15: a signed result.
-  if ((e.code & 1) === 1 && p0 !== undefined && (p0.type === 11 || p0.type === 14 || p0.type === 15)) f |= TF.RES_IS_SIGNED;
+  if ((e.code & 1) === 1 && p0 !== undefined && (p0.type === 11 || p0.type === 14 || p0.type === 15))
+    f |= TF.RES_IS_SIGNED;
   typeFlags[e.code] = f;
 }
 // Generic syscall events: a result, no fd semantics.

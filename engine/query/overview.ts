@@ -7,7 +7,15 @@ import { IoClass } from '../../core/views/classify.js';
 import type { OverviewResult, OverviewTileResult } from '../../core/protocol/messages.js';
 import type { CaptureIndex } from '../index/build.js';
 import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
-import { addEventMetrics, aggregate, entityOf, forEachSelected, indexRange, isUnrestricted, type Selection } from './select.js';
+import {
+  addEventMetrics,
+  aggregate,
+  entityOf,
+  forEachSelected,
+  indexRange,
+  isUnrestricted,
+  type Selection,
+} from './select.js';
 
 const MC = METRIC_COUNT;
 
@@ -25,7 +33,9 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
   const metrics = new Float64Array(n * MC);
   const markCounts = Array.from({ length: 32 }, () => new Float64Array(n));
   const gaugeKinds = ['process', 'container', 'sport'] as const;
-  const gauge = new Map<string, Set<number>[]>(gaugeKinds.map((k) => [k, Array.from({ length: n }, () => new Set<number>())]));
+  const gauge = new Map<string, Set<number>[]>(
+    gaugeKinds.map((k) => [k, Array.from({ length: n }, () => new Set<number>())]),
+  );
   const fdActive = Array.from({ length: n }, () => new Map<number, Float64Array>());
 
   if (unrestricted) {
@@ -39,7 +49,10 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     }
     // Gauges and distinct fds from the entity buckets: a row counts in every sample it overlaps.
     const w = ix.width;
-    const visit = (kind: 'process' | 'container' | 'sport' | 'fd', f: (e: number, j: number, row: number) => void): void => {
+    const visit = (
+      kind: 'process' | 'container' | 'sport' | 'fd',
+      f: (e: number, j: number, row: number) => void,
+    ): void => {
       const t = ix.buckets[kind];
       for (let e = 1; e + 1 < t.start.length; e++) {
         for (let r = t.start[e]!; r < t.start[e + 1]!; r++) {
@@ -54,7 +67,8 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     visit('fd', (e, j, r) => {
       let v = fdActive[j]!.get(e);
       if (!v) fdActive[j]!.set(e, (v = new Float64Array(MC)));
-      for (let m = 0; m < MC; m++) v[m]! += fb.cum[r * MC + m]! - (r > fb.start[e]! ? fb.cum[(r - 1) * MC + m]! : 0);
+      for (let m = 0; m < MC; m++)
+        v[m]! += fb.cum[r * MC + m]! - (r > fb.start[e]! ? fb.cum[(r - 1) * MC + m]! : 0);
     });
   } else {
     const [lo, hi] = indexRange(ix, s.r0, s.r1);
@@ -89,7 +103,14 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
       for (let m = mk.mask[q]!, bit = 0; m !== 0; m >>>= 1, bit++) {
         if (!(m & 1)) continue;
         const id = MARK_TILE_IDS[bit];
-        markCounts[bit]![j]! += id === 'log_lines' ? mk.lines[q]! : id === 'log_warn' ? mk.warn[q]! : id === 'log_err' ? mk.err[q]! : 1;
+        markCounts[bit]![j]! +=
+          id === 'log_lines'
+            ? mk.lines[q]!
+            : id === 'log_warn'
+              ? mk.warn[q]!
+              : id === 'log_err'
+                ? mk.err[q]!
+                : 1;
       }
     }
   }
@@ -133,7 +154,14 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     for (const v of series) if (v > max) max = v;
     return tileResult(t, total, max, series);
   });
-  return { kind: 'overview', t0: ix.t0 + BigInt(Math.round(r0)), t1: ix.t0 + BigInt(Math.round(r1)), sampleNs: sw, tiles, elapsedMs: performance.now() - t0 };
+  return {
+    kind: 'overview',
+    t0: ix.t0 + BigInt(Math.round(r0)),
+    t1: ix.t0 + BigInt(Math.round(r1)),
+    sampleNs: sw,
+    tiles,
+    elapsedMs: performance.now() - t0,
+  };
 }
 
 const MARK_TILE_IDS: string[] = [];
@@ -146,5 +174,15 @@ function sum(v: Float64Array, off: number, ms: readonly MetricId[]): number {
 }
 
 function tileResult(t: TileDef, total: number, max: number, series: Float64Array): OverviewTileResult {
-  return { id: t.id, name: t.name, category: t.category, total, max, series, targetView: t.targetView, targetFilter: t.targetFilter, excludable: t.excludable };
+  return {
+    id: t.id,
+    name: t.name,
+    category: t.category,
+    total,
+    max,
+    series,
+    targetView: t.targetView,
+    targetFilter: t.targetFilter,
+    excludable: t.excludable,
+  };
 }

@@ -40,8 +40,22 @@ const and = (a: Uint8Array | null, b: Uint8Array): Uint8Array => {
 };
 
 /** Builds the selection; throws an Error naming an unsupported drill field. */
-export function select(ix: CaptureIndex, window: { t0: bigint; t1: bigint } | undefined, drill: readonly DrillStep[] | undefined, bits: Uint32Array | null): Selection {
-  const s: Selection = { r0: 0, r1: ix.tEnd + 1, whole: true, allowThread: null, allowFd: null, allowType: null, allowErr: null, bits };
+export function select(
+  ix: CaptureIndex,
+  window: { t0: bigint; t1: bigint } | undefined,
+  drill: readonly DrillStep[] | undefined,
+  bits: Uint32Array | null,
+): Selection {
+  const s: Selection = {
+    r0: 0,
+    r1: ix.tEnd + 1,
+    whole: true,
+    allowThread: null,
+    allowFd: null,
+    allowType: null,
+    allowErr: null,
+    bits,
+  };
   if (window) {
     s.r0 = Math.max(0, Number(window.t0 - ix.t0));
     s.r1 = Math.max(s.r0, Number(window.t1 - ix.t0));
@@ -56,31 +70,63 @@ export function select(ix: CaptureIndex, window: { t0: bigint; t1: bigint } | un
     const str = String(v);
     switch (d.field) {
       case 'proc.pid':
-        s.allowThread = and(s.allowThread, mark(thr.length, (i) => procs[thr[i]!.proc]!.pid === Number(v)));
+        s.allowThread = and(
+          s.allowThread,
+          mark(thr.length, (i) => procs[thr[i]!.proc]!.pid === Number(v)),
+        );
         break;
       case 'thread.tid':
-        s.allowThread = and(s.allowThread, mark(thr.length, (i) => thr[i]!.tid === Number(v)));
+        s.allowThread = and(
+          s.allowThread,
+          mark(thr.length, (i) => thr[i]!.tid === Number(v)),
+        );
         break;
       case 'proc.name':
-        s.allowThread = and(s.allowThread, mark(thr.length, (i) => thr[i]!.name === str));
+        s.allowThread = and(
+          s.allowThread,
+          mark(thr.length, (i) => thr[i]!.name === str),
+        );
         break;
       case 'user.name':
-        s.allowThread = and(s.allowThread, mark(thr.length, (i) => E.users.rows[procs[thr[i]!.proc]!.user]!.name === str));
+        s.allowThread = and(
+          s.allowThread,
+          mark(thr.length, (i) => E.users.rows[procs[thr[i]!.proc]!.user]!.name === str),
+        );
         break;
       case 'container.id':
-        s.allowThread = and(s.allowThread, mark(thr.length, (i) => E.containers.rows[procs[thr[i]!.proc]!.container]!.name === (str === '' ? 'host' : str) || E.containers.rows[procs[thr[i]!.proc]!.container]!.name === str));
+        s.allowThread = and(
+          s.allowThread,
+          mark(
+            thr.length,
+            (i) =>
+              E.containers.rows[procs[thr[i]!.proc]!.container]!.name === (str === '' ? 'host' : str) ||
+              E.containers.rows[procs[thr[i]!.proc]!.container]!.name === str,
+          ),
+        );
         break;
       case 'fd.name':
-        s.allowFd = and(s.allowFd, mark(fds.length, (i) => fds[i]!.name === str));
+        s.allowFd = and(
+          s.allowFd,
+          mark(fds.length, (i) => fds[i]!.name === str),
+        );
         break;
       case 'fd.directory':
-        s.allowFd = and(s.allowFd, mark(fds.length, (i) => fds[i]!.dir !== 0 && E.directories.rows[fds[i]!.dir]!.name === str));
+        s.allowFd = and(
+          s.allowFd,
+          mark(fds.length, (i) => fds[i]!.dir !== 0 && E.directories.rows[fds[i]!.dir]!.name === str),
+        );
         break;
       case 'fd.sport':
-        s.allowFd = and(s.allowFd, mark(fds.length, (i) => fds[i]!.sport !== 0 && E.sports.rows[fds[i]!.sport]!.num === Number(v)));
+        s.allowFd = and(
+          s.allowFd,
+          mark(fds.length, (i) => fds[i]!.sport !== 0 && E.sports.rows[fds[i]!.sport]!.num === Number(v)),
+        );
         break;
       case 'fd.type':
-        s.allowFd = and(s.allowFd, mark(fds.length, (i) => E.fdtypes.rows[fds[i]!.fdtype]!.name === str));
+        s.allowFd = and(
+          s.allowFd,
+          mark(fds.length, (i) => E.fdtypes.rows[fds[i]!.fdtype]!.name === str),
+        );
         break;
       case 'evt.type': {
         const a = new Uint8Array(0x10000);
@@ -126,10 +172,16 @@ export function indexRange(ix: CaptureIndex, r0: number, r1: number): [number, n
 }
 
 /** Visits every selected event index in [lo, hi) whose ts is in the window. */
-export function forEachSelected(ix: CaptureIndex, s: Selection, lo: number, hi: number, f: (i: number) => void): void {
+export function forEachSelected(
+  ix: CaptureIndex,
+  s: Selection,
+  lo: number,
+  hi: number,
+  f: (i: number) => void,
+): void {
   const chunks = ix.cols.chunks;
   const { r0, r1, allowThread, allowFd, allowType, allowErr, bits } = s;
-  for (let i = lo; i < hi; ) {
+  for (let i = lo; i < hi;) {
     const c = chunks[i >>> CHUNK_BITS]!;
     const end = Math.min(hi, ((i >>> CHUNK_BITS) + 1) << CHUNK_BITS);
     for (; i < end; i++) {
@@ -160,15 +212,26 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
     out[off + M.EXITS]!++;
     out[off + M.LAT_NS]! += lat;
   }
-  if (tf & TF.SWITCH) out[off + M.CPU_NS]! += lat;
-  else if (!ix.hasSwitch && isExit) out[off + M.CPU_NS]! += lat;
+  if (tf & TF.PROCINFO) out[off + M.CPU_NS]! += lat;
+  else if (!ix.hasCpuInfo && isExit) out[off + M.CPU_NS]! += lat;
   const fdEnt = c.fd[k]!;
   const fr = ix.ents.fds[fdEnt]!;
   const bytes = c.bytes[k]!;
   if (bytes > 0) {
     const outDir = (tf & TF.OUT) !== 0;
     const cls = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
-    const m = cls === IoClass.NET ? (outDir ? M.NET_OUT : M.NET_IN) : cls === IoClass.FILE ? (outDir ? M.FILE_OUT : M.FILE_IN) : outDir ? M.OTHER_OUT : M.OTHER_IN;
+    const m =
+      cls === IoClass.NET
+        ? outDir
+          ? M.NET_OUT
+          : M.NET_IN
+        : cls === IoClass.FILE
+          ? outDir
+            ? M.FILE_OUT
+            : M.FILE_IN
+          : outDir
+            ? M.OTHER_OUT
+            : M.OTHER_IN;
     out[off + m]! += bytes;
   }
   const errno = c.err[k]!;
@@ -177,7 +240,16 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
     const info = EVENTS[code] ?? eventInfo(code);
     const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
     out[off + M.ERRORS]!++;
-    out[off + (ec === ErrClass.FILE ? M.ERR_FILE : ec === ErrClass.NET ? M.ERR_NET : ec === ErrClass.MEMORY ? M.ERR_MEM : M.ERR_OTHER)]!++;
+    out[
+      off +
+        (ec === ErrClass.FILE
+          ? M.ERR_FILE
+          : ec === ErrClass.NET
+            ? M.ERR_NET
+            : ec === ErrClass.MEMORY
+              ? M.ERR_MEM
+              : M.ERR_OTHER)
+    ]!++;
   }
   if (isExit && tf & TF.OPEN) out[off + M.OPENS]!++;
   if (isExit && tf & TF.IO && fdEnt !== 0) out[off + M.IO_CALLS]!++;
@@ -241,7 +313,8 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
     const [lo, hi] = indexRange(ix, r0, r1);
     forEachSelected(ix, { ...s, r0, r1 }, lo, hi, (i) => addEventMetrics(ix, i, acc, ent(i) * MC));
   };
-  const pairPath = !s.bits && !s.allowType && !s.allowErr && (s.allowThread || s.allowFd) && PAIR_KINDS.has(kind);
+  const pairPath =
+    !s.bits && !s.allowType && !s.allowErr && (s.allowThread || s.allowFd) && PAIR_KINDS.has(kind);
   if (!isUnrestricted(s) && !pairPath) {
     scan(s.r0, s.r1);
     return acc;
@@ -275,7 +348,16 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
 
 export { lowerBound };
 
-const PAIR_KINDS: ReadonlySet<EntityKind> = new Set(['thread', 'process', 'user', 'container', 'fd', 'directory', 'sport', 'fdtype']);
+const PAIR_KINDS: ReadonlySet<EntityKind> = new Set([
+  'thread',
+  'process',
+  'user',
+  'container',
+  'fd',
+  'directory',
+  'sport',
+  'fdtype',
+]);
 
 /** The entity of `kind` a (thread, fd) pair belongs to. */
 function pairEntity(ix: CaptureIndex, kind: EntityKind): (p: number) => number {
@@ -313,7 +395,8 @@ export function selectedAmong(ix: CaptureIndex, s: Selection, lists: readonly Ui
   const [lo, hi] = indexRange(ix, s.r0, s.r1);
   const out: number[] = [];
   const take = (l: Uint32Array): void => {
-    for (let k = lowerBound(l, 0, l.length, lo); k < l.length && l[k]! < hi; k++) if (isSelected(ix, s, l[k]!)) out.push(l[k]!);
+    for (let k = lowerBound(l, 0, l.length, lo); k < l.length && l[k]! < hi; k++)
+      if (isSelected(ix, s, l[k]!)) out.push(l[k]!);
   };
   for (const l of lists) take(l);
   if (lists.length > 1) out.sort((a, b) => a - b);

@@ -2,7 +2,16 @@
 // rows' cells from the view definition, sort and page on the engine side.
 import { FdKind } from '../../core/capture.js';
 import { IoClass } from '../../core/views/classify.js';
-import { M, METRIC_COUNT, isMetricColumn, type ColumnDef, type ListViewDef, type MetricColumn, type TableViewDef, type EntityKind } from '../../core/views/types.js';
+import {
+  M,
+  METRIC_COUNT,
+  isMetricColumn,
+  type ColumnDef,
+  type ListViewDef,
+  type MetricColumn,
+  type TableViewDef,
+  type EntityKind,
+} from '../../core/views/types.js';
 import { andFilters, equalsFilter } from '../../core/views/quote.js';
 import type { ColumnData, Page, Sort, ViewResult } from '../../core/protocol/messages.js';
 import { tsToString } from '../../core/time.js';
@@ -10,7 +19,14 @@ import { ERRNO_NAMES } from '../../core/schema/index.js';
 import type { CaptureIndex } from '../index/build.js';
 import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
 import { TF, codesNamed, typeFlags, typeNameOfKey, codeOfKey } from '../index/typeinfo.js';
-import { aggregate, forEachSelected, indexRange, isUnrestricted, selectedAmong, type Selection } from './select.js';
+import {
+  aggregate,
+  forEachSelected,
+  indexRange,
+  isUnrestricted,
+  selectedAmong,
+  type Selection,
+} from './select.js';
 
 const MC = METRIC_COUNT;
 type Cell = number | string;
@@ -116,13 +132,21 @@ function keepRow(ix: CaptureIndex, v: TableViewDef, e: number): boolean {
   if (e === 0) return false;
   if (v.entity === 'fd' && v.fdClass) {
     const f = ix.ents.fds[e]!;
-    return v.fdClass === 'net' ? f.ioClass === IoClass.NET : f.ioClass === IoClass.FILE || f.kind === FdKind.DIRECTORY;
+    return v.fdClass === 'net'
+      ? f.ioClass === IoClass.NET
+      : f.ioClass === IoClass.FILE || f.kind === FdKind.DIRECTORY;
   }
   if (v.entity === 'sport' || v.entity === 'directory') return true;
   return true;
 }
 
-function sortAndPage(rows: number[], cells: Cell[][], columns: readonly ColumnDef[], sort: Sort, page: Page): number[] {
+function sortAndPage(
+  rows: number[],
+  cells: Cell[][],
+  columns: readonly ColumnDef[],
+  sort: Sort,
+  page: Page,
+): number[] {
   const ci = columns.findIndex((c) => c.id === sort.column);
   const col = cells[ci < 0 ? 0 : ci]!;
   const dir = sort.desc ? -1 : 1;
@@ -130,7 +154,14 @@ function sortAndPage(rows: number[], cells: Cell[][], columns: readonly ColumnDe
   order.sort((a, b) => {
     const x = col[a]!;
     const y = col[b]!;
-    const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+    const d =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : String(x) < String(y)
+          ? -1
+          : String(x) > String(y)
+            ? 1
+            : 0;
     return d !== 0 ? d * dir : a - b;
   });
   return order.slice(page.offset, page.offset + page.limit);
@@ -139,7 +170,8 @@ function sortAndPage(rows: number[], cells: Cell[][], columns: readonly ColumnDe
 function toColumns(columns: readonly ColumnDef[], cells: Cell[][], pageRows: number[]): ColumnData[] {
   return columns.map((c, ci) => {
     const src = cells[ci]!;
-    const numeric = isMetricColumn(c) || (pageRows.length > 0 && pageRows.every((r) => typeof src[r] === 'number'));
+    const numeric =
+      isMetricColumn(c) || (pageRows.length > 0 && pageRows.every((r) => typeof src[r] === 'number'));
     return numeric
       ? { type: 'number', values: Float64Array.from(pageRows, (r) => Number(src[r])) }
       : { type: 'text', values: pageRows.map((r) => String(src[r] ?? '')) };
@@ -190,7 +222,12 @@ export function tableView(ix: CaptureIndex, v: TableViewDef, s: Selection, q: Vi
 }
 
 /** Printable events (not switch/internal/hidden) number offset.. in capture order (or reverse). */
-function countablePage(ix: CaptureIndex, offset: number, limit: number, desc: boolean): { rows: number[]; total: number } {
+function countablePage(
+  ix: CaptureIndex,
+  offset: number,
+  limit: number,
+  desc: boolean,
+): { rows: number[]; total: number } {
   const per = ix.countablePerChunk;
   let total = 0;
   for (const n of per) total += n;
@@ -203,7 +240,7 @@ function countablePage(ix: CaptureIndex, offset: number, limit: number, desc: bo
     return !(typeFlags[c.type[k]!]! & TF.UNCOUNTED) && !(c.flags[k]! & 1);
   };
   const want = Math.min(limit, total - offset);
-  let k = desc ? total - 1 - offset : offset;
+  const k = desc ? total - 1 - offset : offset;
   let chunk = 0;
   let before = 0;
   while (chunk < per.length && before + per[chunk]! <= k) before += per[chunk++]!;
@@ -280,7 +317,13 @@ export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
   return m[attr] ?? (() => '');
 }
 
-export function listView(ix: CaptureIndex, v: ListViewDef, s: Selection, q: ViewQuery, extra?: (attr: string, idx: number[]) => Cell[] | undefined): ViewResult {
+export function listView(
+  ix: CaptureIndex,
+  v: ListViewDef,
+  s: Selection,
+  q: ViewQuery,
+  extra?: (attr: string, idx: number[]) => Cell[] | undefined,
+): ViewResult {
   const t0 = performance.now();
   const sort = q.sort ?? { column: v.defaultSort, desc: v.defaultDesc };
   // Sorting a list view by time or number is capture order: no cell building for every row.
