@@ -30,7 +30,7 @@ const sha = (s) => createHash('sha256').update(s, 'latin1').digest('hex');
 /** 1,2,3,7,8 -> "1-3,7-8". */
 function ranges(nums) {
   const out = [];
-  for (let k = 0; k < nums.length; ) {
+  for (let k = 0; k < nums.length;) {
     let j = k;
     while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
     out.push(j === k ? `${nums[k]}` : `${nums[k]}-${nums[j]}`);
@@ -48,11 +48,16 @@ for (const fields of FIELD_SETS) {
   const fmt = '*%evt.num' + fields.map((f) => SEP + '%' + f).join('') + SEP;
   const per = {};
   for (const sample of FIELD_SAMPLES) {
-    const recs = sysdig(sample, ['-p', fmt]).split(SEP + '\n').filter((l) => l !== '');
+    const recs = sysdig(sample, ['-p', fmt])
+      .split(SEP + '\n')
+      .filter((l) => l !== '');
     const nums = recs.map((l) => Number(l.slice(0, l.indexOf(SEP))));
     per[sample] = { nums: ranges(nums), sha256: sha(recs.map((l) => l + SEP + '\n').join('')) };
   }
   goldens.fields[fields.join(' ')] = per;
 }
-writeFileSync(join(process.cwd(), 'core', 'filter', 'sysdig-goldens.json'), JSON.stringify(goldens, null, 1) + '\n');
+writeFileSync(
+  join(process.cwd(), 'core', 'filter', 'sysdig-goldens.json'),
+  JSON.stringify(goldens, null, 2) + '\n',
+);
 console.log(`${FILTER_CASES.length} filter cases, ${FIELD_SETS.length} field sets recorded`);

@@ -174,7 +174,7 @@ export const PROC_BINDERS: Record<string, Binder> = {
   'thread.ismain': th((t) => isMain(t)),
   'thread.exectime': () => {
     const ex = exectime();
-    return { extract: (ctx) => ex(ctx), cost: 1 };
+    return { extract: (ctx) => ex(ctx), cost: 1, stateful: true };
   },
   'thread.totexectime': () => {
     // Per bound field, like libsinsp's per-filtercheck thread state: the sum of the exectimes this
@@ -191,6 +191,7 @@ export const PROC_BINDERS: Record<string, Binder> = {
         return tot;
       },
       cost: 1,
+      stateful: true,
     };
   },
   'thread.cgroups': th((t) => (t.cgroups.length === 0 ? undefined : join(t.cgroups)), 2),

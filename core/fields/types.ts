@@ -78,6 +78,9 @@ export interface Binding {
   /** When the value depends only on the event type: the codes for which the extractor can yield
    *  a value, letting the compiler build a type prefilter. */
   codes?: ReadonlySet<number>;
+  /** The extractor keeps state across the events it sees (thread.exectime): the compiler must
+   *  not change which events reach it, so it keeps libsinsp's left-to-right order around it. */
+  stateful?: boolean;
   /** evt.around[T]: the center timestamp (the compiler builds the window test). */
   around?: bigint;
   /** Byte fields: the arena slot holding the value (-1: no value), so byte searches run on the

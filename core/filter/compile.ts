@@ -46,6 +46,8 @@ interface Compiled {
   pred: Predicate;
   cost: number;
   types: TypeSet;
+  /** Contains a stateful field: its group keeps the written order. */
+  stateful?: boolean;
 }
 
 export interface CompiledFilter {
@@ -116,26 +118,32 @@ export function tryCompileFilter(text: string): { filter: CompiledFilter } | { e
 
 function compileNode(n: Node, fields: BoundField[]): Compiled {
   switch (n.kind) {
-    case 'check':
-      return compileCheck(n, fields);
+    case 'check': {
+      const c = compileCheck(n, fields);
+      // compileCheck pushed this check's field last.
+      if (fields[fields.length - 1]?.stateful) c.stateful = true;
+      return c;
+    }
     case 'not': {
       const c = compileNode(n.child, fields);
       const p = c.pred;
-      return { pred: (ctx) => !p(ctx), cost: c.cost, types: notTypes(c.types) };
+      return { pred: (ctx) => !p(ctx), cost: c.cost, types: notTypes(c.types), stateful: c.stateful };
     }
     case 'group': {
       const kids = n.children.map((k) => compileNode(k, fields));
       if (kids.length === 1) return kids[0]!;
-      // Evaluation has no side effects, so cheaper checks can go first.
-      kids.sort((a, b) => a.cost - b.cost);
+      // Evaluation has no side effects, so cheaper checks can go first; unless a field keeps
+      // state, whose updates depend on which events reach it through the short circuits.
+      const stateful = kids.some((k) => k.stateful);
+      if (!stateful) kids.sort((a, b) => a.cost - b.cost);
       const preds = kids.map((k) => k.pred);
       const cost = Math.max(...kids.map((k) => k.cost));
       if (n.op === 'and') {
         const types = kids.reduce((t, k) => andTypes(t, k.types), kids[0]!.types);
-        return { pred: andAll(preds), cost, types };
+        return { pred: andAll(preds), cost, types, stateful };
       }
       const types = kids.slice(1).reduce((t, k) => orTypes(t, k.types), kids[0]!.types);
-      return { pred: orAll(preds), cost, types };
+      return { pred: orAll(preds), cost, types, stateful };
     }
   }
 }
