@@ -1183,3 +1183,108 @@ test('with a filter, the synthetic scenarios follow the filtered parse of sysdig
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** IPv6 and v4-mapped sockets, unix accept, an unsupported domain, and the 4096-entry fd table. */
+function scenario4(): { header: CaptureHeader; events: RawEvent[] } {
+  const header: CaptureHeader = {
+    major: 1,
+    minor: 2,
+    machine: {
+      numCpus: 1,
+      memorySizeBytes: 1n << 30n,
+      maxPid: 0n,
+      hostname: 'h',
+      bootTsEpoch: 0n,
+      flags: 0n,
+    },
+    procs: [scenarioProc(100, 100), scenarioProc(200, 200)],
+    fdlists: [],
+    interfaces: [
+      {
+        type: 2,
+        name: 'eth0',
+        addr: new Uint8Array([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5]),
+        netmask: new Uint8Array(16).fill(0xff),
+        bcast: new Uint8Array(16),
+        linkspeed: 0n,
+      },
+    ],
+    users: [],
+    groups: [],
+    blocks: [],
+  };
+  const events: RawEvent[] = [];
+  let ts = 1_600_000_000_000_000_000n;
+  const ev = (type: number, tid: number, params: Uint8Array[]): void => {
+    ts += 1000n;
+    events.push({ type, ts, tid, cpu: 0, params });
+  };
+  const v6 = (last: number): number[] => [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last];
+  const mapped = (a: string): number[] => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...ip(a)];
+  const tuple6 = (a: number[], ap: number, b: number[], bp: number): Uint8Array =>
+    new Uint8Array([10, ...a, ...port(ap), ...b, ...port(bp)]);
+  const addr6 = (a: number[], ap: number): Uint8Array => new Uint8Array([10, ...a, ...port(ap)]);
+  const read = (tid: number, fd: number): void => {
+    ev(6, tid, [le64(fd), le32(1)]);
+    ev(7, tid, [le64(0), new Uint8Array(0)]);
+  };
+  // IPv6 client, server bind + accept, v4-mapped connect, UDP6 sendto without a peer address.
+  ev(18, 100, [le32(10), le32(1), le32(0)]);
+  ev(19, 100, [le64(3)]);
+  ev(22, 100, [le64(3), addr6(v6(9), 443)]);
+  ev(23, 100, [le64(0), tuple6(v6(5), 41000, v6(9), 443)]);
+  ev(18, 100, [le32(10), le32(1), le32(0)]);
+  ev(19, 100, [le64(4)]);
+  ev(20, 100, [le64(4)]);
+  ev(21, 100, [le64(0), addr6(v6(0), 8443)]);
+  ev(246, 100, [le32(0)]);
+  ev(247, 100, [le64(5), tuple6(v6(7), 50000, v6(5), 8443), byte(0), le32(0), le32(5)]);
+  ev(18, 100, [le32(10), le32(1), le32(0)]);
+  ev(19, 100, [le64(6)]);
+  ev(22, 100, [le64(6), addr6(mapped('10.0.0.9'), 80)]);
+  ev(23, 100, [le64(0), tuple6(mapped('10.0.0.5'), 41001, mapped('10.0.0.9'), 80)]);
+  ev(18, 100, [le32(10), le32(2), le32(0)]);
+  ev(19, 100, [le64(7)]);
+  ev(30, 100, [le64(7), le32(3), tuple6(new Array(16).fill(0), 5000, v6(8), 53)]);
+  ev(31, 100, [le64(3), new Uint8Array([1, 2, 3])]);
+  // Unix accept, AF_PACKET and netlink sockets.
+  ev(246, 100, [le32(0)]);
+  ev(247, 100, [
+    le64(8),
+    new Uint8Array([1, ...le64(0x11), ...le64(0x22), ...new TextEncoder().encode('/run/s.sock'), 0]),
+    byte(0),
+    le32(0),
+    le32(5),
+  ]);
+  ev(18, 100, [le32(17), le32(3), le32(768)]);
+  ev(19, 100, [le64(9)]);
+  ev(18, 100, [le32(16), le32(3), le32(0)]);
+  ev(19, 100, [le64(10)]);
+  for (const fd of [3, 4, 5, 6, 7, 8, 9, 10]) read(100, fd);
+  // Process 200 opens 4100 files: libsinsp's fd table stops at 4096 entries.
+  for (let fd = 0; fd < 4100; fd++) {
+    ev(2, 200, [cstr(`/data/f${fd}`), le32(1), le32(0)]);
+    ev(3, 200, [le64(fd), cstr(`/data/f${fd}`), le32(1), le32(0), le32(0)]);
+  }
+  for (const fd of [0, 4095, 4096, 4099]) read(200, fd);
+  return { header, events };
+}
+
+test(
+  'ipv6 sockets, unix accept, unsupported domains and the fd table limit match sysdig 0.29.3',
+  { skip },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsight-state-'));
+    try {
+      const f = join(dir, 'scenario4.scap');
+      const { header, events } = scenario4();
+      writeFileSync(f, encodeCapture(header, events));
+      const a = compare(f);
+      const b = compare(f, FIELDS2, render2);
+      assert.ok(a.total > 8000);
+      assert.equal(a.bad + b.bad, 0, [...a.diffs, ...b.diffs].join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

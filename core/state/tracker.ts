@@ -1510,7 +1510,8 @@ export class StateTracker implements ThreadLookup {
     } else if (domain === AF_NETLINK) {
       f.kind = FdKind.NETLINK;
     }
-    if (f.kind === FdKind.UNKNOWN) return;
+    // Other domains (AF_PACKET...) stay SCAP_FD_UNKNOWN and are still added: sysdig 0.29.3 is
+    // built with INCLUDE_UNKNOWN_SOCKET_FDS (it shows them as fd.typechar 'o').
     this.fdinfo = this.addFd(t, fd, f);
   }
 
