@@ -1288,3 +1288,134 @@ test(
     }
   },
 );
+
+/** Threads: shared fd tables, exits in both orders, clones and execve from a non-main thread. */
+function scenario5(): { header: CaptureHeader; events: RawEvent[] } {
+  const header: CaptureHeader = {
+    major: 1,
+    minor: 2,
+    machine: {
+      numCpus: 1,
+      memorySizeBytes: 1n << 30n,
+      maxPid: 0n,
+      hostname: 'h',
+      bootTsEpoch: 0n,
+      flags: 0n,
+    },
+    procs: [scenarioProc(100, 100), scenarioProc(101, 100), scenarioProc(300, 300), scenarioProc(301, 300)],
+    fdlists: [],
+    interfaces: [],
+    users: [],
+    groups: [],
+    blocks: [],
+  };
+  const events: RawEvent[] = [];
+  let ts = 1_600_000_000_000_000_000n;
+  const ev = (type: number, tid: number, params: Uint8Array[]): void => {
+    ts += 1000n;
+    events.push({ type, ts, tid, cpu: 0, params });
+  };
+  const read = (tid: number, fd: number): void => {
+    ev(6, tid, [le64(fd), le32(1)]);
+    ev(7, tid, [le64(0), new Uint8Array(0)]);
+  };
+  const exit = (tid: number): void => ev(186, tid, [le64(0), le64(0), byte(0), byte(0)]);
+  const clone20 = (
+    tid: number,
+    res: number,
+    pid: number,
+    ptid: number,
+    flags: number,
+    comm: string,
+  ): Uint8Array[] => [
+    le64(res),
+    cstr(comm),
+    blob([]),
+    le64(tid),
+    le64(pid),
+    le64(ptid),
+    cstr('/'),
+    le64(1024),
+    le64(0),
+    le64(0),
+    le32(1),
+    le32(1),
+    le32(0),
+    cstr(comm),
+    blob([]),
+    le32(flags),
+    le32(0),
+    le32(0),
+    le64(tid),
+    le64(pid),
+  ];
+  const THREAD = (1 << 13) | 1 | (1 << 15);
+  // A thread opens, the main thread reads the same fd.
+  ev(2, 101, [cstr('/shared'), le32(1), le32(0)]);
+  ev(3, 101, [le64(5), cstr('/shared'), le32(1), le32(0), le32(0)]);
+  read(100, 5);
+  // A thread clones a thread and a process.
+  ev(223, 101, clone20(101, 102, 100, 1, THREAD, 'app'));
+  ev(223, 102, clone20(102, 0, 100, 1, THREAD, 'app'));
+  ev(223, 101, clone20(101, 103, 100, 1, 0, 'app'));
+  ev(223, 103, clone20(103, 0, 103, 101, 0, 'app'));
+  read(102, 5);
+  read(103, 5);
+  // The main thread exits first: it stays while threads live; then the threads exit.
+  exit(100);
+  read(100, 5);
+  read(101, 5);
+  exit(101);
+  read(102, 5);
+  exit(102);
+  read(100, 5);
+  read(101, 5);
+  // execve from a non-main thread.
+  ev(292, 301, [cstr('/bin/new')]);
+  ev(293, 301, [
+    le64(0),
+    cstr('new'),
+    blob(['n']),
+    le64(301),
+    le64(300),
+    le64(1),
+    cstr('/'),
+    le64(77),
+    le64(0),
+    le64(0),
+    le32(5),
+    le32(5),
+    le32(0),
+    cstr('new'),
+    blob([]),
+    blob(['N=1']),
+    le32(0),
+    le64(300),
+    le32(1000),
+    le32(0),
+  ]);
+  read(301, 0);
+  read(300, 0);
+  exit(300);
+  read(301, 0);
+  return { header, events };
+}
+
+test(
+  'thread groups (shared fds, exit order, clones and execve from threads) match sysdig 0.29.3',
+  { skip },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsight-state-'));
+    try {
+      const f = join(dir, 'scenario5.scap');
+      const { header, events } = scenario5();
+      writeFileSync(f, encodeCapture(header, events));
+      const a = compare(f);
+      const b = compare(f, FIELDS2, render2);
+      assert.ok(a.total > 30);
+      assert.equal(a.bad + b.bad, 0, [...a.diffs, ...b.diffs].join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
