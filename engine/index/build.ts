@@ -411,7 +411,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
         const before = ents.threadsTable.length;
         thr = ents.thread(t);
         if (ents.threadsTable.length !== before || (tf & TF.EXIT && info.category === 6))
-          ents.refreshProcess(thr, parentName);
+          ents.refreshProcess(thr, t, parentName);
       }
       c.thread[k] = thr;
 

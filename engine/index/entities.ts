@@ -30,7 +30,9 @@ export interface ThreadRec {
   tid: number;
   vtid: number;
   proc: number;
-  /** The tracker's live thread (names, fds) for re-rendering events. */
+  /** A snapshot of the thread (names, ids, cwd; no fd table, no environment) for re-rendering
+   *  events. Not the tracker's live object: keeping those would keep every exited thread and its
+   *  fd table alive. */
   info: ThreadInfo;
   name: string;
   exeline: string;
@@ -83,6 +85,40 @@ export function directoryOf(name: string, kind: FdKind): string {
   const pos = name.lastIndexOf('/');
   if (pos > 0) return pos < name.length - 1 ? name.slice(0, pos) : name;
   return '/';
+}
+
+/** A ThreadInfo copy without the fd table and environment (see ThreadRec.info). */
+function snapshot(t: ThreadInfo): ThreadInfo {
+  return {
+    tid: t.tid,
+    pid: t.pid,
+    ptid: t.ptid,
+    sid: t.sid,
+    vpgid: t.vpgid,
+    comm: t.comm,
+    exe: t.exe,
+    exepath: t.exepath,
+    args: t.args,
+    env: [],
+    cwd: t.cwd,
+    cgroups: [],
+    root: t.root,
+    uid: t.uid,
+    gid: t.gid,
+    loginuid: t.loginuid,
+    vtid: t.vtid,
+    vpid: t.vpid,
+    fdlimit: t.fdlimit,
+    flags: t.flags,
+    vmsizeKb: t.vmsizeKb,
+    vmrssKb: t.vmrssKb,
+    vmswapKb: t.vmswapKb,
+    pfmajor: t.pfmajor,
+    pfminor: t.pfminor,
+    containerId: t.containerId,
+    cloneTs: t.cloneTs,
+    fds: new Map(),
+  };
 }
 
 class Named {
@@ -218,9 +254,9 @@ export class Entities {
   }
 
   /** Refreshes a process's attributes from one of its threads (names change on execve). */
-  refreshProcess(threadId: number, parentName: (ptid: number) => string | undefined): void {
+  refreshProcess(threadId: number, t: ThreadInfo, parentName: (ptid: number) => string | undefined): void {
     const tr = this.threadsTable[threadId]!;
-    const t = tr.info;
+    tr.info = snapshot(t);
     const p = this.processes[tr.proc]!;
     if (t.tid === t.pid || p.name === '') {
       p.ppid = t.ptid;
