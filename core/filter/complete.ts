@@ -3,8 +3,9 @@
 // capture holds, through a callback — and the and/or keywords) and diagnostics with ranges.
 // Everything is computed from the text alone; nothing here throws.
 import { EVENTS, SYSCALL_NAMES } from '../schema/index.js';
-import { FIELDS, fieldDef, splitFieldName } from '../fields/registry.js';
-import { FieldFlag, ValueKind } from '../fields/types.js';
+import { bindField, FIELDS, fieldDef, splitFieldName } from '../fields/registry.js';
+import type { EventContext } from '../fields/context.js';
+import { FieldFlag, ValueKind, type BoundField } from '../fields/types.js';
 import { UNAVAILABLE_CLASSES } from '../fields/other.js';
 import { valueKind } from '../fields/values.js';
 import { FilterError, LIST_OPS, OPERATORS, type CmpOp } from './ast.js';
@@ -367,4 +368,82 @@ export function diagnose(text: string): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** Fields whose values are worth offering in completions, in the order they are likeliest typed. */
+export const VALUE_FIELDS: readonly string[] = [
+  'proc.name',
+  'evt.type',
+  'fd.name',
+  'fd.directory',
+  'fd.sip',
+  'fd.cip',
+  'fd.sport',
+  'fd.cport',
+  'fd.l4proto',
+  'fd.type',
+  'user.name',
+  'proc.exe',
+  'proc.pname',
+  'container.name',
+  'container.id',
+  'thread.tid',
+  'proc.pid',
+];
+
+/**
+ * Collects the distinct values fields take in a capture (bounded per field), during a pass the
+ * engine makes anyway, and answers completions from them, most frequent first.
+ */
+export class ValueCollector {
+  private readonly bound: BoundField[] = [];
+  private readonly counts = new Map<string, Map<string, number>>();
+  /** Bumped on every recorded value, so sorted lists are rebuilt when read after more events. */
+  private version = 0;
+
+  constructor(
+    fields: readonly string[] = VALUE_FIELDS,
+    private readonly maxPerField = 2000,
+  ) {
+    for (const f of fields) {
+      const b = bindField(f);
+      if (typeof b !== 'string') {
+        this.bound.push(b);
+        this.counts.set(b.fullName, new Map());
+      }
+    }
+  }
+
+  /** Record the fields' values for the event in `ctx`. */
+  add(ctx: EventContext): void {
+    for (const b of this.bound) {
+      const v = b.text(ctx);
+      if (v === undefined || v === '' || v === '<NA>') continue;
+      const m = this.counts.get(b.fullName)!;
+      const c = m.get(v);
+      if (c !== undefined) m.set(v, c + 1);
+      else if (m.size < this.maxPerField) m.set(v, 1);
+      this.version++;
+    }
+  }
+
+  /** A ValueSource for complete(). */
+  source(): ValueSource {
+    const sorted = new Map<string, string[]>();
+    let at = this.version;
+    return (field, prefix) => {
+      if (at !== this.version) {
+        sorted.clear();
+        at = this.version;
+      }
+      let vs = sorted.get(field);
+      if (vs === undefined) {
+        const m = this.counts.get(field);
+        if (m === undefined) return [];
+        vs = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
+        sorted.set(field, vs);
+      }
+      return prefix === '' ? vs : vs.filter((v) => v.startsWith(prefix));
+    };
+  }
 }

@@ -17,6 +17,7 @@ import { makeLookup } from '../fields/lookup.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
 import { compileFilter } from './compile.js';
+import { complete, ValueCollector } from './complete.js';
 import {
   FIELD_SAMPLES,
   FIELD_SETS,
@@ -226,3 +227,14 @@ for (const fields of FIELD_SETS) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('completions offer values seen in the capture (ValueCollector)', { skip: SKIP }, () => {
+  const vc = new ValueCollector();
+  replay('502Error.scap', (ctx) => vc.add(ctx));
+  const labels = (t: string): string[] => complete(t, t.length, vc.source()).map((c) => c.label);
+  assert.deepEqual(labels('proc.name=cu'), ['curl']);
+  assert.ok(labels('proc.name=').includes('haproxy'));
+  assert.ok(labels('fd.sip=192.168.0.').includes('192.168.0.2'));
+  assert.ok(labels('fd.sport=').includes('80'));
+  assert.ok(labels('evt.type in (open, acc').includes('accept'));
+});
