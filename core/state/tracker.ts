@@ -113,8 +113,6 @@ export interface TrackedEventState extends EventState {
 
 /** Parameter names the parsers read, by the key they use. */
 const PARAM_NAMES = {
-  res: 'res',
-  fd: 'fd',
   exe: 'exe',
   args: 'args',
   pid: 'pid',
