@@ -14,7 +14,7 @@ const FILTER = 'proc.name=no_such_process';
 
 function inProcess(path: string, withState: boolean): { ms: number; events: number } {
   const t0 = process.hrtime.bigint();
-  const reader = openForReading(path, { sysdigCompat: true });
+  const reader = openForReading(path, { sysdigCompat: true, reuseBatches: true });
   const tracker = withState ? new StateTracker(reader.header) : undefined;
   let events = 0;
   for (let b = reader.next(); b !== null; b = reader.next()) {

@@ -54,7 +54,9 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const path = o.readFiles[0]!;
   let reader;
   try {
-    reader = openForReading(path, { sysdigCompat: true });
+    // Each event is printed before the next batch is read: the loop can borrow the decoder's
+    // batch memory. Chisels keep their own state across events, so they get owned batches.
+    reader = openForReading(path, { sysdigCompat: true, reuseBatches: o.chisel === undefined });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;

@@ -19,8 +19,13 @@
 // - Damage after the first event: every event before the damaged block is delivered, next()
 //   returns null and `error` names the block type (hex) and its offset in the decompressed
 //   stream. Damage before it: openCapture throws a CaptureOpenError with the same facts.
-// - Each EventBatch's columns are views into one ArrayBuffer (transfer `batch.ts.buffer` to move
-//   the whole batch to another thread; keeping any column keeps the batch's memory).
+// - Batch lifetime. By default each EventBatch owns its memory: its columns are views into one
+//   ArrayBuffer (transfer `batch.ts.buffer` to move the whole batch to another thread; keeping any
+//   column keeps the batch's memory), valid for as long as it is referenced. With
+//   `reuseBatches: true` the columns are views straight into the decoder's own batch memory (one
+//   external ArrayBuffer per column, nothing copied): such a batch is valid only until the next
+//   next() or close() call on its reader, which detaches its buffers (a kept column then reads as
+//   empty, never as another batch's data). Copy what must outlive that; do not transfer them.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { CaptureError, CaptureHeader, EventBatch } from '../core/capture.js';
@@ -35,6 +40,9 @@ export interface ReaderOptions {
   skipTypesFrom?: number;
   /** Events per batch (default 65536). */
   batchSize?: number;
+  /** Lend the decoder's batch memory instead of copying each batch (see "Batch lifetime" above):
+   *  for loops that finish with a batch before asking for the next one. Default false. */
+  reuseBatches?: boolean;
 }
 
 /**
@@ -91,8 +99,27 @@ interface RawBatch {
   firstNum: number;
 }
 
+/** A lent batch (reuseBatches): one external ArrayBuffer per column, detached on the next call. */
+interface LentBatch {
+  buffer?: undefined;
+  ts: ArrayBuffer;
+  tid: ArrayBuffer;
+  offset: ArrayBuffer;
+  flags: ArrayBuffer;
+  paramBase: ArrayBuffer;
+  paramOff: ArrayBuffer;
+  paramLen: ArrayBuffer;
+  type: ArrayBuffer;
+  cpu: ArrayBuffer;
+  arena: ArrayBuffer;
+  count: number;
+  slots: number;
+  arenaLength: number;
+  firstNum: number;
+}
+
 interface NativeReader {
-  next(): RawBatch | null;
+  next(): RawBatch | LentBatch | null;
   sectionCount(): number;
   section(i: number): { header: CaptureHeader; firstNum: number } | null;
   error(): CaptureError | null;
@@ -110,6 +137,7 @@ interface NativeModule {
     largePayload: Uint8Array,
     skipTypesFrom: number,
     batchSize: number,
+    reuseBatches: boolean,
   ) => NativeReader;
   scanBlocks(path: string): { blocks: BlockInfo[]; error: CaptureError | null };
 }
@@ -193,6 +221,25 @@ function toBatch(r: RawBatch): EventBatch {
   };
 }
 
+function lentBatch(r: LentBatch): EventBatch {
+  const n = r.count;
+  const s = r.slots;
+  return {
+    count: n,
+    firstNum: r.firstNum,
+    ts: new BigInt64Array(r.ts, 0, n),
+    tid: new BigInt64Array(r.tid, 0, n),
+    type: new Uint16Array(r.type, 0, n),
+    cpu: new Uint16Array(r.cpu, 0, n),
+    flags: new Uint32Array(r.flags, 0, n),
+    offset: new Float64Array(r.offset, 0, n),
+    paramBase: new Uint32Array(r.paramBase, 0, n + 1),
+    paramOff: new Uint32Array(r.paramOff, 0, s),
+    paramLen: new Uint32Array(r.paramLen, 0, s),
+    arena: new Uint8Array(r.arena, 0, r.arenaLength),
+  };
+}
+
 /**
  * Opens a capture (plain or gzip) and reads its header. Throws a CaptureOpenError naming the
  * block type and offset when the file is damaged before its first event.
@@ -205,6 +252,7 @@ export function openCapture(path: string, options: ReaderOptions): CaptureReader
     options.largePayload,
     skip,
     options.batchSize ?? 65536,
+    options.reuseBatches === true,
   );
   const sections: CaptureSection[] = [];
   const syncSections = (): void => {
@@ -227,7 +275,8 @@ export function openCapture(path: string, options: ReaderOptions): CaptureReader
     next(): EventBatch | null {
       const raw = r.next();
       syncSections();
-      return raw === null ? null : toBatch(raw);
+      if (raw === null) return null;
+      return raw.buffer === undefined ? lentBatch(raw) : toBatch(raw);
     },
     get error(): CaptureError | null {
       return r.error();

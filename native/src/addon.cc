@@ -200,7 +200,7 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
                        });
   }
 
-  // new NativeReader(path, paramCounts, largePayload, skipTypesFrom, batchSize)
+  // new NativeReader(path, paramCounts, largePayload, skipTypesFrom, batchSize[, reuseBatches])
   explicit ReaderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ReaderWrap>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 5 || !info[0].IsString()) {
@@ -216,6 +216,7 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
                                                   : static_cast<uint32_t>(o.paramCounts.size());
     double bs = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 65536;
     o.batchSize = bs >= 1 && bs <= (1 << 24) ? static_cast<size_t>(bs) : 65536;
+    reuse_ = info.Length() > 5 && info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();
     if (!reader_.open(info[0].As<Napi::String>().Utf8Value(), std::move(o))) {
       const auto& e = reader_.error();
       auto err = Napi::Error::New(env, e.message);
@@ -228,8 +229,11 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
  private:
   Napi::Value Next(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    const scap::BatchBuf* bp = reader_.next();
-    if (bp == nullptr) return env.Null();
+    // The batch handed out last is about to be refilled by the decoder: cut JS off from it first.
+    DetachLent();
+    std::shared_ptr<scap::BatchBuf> bp = reader_.next();
+    if (!bp) return env.Null();
+    if (reuse_) return Lend(env, bp);
     const scap::BatchBuf& b = *bp;
     const size_t n = b.count;
     const size_t s = b.paramOff.size();
@@ -297,11 +301,63 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
     return num(info.Env(), static_cast<double>(reader_.skippedEvents()));
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    DetachLent();
     reader_.close();
     return info.Env().Undefined();
   }
 
+  // reuseBatches: the pipeline's own column memory goes to JS as external ArrayBuffers, one per
+  // column (no copy, no allocation per batch). Each buffer co-owns the batch (a shared_ptr in its
+  // finalizer hint), so memory outlives the reader if JS keeps a view; and the buffers are
+  // detached when the decoder takes the batch back (next next() or close()), so a stale view
+  // reads as empty instead of seeing the refilled data.
+  Napi::Value Lend(Napi::Env env, const std::shared_ptr<scap::BatchBuf>& bp) {
+    scap::BatchBuf& b = *bp;
+    const size_t n = b.count;
+    const size_t s = b.paramOff.size();
+    auto o = Napi::Object::New(env);
+    auto wrap = [&](const char* name, void* data, size_t bytes) {
+      Napi::ArrayBuffer ab;
+      if (bytes == 0) {
+        ab = Napi::ArrayBuffer::New(env, 0);
+      } else {
+        auto* hint = new std::shared_ptr<scap::BatchBuf>(bp);
+        ab = Napi::ArrayBuffer::New(
+            env, data, bytes,
+            [](Napi::Env, void*, std::shared_ptr<scap::BatchBuf>* h) { delete h; }, hint);
+        lent_.push_back(Napi::Weak(ab));
+      }
+      o.Set(name, ab);
+    };
+    wrap("ts", b.ts.data(), 8 * n);
+    wrap("tid", b.tid.data(), 8 * n);
+    wrap("offset", b.offset.data(), 8 * n);
+    wrap("flags", b.flags.data(), 4 * n);
+    wrap("paramBase", b.paramBase.data(), 4 * (n + 1));
+    wrap("paramOff", b.paramOff.data(), 4 * s);
+    wrap("paramLen", b.paramLen.data(), 4 * s);
+    wrap("type", b.type.data(), 2 * n);
+    wrap("cpu", b.cpu.data(), 2 * n);
+    wrap("arena", b.arena.data(), b.arena.size());
+    o.Set("count", num(env, static_cast<double>(n)));
+    o.Set("slots", num(env, static_cast<double>(s)));
+    o.Set("arenaLength", num(env, static_cast<double>(b.arena.size())));
+    o.Set("firstNum", num(env, static_cast<double>(reader_.firstNum())));
+    return o;
+  }
+
+  void DetachLent() {
+    for (auto& r : lent_) {
+      if (r.IsEmpty()) continue;
+      Napi::ArrayBuffer ab = r.Value();
+      if (!ab.IsEmpty() && !ab.IsDetached()) ab.Detach();
+    }
+    lent_.clear();
+  }
+
   scap::Pipeline reader_;
+  bool reuse_ = false;
+  std::vector<Napi::Reference<Napi::ArrayBuffer>> lent_;
 };
 
 Napi::Value ScanBlocks(const Napi::CallbackInfo& info) {

@@ -27,7 +27,7 @@ bool Pipeline::open(const std::string& path, ReaderOptions opts) {
 
 void Pipeline::run() {
   for (;;) {
-    std::unique_ptr<BatchBuf> b;
+    std::shared_ptr<BatchBuf> b;
     {
       std::unique_lock<std::mutex> lk(mu_);
       cv_.wait(lk, [this] { return stop_ || !free_.empty(); });
@@ -63,7 +63,7 @@ void Pipeline::run() {
   }
 }
 
-const BatchBuf* Pipeline::next() {
+std::shared_ptr<BatchBuf> Pipeline::next() {
   if (current_) {
     {
       std::lock_guard<std::mutex> lk(mu_);
@@ -74,7 +74,7 @@ const BatchBuf* Pipeline::next() {
   if (ended_) return nullptr;
   if (!started_) {
     started_ = true;
-    for (int i = 0; i < kBatches; i++) free_.push_back(std::make_unique<BatchBuf>(batchSize_));
+    for (int i = 0; i < kBatches; i++) free_.push_back(std::make_shared<BatchBuf>(batchSize_));
     thread_ = std::thread([this] { run(); });
   }
   Delivery d;
@@ -94,7 +94,7 @@ const BatchBuf* Pipeline::next() {
   }
   firstNum_ = d.firstNum;
   current_ = std::move(d.batch);
-  return current_.get();
+  return current_;
 }
 
 void Pipeline::close() {

@@ -20,8 +20,9 @@ class Pipeline {
 
   // Reads the header synchronously (damage there is reported here, not by next()).
   bool open(const std::string& path, ReaderOptions opts);
-  // The next batch, or nullptr at the end. The batch stays valid until the next call.
-  const BatchBuf* next();
+  // The next batch, or nullptr at the end. The pipeline rewrites the batch after the next call;
+  // its memory lives as long as any holder of the shared pointer (JS views over it hold one).
+  std::shared_ptr<BatchBuf> next();
   // Everything below reflects the batches handed out so far.
   uint64_t firstNum() const { return firstNum_; }
   const std::vector<Section>& sections() const { return sections_; }
@@ -34,7 +35,7 @@ class Pipeline {
 
  private:
   struct Delivery {
-    std::unique_ptr<BatchBuf> batch;  // null at the end
+    std::shared_ptr<BatchBuf> batch;  // null at the end
     std::vector<Section> newSections;
     uint64_t firstNum = 0;
     uint64_t skipped = 0;
@@ -49,14 +50,14 @@ class Pipeline {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Delivery> ready_;
-  std::vector<std::unique_ptr<BatchBuf>> free_;
+  std::vector<std::shared_ptr<BatchBuf>> free_;
   bool stop_ = false;
   size_t knownSections_ = 0;  // decoder thread only
 
   // JS-thread state.
   bool started_ = false;
   bool ended_ = false;
-  std::unique_ptr<BatchBuf> current_;
+  std::shared_ptr<BatchBuf> current_;
   std::vector<Section> sections_;
   ReadError error_;
   uint64_t firstNum_ = 0;
