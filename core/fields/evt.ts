@@ -394,10 +394,25 @@ export const EVT_BINDERS: Record<string, Binder> = {
     // libsinsp scales log10(latency) by the screen width, which is 0 outside csysdig's curses UI.
     return 1;
   }, 1),
-  'evt.latency.human': b((ctx) => {
-    const l = latency(ctx);
-    return l === undefined ? undefined : humanDuration(l);
-  }, 1),
+  'evt.latency.human': () => {
+    // Without evt->m_tinfo libsinsp returns the string it built last (this field's previous
+    // value, initially empty): so does the bound field.
+    let last = '';
+    return {
+      extract: (ctx) => {
+        // libsinsp reads evt->m_tinfo here, which is null for a clone child's first event even
+        // though the thread fields find it by tid; the tracker reports that as evtThread=false.
+        const evtThread = (ctx.state as { evtThread?: boolean }).evtThread;
+        if (ctx.state.thread === undefined || evtThread === false) return last;
+        const l = latency(ctx);
+        if (l === undefined) return undefined;
+        last = humanDuration(l);
+        return last;
+      },
+      cost: 1,
+      stateful: true,
+    };
+  },
   'evt.deltatime': b((ctx) => (ctx.prevTs === 0n ? 0n : ts(ctx) - ctx.prevTs)),
   'evt.deltatime.s': b((ctx) => (ctx.prevTs === 0n ? 0n : (ts(ctx) - ctx.prevTs) / NS)),
   'evt.deltatime.ns': b((ctx) => (ctx.prevTs === 0n ? 0n : (ts(ctx) - ctx.prevTs) % NS)),

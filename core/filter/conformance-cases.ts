@@ -338,9 +338,10 @@ export const FIELD_SAMPLES = [
 export const STATE_TODO: Record<string, string> = {
   'evt.category': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
   'evt.buflen': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
-  'evt.latency.human': 'clone exit in the child: libsinsp prints the parent latency here',
   'proc.env': 'environment of threads imported from the process list is not kept',
   'user.loginuid': 'sample.scap: libsinsp prints an uninitialised loginuid',
+  'evt.latency.human':
+    "a clone child's first event: needs EventState.evtThread (libsinsp's evt->m_tinfo is null)",
   'fd.dev': 'sockets: libsinsp prints a stale m_dev left in a reused fdinfo',
   'proc.is_exe_writable': 'sample.scap: exe_writable of the process list is being added to the state',
 };
