@@ -34,6 +34,7 @@ function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
     user: (uid) => users.get(uid),
     group: (gid) => groups.get(gid),
     container: (id) => tracker.container(id),
+    isLocalAddress: (ip, t) => tracker.isLocalAddress(ip, t),
   };
 }
 
