@@ -20,6 +20,7 @@ import {
   inNet,
   latin1Bytes,
   parseDouble,
+  parseDuration,
   parseInteger,
   parseIp,
   parseNet,
@@ -410,7 +411,8 @@ function literal(v: ValueNode, kind: ValueKind, bf: BoundField): FieldValue | Ip
       return Number(x);
     }
     case ValueKind.TIME: {
-      const x = parseInteger(s);
+      // Durations may carry a unit (evt.latency > 10ms), an addition to sysdig's plain numbers.
+      const x = parseInteger(s) ?? (bf.type === PT.RELTIME ? parseDuration(s) : undefined);
       if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
       return x;
     }

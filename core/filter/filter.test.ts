@@ -43,6 +43,7 @@ test('accepts the sysdig grammar', () => {
     'evt.type=open and(evt.dir=>)',
     'k8s.pod.name=foo',
     'proc.name==curl',
+    'evt.latency > 10ms and evt.latency < 1.5s',
   ];
   for (const f of ok) assert.doesNotThrow(() => compileFilter(f), f);
 });
@@ -257,4 +258,14 @@ test('EventBitset: set, has, count, iterate, and/or', async () => {
   for (const i of [5, 32, 7]) b.set(i);
   assert.deepEqual([...a.and(b).indexes()], [5, 32]);
   assert.deepEqual([...a.or(b).indexes()], [0, 5, 7, 31, 32, 100, 4096]);
+});
+
+test('durations with units for relative-time fields', async () => {
+  const { parseDuration } = await import('./values.js');
+  assert.equal(parseDuration('250us'), 250_000n);
+  assert.equal(parseDuration('1.5ms'), 1_500_000n);
+  assert.equal(parseDuration('2s'), 2_000_000_000n);
+  assert.equal(parseDuration('3'), undefined);
+  assert.equal(parseDuration('1.5xs'), undefined);
+  assert.match(err('evt.rawtime > 10ms').message, /not a valid number/);
 });

@@ -9,6 +9,25 @@ export function parseInteger(s: string): bigint | undefined {
   return m ? BigInt(m[1]!) : undefined;
 }
 
+const UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+/** A duration with a unit (`250us`, `1.5ms`, `2s`) in nanoseconds. */
+export function parseDuration(s: string): bigint | undefined {
+  const m = /^\s*(\d+)(?:\.(\d{1,9}))?(ns|us|ms|s|m|h)$/.exec(s);
+  if (!m) return undefined;
+  const unit = UNIT_NS[m[3]!]!;
+  const frac = m[2] ?? '';
+  const fracNs = frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
+  return BigInt(m[1]!) * unit + fracNs;
+}
+
 export function parseDouble(s: string): number | undefined {
   const t = s.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
