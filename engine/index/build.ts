@@ -230,6 +230,42 @@ const BIT_LINES = 31 - Math.clz32(B.log_lines);
 const BIT_WARN = 31 - Math.clz32(B.log_warn);
 const BIT_ERR = 31 - Math.clz32(B.log_err);
 
+// The current event's metric contributions (set per event by buildIndex, read by addTo): kept
+// in a module-level typed array so the hot loop's variables stay locals rather than closure slots.
+const EV = new Float64Array(9);
+const enum EVI {
+  COUNTED,
+  EXIT,
+  LAT,
+  CPU,
+  IO_M,
+  BYTES,
+  ERR_M,
+  OPENS,
+  IO_CALL,
+}
+
+function addTo(log: BucketLog, e: number, start: number): void {
+  const s = log.slot(e, start);
+  const v = log.values;
+  if (EV[EVI.COUNTED]) v[s + M.EVENTS]!++;
+  if (EV[EVI.EXIT]) {
+    v[s + M.EXITS]!++;
+    v[s + M.LAT_NS]! += EV[EVI.LAT]!;
+  }
+  const cpu = EV[EVI.CPU]!;
+  if (cpu) v[s + M.CPU_NS]! += cpu;
+  const ioM = EV[EVI.IO_M]!;
+  if (ioM >= 0) v[s + ioM]! += EV[EVI.BYTES]!;
+  const errM = EV[EVI.ERR_M]!;
+  if (errM >= 0) {
+    v[s + M.ERRORS]!++;
+    v[s + errM]!++;
+  }
+  if (EV[EVI.OPENS]) v[s + M.OPENS]!++;
+  if (EV[EVI.IO_CALL]) v[s + M.IO_CALLS]!++;
+}
+
 /** Signed integer of `len` (1, 2, 4 or 8) little-endian bytes; 0 for other lengths. */
 function readSigned(a: Uint8Array, o: number, len: number): number {
   switch (len) {
@@ -289,10 +325,11 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   };
   // (thread, fd) pairs: a drill-down by process or thread into an fd view (process ->
   // connections, files, ports) or by fd into a process view is a sum over pairs, not a scan.
-  const pairIds = new Map<number, number>();
+  const pairByThread: (Map<number, number> | undefined)[] = [];
   const pairThread: number[] = [0];
   const pairFd: number[] = [0];
-  let lastPairKey = -1;
+  let lastPairThread = -1;
+  let lastPairFd = -1;
   let lastPair = 0;
   // Events with data (evt.buflen > 0): all of them, and per fd entity, for the I/O stream.
   const ioAll = new U32List();
@@ -318,41 +355,16 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   let t0: bigint | undefined;
   let tEnd = 0;
   let hasCpuInfo = false;
-  const lastSwitch = new Map<number, { ts: number; next: number }>();
+  // Per CPU: time and `next` tid of the last switch (NaN: none yet).
+  const switchTs = new Float64Array(1024).fill(NaN);
+  const switchNext = new Float64Array(1024).fill(NaN);
   const lastCpuTotal = new WeakMap<object, number>();
   const syscallIds = new Map<number, number>();
+  const syscallIdOf = new Int32Array(0x10000); // id + 1; 0 = not seen
   const errorIds = new Map<number, number>();
   const gm = global.metric;
   let lastProgress = 0;
 
-  // The current event's metric contributions, added to each base entity kind by add().
-  let isExit = false;
-  let notSwitch = true;
-  let ioM = -1;
-  let errM = -1;
-  let opens = 0;
-  let ioCall = 0;
-  let cpuNs = 0;
-  let curLat = 0;
-  let curBytes = 0;
-  let start = 0;
-  const add = (log: BucketLog, e: number): void => {
-    const s = log.slot(e, start);
-    const v = log.values;
-    if (notSwitch) v[s + M.EVENTS]!++;
-    if (isExit) {
-      v[s + M.EXITS]!++;
-      v[s + M.LAT_NS]! += curLat;
-    }
-    if (cpuNs) v[s + M.CPU_NS]! += cpuNs;
-    if (ioM >= 0) v[s + ioM]! += curBytes;
-    if (errM >= 0) {
-      v[s + M.ERRORS]!++;
-      v[s + errM]!++;
-    }
-    if (opens) v[s + M.OPENS]!++;
-    if (ioCall) v[s + M.IO_CALLS]!++;
-  };
 
   const addMark = (idx: number, mask: number, lines = 0, warn = 0, err = 0): void => {
     if (marks.n === marks.idx.length) growMarks(marks);
@@ -373,6 +385,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     const base = t0 ?? 0n;
     // ts - t0 exactly, without a BigInt per event: the 64-bit values as two u32 halves.
     const tsw = new Uint32Array(b.ts.buffer, b.ts.byteOffset, b.count * 2);
+    const tidw = new Int32Array(b.tid.buffer, b.tid.byteOffset, b.count * 2);
     const baseLo = Number(base & 0xffffffffn);
     const baseHi = Number(base >> 32n);
     const arena = b.arena;
@@ -446,13 +459,12 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       if (tf & TF.SWITCH) {
         // A switch is emitted by the thread leaving the CPU; it ran since the switch on this CPU
         // that named it as `next` (0 when that switch was not captured).
-        const cpu = b.cpu[i]!;
-        const prev = lastSwitch.get(cpu);
-        const tidNow = Number(b.tid[i]!);
-        if (prev !== undefined && prev.next === tidNow) lat = rel - prev.ts;
+        const cpu = b.cpu[i]! & 1023;
+        const tidNow = tidw[2 * i]!; // low 32 bits: tids fit
+        if (switchNext[cpu] === tidNow) lat = rel - switchTs[cpu]!;
         const pb = b.paramBase[i]!;
-        const next = pb < b.paramBase[i + 1]! ? readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!) : -1;
-        lastSwitch.set(cpu, { ts: rel, next });
+        switchNext[cpu] = pb < b.paramBase[i + 1]! ? readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!) : -1;
+        switchTs[cpu] = rel;
       } else if (tf & TF.PROCINFO && t !== undefined) {
         // thread.cpu as libsinsp computes it: the user+system tick delta since the thread's previous
         // procinfo, at most 100 ticks of 10 ms (what topprocs_cpu sums). Kept in the lat column.
@@ -466,16 +478,20 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
           lastCpuTotal.set(t, tot);
           if (last !== undefined && last !== 0) lat = Math.min(Math.max(tot - last, 0), 100) * 10_000_000;
         }
-      } else if (tf & TF.EXIT && t !== undefined) lat = Number(st.latency);
+      } else if (tf & TF.EXIT && t !== undefined) {
+        // The tracker keeps the latency as a number; reading it as a bigint would allocate per event.
+        const n = (st as { lat?: number }).lat;
+        lat = n !== undefined ? Math.max(0, n) : Number(st.latency);
+      }
       // Sums use the stored (float32) value so that scans over the columns add up identically.
       c.lat[k] = lat;
       lat = c.lat[k]!;
       if (hidden) continue;
 
       // Metrics into the four base entity kinds and the global series.
-      isExit = (tf & TF.EXIT) !== 0;
-      notSwitch = (tf & TF.UNCOUNTED) === 0;
-      ioM = -1;
+      const isExit = (tf & TF.EXIT) !== 0;
+      const notSwitch = (tf & TF.UNCOUNTED) === 0;
+      let ioM = -1;
       if (bytes > 0) {
         const out = (tf & TF.OUT) !== 0;
         ioM =
@@ -491,7 +507,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
                 ? M.OTHER_OUT
                 : M.OTHER_IN;
       }
-      errM = -1;
+      let errM = -1;
       if (errno !== 0 && isExit) {
         const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
         errM =
@@ -503,21 +519,26 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
                 ? M.ERR_MEM
                 : M.ERR_OTHER;
       }
-      opens = isExit && tf & TF.OPEN ? 1 : 0;
-      ioCall = isExit && tf & TF.IO && fdEnt !== 0 ? 1 : 0;
-      cpuNs = tf & TF.PROCINFO ? lat : 0;
-      curLat = lat;
-      curBytes = bytes;
+      EV[EVI.COUNTED] = notSwitch ? 1 : 0;
+      EV[EVI.EXIT] = isExit ? 1 : 0;
+      EV[EVI.LAT] = lat;
+      EV[EVI.CPU] = tf & TF.PROCINFO ? lat : 0;
+      EV[EVI.IO_M] = ioM;
+      EV[EVI.BYTES] = bytes;
+      EV[EVI.ERR_M] = errM;
+      EV[EVI.OPENS] = isExit && tf & TF.OPEN ? 1 : 0;
+      EV[EVI.IO_CALL] = isExit && tf & TF.IO && fdEnt !== 0 ? 1 : 0;
 
       let sc = 0;
       if (!(tf & TF.NOT_SYSCALL)) {
         const sk = key >= GENERIC_KEY_BASE ? key & ~1 : key & ~1;
-        let id = syscallIds.get(sk);
-        if (id === undefined) {
+        let id: number | undefined = syscallIdOf[sk]! - 1;
+        if (id < 0) {
           const name =
             key >= GENERIC_KEY_BASE ? (SYSCALL_NAMES[(key - GENERIC_KEY_BASE) >> 1] ?? 'syscall') : info.name;
           id = ents.syscalls.get(name, name, sk);
           syscallIds.set(sk, id);
+          syscallIdOf[sk] = id + 1;
         }
         sc = id;
       }
@@ -532,24 +553,26 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       }
 
       while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
-      start = Math.floor(rel / width) * width;
-      add(logs.thread, thr);
-      add(logs.fd, fdEnt);
-      add(logs.syscall, sc);
-      add(logs.error, er);
-      const pk = thr * 67108864 + fdEnt; // exact while thr < 2^27 and fd entities < 2^26
-      if (pk !== lastPairKey) {
-        let id = pairIds.get(pk);
+      const start = Math.floor(rel / width) * width;
+      addTo(logs.thread, thr, start);
+      addTo(logs.fd, fdEnt, start);
+      addTo(logs.syscall, sc, start);
+      addTo(logs.error, er, start);
+      if (thr !== lastPairThread || fdEnt !== lastPairFd) {
+        // Small-integer keys per thread: no boxed doubles in the hot loop.
+        const m = (pairByThread[thr] ??= new Map<number, number>());
+        let id = m.get(fdEnt);
         if (id === undefined) {
           id = pairThread.length;
-          pairIds.set(pk, id);
+          m.set(fdEnt, id);
           pairThread.push(thr);
           pairFd.push(fdEnt);
         }
-        lastPairKey = pk;
+        lastPairThread = thr;
+        lastPairFd = fdEnt;
         lastPair = id;
       }
-      add(logs.pair, lastPair);
+      addTo(logs.pair, lastPair, start);
       if (bytes > 0) {
         ioAll.push(idx);
         (ioByFd[fdEnt] ??= new U32List()).push(idx);
