@@ -9,7 +9,6 @@ const KIND: Partial<Record<PT, ValueKind>> = {
   [PT.FSPATH]: ValueKind.STRING,
   [PT.FSRELPATH]: ValueKind.STRING,
   [PT.SOCKADDR]: ValueKind.STRING,
-  [PT.SOCKFAMILY]: ValueKind.STRING,
   [PT.BYTEBUF]: ValueKind.BUFFER,
   [PT.ABSTIME]: ValueKind.TIME,
   [PT.RELTIME]: ValueKind.TIME,

@@ -96,7 +96,17 @@ export function compileFilter(text: string): CompiledFilter {
     const ast = parseFilter(text);
     const fields: BoundField[] = [];
     const c = compileNode(ast, fields);
-    return { text, predicate: c.pred, typeMask: c.types.codes, fields };
+    const p = c.pred;
+    // Capture bytes are hostile: an extractor tripping over a malformed parameter must cost one
+    // event, not the scan.
+    const predicate: Predicate = (ctx) => {
+      try {
+        return p(ctx);
+      } catch {
+        return false;
+      }
+    };
+    return { text, predicate, typeMask: c.types.codes, fields };
   } catch (e) {
     if (e instanceof FilterError) throw e;
     // A bug here must not take the caller down with a non-filter exception.
@@ -237,6 +247,19 @@ function opsFor(kind: ValueKind): Set<CmpOp> {
   }
 }
 
+/** Parameter types evt.rawarg can take that have no literal form. */
+const UNCOMPARABLE = new Set<PT>([
+  PT.SOCKADDR,
+  PT.SOCKTUPLE,
+  PT.FDLIST,
+  PT.DYN,
+  PT.CHARBUFARRAY,
+  PT.CHARBUF_PAIR_ARRAY,
+  PT.SIGSET,
+  PT.IPV6NET,
+  PT.IPV4NET,
+]);
+
 const EVENT_TYPE_NAMES = new Set<string>([
   ...EVENTS.map((e) => e.name),
   ...SYSCALL_NAMES.filter((s) => s !== ''),
@@ -279,6 +302,10 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
     };
   }
 
+  if (UNCOMPARABLE.has(bf.type) && op !== 'exists') {
+    // libsinsp cannot parse a literal for these parameter types either.
+    fail(`${bf.fullName} holds a structured value and supports only 'exists'`, n.field.start, n.field.end);
+  }
   if (op === 'pmatch' && kind !== ValueKind.STRING) {
     fail(`'pmatch' needs a string field; ${name} is ${KIND_NAME[kind]}`, n.opSpan.start, n.opSpan.end);
   }

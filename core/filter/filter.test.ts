@@ -84,6 +84,7 @@ test('errors name the token and its 1-based column', () => {
     ['fd.port=nosuchservice', /unrecognized protocol 'nosuchservice'/, 9],
     ['proc.apid[x]=1', /takes a numeric index/, 1],
     ['proc.name pmatch (a)', /.*/, 0],
+    ['evt.rawarg.tuple=1', /supports only 'exists'/, 1],
   ];
   for (const [text, re, col] of cases) {
     if (col === 0) continue;
