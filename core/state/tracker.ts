@@ -51,6 +51,7 @@ import {
 import { resolveContainerId } from './container.js';
 import { containerFromFields, containerIpBytes, parseContainerJson } from './containers.js';
 import { Fd } from './fd.js';
+import { BlobCache } from './listcache.js';
 import { TracerResult, tracerWrite } from './tracer.js';
 import { NetInterfaces } from './interfaces.js';
 import { readBytesText, readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
@@ -750,10 +751,23 @@ export class StateTracker implements ThreadLookup {
     return readBytesText(this.arena, this.offs[j]!, this.lens[j]!);
   }
 
-  private pList(k: number): string[] {
+  /** Parameter k as a NUL-separated list (args), parsed once per distinct blob (a frozen array
+   *  threads share). */
+  private pArgs(k: number): string[] {
     if (k < 0 || k >= this.np) return [];
     const j = this.base + k;
-    return readList(this.arena, this.offs[j]!, this.lens[j]!);
+    return ARGS_CACHE.get(this.arena, this.offs[j]!, this.lens[j]!);
+  }
+
+  /** set_cgroups from parameter k, and the container id they give (cached per distinct blob). */
+  private setCgroupsFrom(t: Thread, k: number): void {
+    let c = NO_CGROUPS;
+    if (k >= 0 && k < this.np) {
+      const j = this.base + k;
+      c = CGROUPS_CACHE.get(this.arena, this.offs[j]!, this.lens[j]!);
+    }
+    t.cgroups = c.cgroups;
+    t.containerId = c.containerId;
   }
 
   /** The current event's parameter k as (bytes, offset, length), or null when absent. */
@@ -1332,11 +1346,11 @@ export class StateTracker implements ThreadLookup {
         c.exe = this.pText(1);
         const ci = this.at(P.comm);
         c.comm = IS_CLONE_OLD_COMM[type] === 1 || ci < 0 ? c.exe : this.pText(ci);
-        c.args = this.pList(this.at(P.args));
+        c.args = this.pArgs(this.at(P.args));
         parent.comm = c.comm;
         parent.exe = c.exe;
         parent.exepath = c.exepath;
-        parent.args = this.pList(this.at(P.args));
+        parent.args = c.args;
       }
     }
     c.pid = this.pInt(this.at(P.pid));
@@ -1358,7 +1372,7 @@ export class StateTracker implements ThreadLookup {
     c.exe = this.pText(1);
     const ci = this.at(P.comm);
     c.comm = IS_CLONE_OLD_COMM[type] === 1 || ci < 0 ? c.exe : this.pText(ci);
-    c.args = this.pList(this.at(P.args));
+    c.args = this.pArgs(this.at(P.args));
     c.fdlimit = this.pInt(this.at(P.fdlimit));
     if (type !== PPME.SYSCALL_CLONE_11_X) {
       c.pfmajor = this.pInt(this.at(P.pgftMaj));
@@ -1377,9 +1391,7 @@ export class StateTracker implements ThreadLookup {
       c.vpid = c.pid;
     }
     if (v20) {
-      const k = this.at(P.cgroups);
-      c.cgroups = normalizeCgroups(this.pList(k));
-      c.containerId = resolveContainerId(c.cgroups);
+      this.setCgroupsFrom(c, this.at(P.cgroups));
     }
     c.cloneTs = this.ts();
     this.addThread(c, false);
@@ -1395,7 +1407,7 @@ export class StateTracker implements ThreadLookup {
     t.exe = this.pText(1);
     const ci = this.at(P.comm);
     t.comm = ci < 0 ? t.exe : this.pText(ci);
-    t.args = this.pList(this.at(P.args));
+    t.args = this.pArgs(this.at(P.args));
     const pid = this.pInt(this.at(P.pid));
     if (pid !== t.pid && this.table.get(t.tid) === t) {
       this.countPid(t.pid, -1);
@@ -1417,10 +1429,7 @@ export class StateTracker implements ThreadLookup {
       t.ownEnv = r === null ? [] : readEnvList(r.a, r.o, r.l);
     }
     const cgAt = this.at(P.cgroups);
-    if (cgAt >= 0) {
-      t.cgroups = normalizeCgroups(this.pList(cgAt));
-      t.containerId = resolveContainerId(t.cgroups);
-    }
+    if (cgAt >= 0) this.setCgroupsFrom(t, cgAt);
     const ttyAt = this.at(P.tty);
     if (ttyAt >= 0) t.tty = this.pInt(ttyAt) | 0;
     if (type === PPME.SYSCALL_EXECVE_18_X || type === PPME.SYSCALL_EXECVE_19_X) {
@@ -1995,6 +2004,21 @@ function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number,
   if (cwd.length === 0 || cwd.charCodeAt(cwd.length - 1) !== 0x2f) cwd += '/';
   main.ownCwd = cwd;
 }
+
+interface Cgroups {
+  readonly cgroups: string[];
+  readonly containerId: string;
+}
+
+const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[], containerId: '' };
+
+// clone/execve repeat the same args and cgroups blobs: parse each distinct one once. The values
+// are frozen because threads share them (nothing may edit a thread's args or cgroups in place).
+const ARGS_CACHE = new BlobCache<string[]>((a, o, l) => Object.freeze(readList(a, o, l)) as unknown as string[]);
+const CGROUPS_CACHE = new BlobCache<Cgroups>((a, o, l) => {
+  const cgroups = Object.freeze(normalizeCgroups(readList(a, o, l))) as unknown as string[];
+  return { cgroups, containerId: resolveContainerId(cgroups) };
+});
 
 /** set_cgroups: `subsys=path` entries with libsinsp's subsystem renames. */
 function normalizeCgroups(list: readonly string[]): string[] {
