@@ -89,6 +89,10 @@ async function child(file: string): Promise<ChildResult> {
         rows = (res as ViewResult).total;
       }
       perView.push([v.id, label, String(sorts.length), String(rows), max.toFixed(1)]);
+      if (process.env.BENCH_DEBUG)
+        process.stderr.write(
+          `${v.id} ${label} maxrss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+        );
     }
   }
 

@@ -351,6 +351,27 @@ test(
   },
 );
 
+test('export writes the selected events as a capture sysdig reads back', { skip: noOracle }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capsight-export-'));
+  try {
+    const src = sample('502Error.scap');
+    const ix = index(src);
+    const out = join(dir, 'curl.scap');
+    const hooks = { progress: () => undefined, cancelled: () => false };
+    const r = new Session(ix).handle(
+      { kind: 'export', capture: 'x', path: out, scope: { filter: 'proc.name=curl' } },
+      hooks,
+    );
+    assert.equal(r.kind, 'export');
+    const expected = sysdig(['-r', src, '-p', '%evt.time %proc.name %evt.type %evt.info', 'proc.name=curl']);
+    const actual = sysdig(['-r', out, '-p', '%evt.time %proc.name %evt.type %evt.info']);
+    assert.equal(r.kind === 'export' ? r.events : -1, expected.split('\n').filter((l) => l !== '').length);
+    assert.equal(actual, expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test(
   'cancelling the index build stops the worker with a cancelled response',
   { skip: noSamples },

@@ -11,8 +11,11 @@ import { BufFmt, renderBuffer, type ParamEnv } from '../core/format/params.js';
 import type { FdInfo, ThreadInfo } from '../core/state/types.js';
 import { PT, type EventInfo } from '../core/schema/types.js';
 import { viewDef } from '../core/views/defs.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ScapWriter } from '../core/scapwrite/index.js';
 import type {
   EventsResult,
+  ExportResult,
   IoFormat,
   IoRecord,
   IoResult,
@@ -26,7 +29,14 @@ import { CHUNK_BITS, CHUNK_MASK, OFFSET_STRIDE } from './index/columns.js';
 import { TF, paramPos, typeFlags } from './index/typeinfo.js';
 import { openForReading } from './open.js';
 import { Rereader } from './reread.js';
-import { forEachSelected, indexRange, select, selectedAmong, type Selection } from './query/select.js';
+import {
+  forEachSelected,
+  indexRange,
+  isSelected,
+  select,
+  selectedAmong,
+  type Selection,
+} from './query/select.js';
 import { listView, tableView } from './query/views.js';
 import { overview } from './query/overview.js';
 
@@ -69,7 +79,7 @@ export class Session {
     const f = compileFilter(text);
     const ix = this.index;
     const bits = new Uint32Array(Math.ceil(ix.cols.length / 32) + 1);
-    const reader = openForReading(ix.path, { sysdigCompat: false });
+    const reader = openForReading(ix.path, { sysdigCompat: false, reuseBatches: true });
     try {
       const tracker = new StateTracker(reader.header);
       const users = new Map(reader.header.users.map((u) => [u.uid, u]));
@@ -140,6 +150,8 @@ export class Session {
           return this.events(r.scope, r.page, hooks, r.list);
         case 'io':
           return this.io(r.scope, r.page, r.format ?? 'dotted', hooks);
+        case 'export':
+          return this.export(r.scope, r.path, hooks);
         default:
           return { kind: 'error', message: `request ${r.kind} is not handled by a session` };
       }
@@ -304,6 +316,47 @@ export class Session {
       lines: this.lines(pageIdx),
       elapsedMs: performance.now() - t0,
     };
+  }
+
+  /** Writes the selected events to a new capture (the header of the source, then the events). */
+  private export(scope: Scope | undefined, path: string, hooks: Hooks): ExportResult {
+    const s = this.selection(scope, hooks);
+    const ix = this.index;
+    const out = openSync(path, 'w');
+    let n = 0;
+    const reader = openForReading(ix.path, { sysdigCompat: false, reuseBatches: true });
+    try {
+      const w = new ScapWriter({ sink: (chunk) => void writeSync(out, chunk) });
+      w.writeHeader(reader.header);
+      let idx = 0;
+      let last = 0;
+      for (let b = reader.next(); b !== null; b = reader.next()) {
+        if (hooks.cancelled()) throw new CancelledError();
+        // Runs of consecutive selected events go out as one writeBatch call.
+        for (let i = 0; i < b.count;) {
+          if (!isSelected(ix, s, idx + i)) {
+            i++;
+            continue;
+          }
+          let j = i + 1;
+          while (j < b.count && isSelected(ix, s, idx + j)) j++;
+          w.writeBatch(b, i, j);
+          n += j - i;
+          i = j;
+        }
+        idx += b.count;
+        const now = performance.now();
+        if (now - last > 100) {
+          last = now;
+          hooks.progress(reader.bytesConsumed(), reader.fileSize, idx);
+        }
+      }
+      w.close();
+    } finally {
+      reader.close();
+      closeSync(out);
+    }
+    return { kind: 'export', path, events: n };
   }
 
   private io(scope: Scope | undefined, page: Page, format: IoFormat, hooks: Hooks): IoResult {

@@ -48,7 +48,7 @@ function hooksFor(id: number, phase: Progress['phase']): Hooks {
 function open(id: number, path: string): void {
   const hooks = hooksFor(id, 'index');
   try {
-    const reader = openForReading(path, { sysdigCompat: false });
+    const reader = openForReading(path, { sysdigCompat: false, reuseBatches: true });
     try {
       const ix = buildIndex({
         path,

@@ -365,7 +365,6 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   const gm = global.metric;
   let lastProgress = 0;
 
-
   const addMark = (idx: number, mask: number, lines = 0, warn = 0, err = 0): void => {
     if (marks.n === marks.idx.length) growMarks(marks);
     marks.idx[marks.n] = idx;
