@@ -20,12 +20,13 @@ import { ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 
-const BUF_FORMATS: Record<CliOptions['bufFormat'], number> = {
-  normal: BufFmt.NORMAL,
-  ascii: BufFmt.EOLS,
-  hex: BufFmt.HEX,
-  hexascii: BufFmt.HEXASCII,
-  base64: BufFmt.BASE64,
+// [plain, with -j]: sysdig's buffer formats for -A/-X/-x/-b (JSON flavours under -j).
+const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
+  normal: [BufFmt.NORMAL, BufFmt.JSON],
+  ascii: [BufFmt.EOLS, BufFmt.JSONEOLS],
+  hex: [BufFmt.HEX, BufFmt.JSONHEX],
+  hexascii: [BufFmt.HEXASCII, BufFmt.JSONHEXASCII],
+  base64: [BufFmt.BASE64, BufFmt.JSONBASE64],
 };
 
 /** `sysdig -cl`. */
@@ -118,7 +119,7 @@ export function runChiselCli(
     threadOf: (tid) => lookup.thread(tid),
     userName: (uid) => lookup.user(uid)?.name,
     groupName: (gid) => lookup.group(gid)?.name,
-    bufFormat: BUF_FORMATS[o.bufFormat],
+    bufFormat: BUF_FORMATS[o.bufFormat][o.json ? 1 : 0],
     maxBufLen: 0,
   };
   const env: ChiselEnv = {
@@ -126,6 +127,7 @@ export function runChiselCli(
     latency: (c) => tracker.latencyOf(c.state),
     userName: (uid) => lookup.user(uid)?.name,
     threads: () => tracker.threads(),
+    json: o.json,
   };
   let firstTs: bigint | undefined;
   // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.

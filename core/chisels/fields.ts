@@ -23,6 +23,8 @@ export interface ChiselEnv {
   userName(uid: number): string | undefined;
   /** The thread table in the order libsinsp iterates it (sysdig.get_thread_table). */
   threads(): Iterable<ThreadInfo>;
+  /** sysdig.get_output_format() is "json" (-j). */
+  readonly json?: boolean;
 }
 
 export const evtTs = (c: EventContext): bigint => c.batch.ts[c.i]!;

@@ -3,6 +3,7 @@
 // stdout is. Payload text is evt.arg.data in the command line's buffer format (-A/-X/-x/-b), uncut.
 import type { EventContext } from '../fields/context.js';
 import { BufFmt } from '../format/params.js';
+import { jsonString } from '../format/event.js';
 import {
   argData,
   failed,
@@ -63,7 +64,9 @@ export class EchoFds implements Chisel {
       : `${col}------ Write ${formatBytes(res)} to  ${namePname}`;
     // chisel.set_event_formatter("%evt.arg.data"): printed when the field has a value.
     const data = argData(c, this.env);
-    this.write(data !== undefined ? info + '\n' + data + '\n' : info + '\n');
+    if (data === undefined) this.write(info + '\n');
+    else if (this.env.json) this.write(info + '\n{"evt.arg.data":' + jsonString(data) + '}\n');
+    else this.write(info + '\n' + data + '\n');
   }
 
   onCaptureEnd(): void {

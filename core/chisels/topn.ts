@@ -5,6 +5,7 @@ import type { EventContext } from '../fields/context.js';
 import { extendString, fixed, formatBytes, formatTimeInterval, luaNum } from './luafmt.js';
 import type { CaptureEnd, Chisel } from './runner.js';
 import type { ChiselEnv } from './fields.js';
+import { renderJsonTable } from './json.js';
 
 export type ValueUnits = 'bytes' | 'time' | 'timepct' | 'none';
 
@@ -127,6 +128,20 @@ export class TableGenerator implements Chisel {
 
   onCaptureEnd(end: CaptureEnd): void {
     const d = this.def;
+    if (this.env.json) {
+      const keys = d.keys;
+      const text = renderJsonTable(
+        this.table,
+        keys.map((k) => k.field),
+        keys.map((k) => k.desc),
+        d.valueField,
+        d.valueDesc,
+        d.top,
+        end.lastTs / 1_000_000_000n,
+      );
+      this.write(text);
+      return;
+    }
     this.write(
       renderSortedTable(
         this.table,

@@ -8,6 +8,7 @@ import type { ThreadInfo } from '../state/types.js';
 import type { ChiselEnv } from './fields.js';
 import { procName, procPid } from './fields.js';
 import type { CaptureEnd, Chisel } from './runner.js';
+import { renderJsonTable } from './json.js';
 import { compositeKey, renderSortedTable, TopTable, type TopKey } from './topn.js';
 
 const PROC_KEYS: TopKey[] = [
@@ -58,6 +59,21 @@ export class TopProcsCpu implements Chisel {
 
   onCaptureEnd(end: CaptureEnd): void {
     const descs = this.keys.map((k) => k.desc);
+    if (this.env.json) {
+      const fields = this.keys.map((k) => k.field);
+      this.write(
+        renderJsonTable(
+          this.table,
+          fields,
+          descs,
+          'thread.exectime',
+          'CPU%',
+          this.top,
+          end.lastTs / 1_000_000_000n,
+        ),
+      );
+      return;
+    }
     this.write(renderSortedTable(this.table, descs, 'CPU%', 'timepct', this.top, Number(end.delta)));
   }
 }
