@@ -33,7 +33,8 @@ export interface EventContext {
   /** Timestamp of the capture's first event other than container JSON events (evt.reltime);
    *  setEvent fills it while it is 0n. */
   firstTs: bigint;
-  /** Timestamp of the previous event the caller evaluated fields on (evt.deltatime); 0n for none. */
+  /** Timestamp of the previous event the caller showed; 0n for none. (evt.deltatime keeps its own
+   *  previous timestamp, per bound field, as libsinsp does; this is for callers.) */
   prevTs: bigint;
   /** How parameters render as text (evt.arg, evt.args, evt.info, evt.buffer in output): buffer
    *  format and length cut. Its `thread` is set by the extractors before each use. */

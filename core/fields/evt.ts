@@ -33,8 +33,11 @@ const isExit = (ctx: EventContext): boolean => (ctx.batch.type[ctx.i]! & 1) === 
 
 /** The syscall id of a generic event (param 0, u16). */
 function genericName(ctx: EventContext): string {
-  const b = paramBytes(ctx, 0);
-  const id = b !== undefined && b.length >= 2 ? b[0]! | (b[1]! << 8) : -1;
+  // Read in place: filters on evt.type run this for every generic event.
+  const s = slot(ctx, 0);
+  const bt = ctx.batch;
+  const a = bt.arena;
+  const id = s >= 0 && bt.paramLen[s]! >= 2 ? a[bt.paramOff[s]!]! | (a[bt.paramOff[s]! + 1]! << 8) : -1;
   return SYSCALL_NAMES[id] ?? '<unknown>';
 }
 
@@ -282,6 +285,27 @@ function abspath(ctx: EventContext, which: number): string | undefined {
   return concatenatePaths(dir, path, raw.length);
 }
 
+/**
+ * evt.deltatime*: the time since the previous event this bound field was evaluated on (0 for the
+ * first), as libsinsp's filtercheck keeps it: in -p output that is the previous printed event, in
+ * a filter the previous event the check was reached for.
+ */
+function deltatime(part: (d: bigint) => bigint): Binder {
+  return () => {
+    let last = 0n;
+    return {
+      extract: (ctx) => {
+        const t = ts(ctx);
+        const d = last === 0n ? 0n : t - last;
+        last = t;
+        return part(d);
+      },
+      cost: 0,
+      stateful: true,
+    };
+  };
+}
+
 function withThread<T>(ctx: EventContext, f: () => T): T {
   ctx.env.thread = ctx.state.thread;
   return f();
@@ -413,9 +437,9 @@ export const EVT_BINDERS: Record<string, Binder> = {
       stateful: true,
     };
   },
-  'evt.deltatime': b((ctx) => (ctx.prevTs === 0n ? 0n : ts(ctx) - ctx.prevTs)),
-  'evt.deltatime.s': b((ctx) => (ctx.prevTs === 0n ? 0n : (ts(ctx) - ctx.prevTs) / NS)),
-  'evt.deltatime.ns': b((ctx) => (ctx.prevTs === 0n ? 0n : (ts(ctx) - ctx.prevTs) % NS)),
+  'evt.deltatime': deltatime((d) => d),
+  'evt.deltatime.s': deltatime((d) => d / NS),
+  'evt.deltatime.ns': deltatime((d) => d % NS),
   'evt.outputtime': b((ctx) => tsToString(ts(ctx), false, true), 2),
   'evt.dir': b((ctx) => (isExit(ctx) ? '<' : '>')),
   'evt.type': b(eventTypeName),
