@@ -7,7 +7,7 @@ import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { compileCliFilter } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
-import type { StateTracker } from '../core/state/tracker.js';
+import type { StateTracker, TrackedEventState } from '../core/state/tracker.js';
 import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
@@ -151,31 +151,44 @@ export function runChiselCli(
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
   // libsinsp parses the container events a capture starts with while opening it (sinsp::open's
-  // pre-parse): they build state but never reach the filter, the chisel or the -n count.
+  // pre-parse): they build state but never reach the chisel, not even its interval check.
   let leading = true;
-  let ctx: EventContext | undefined;
-  let batch: EventBatch | null;
-  outer: while ((batch = reader.next()) !== null) {
-    if (ctx === undefined) {
-      ctx = newContext(batch, eventInfo(batch.type[0]!), lookup);
-      ctx.env = paramEnv;
-    } else ctx.batch = batch;
+  let batch = reader.next();
+  const ctx: EventContext | undefined =
+    batch === null ? undefined : newContext(batch, eventInfo(batch.type[0]!), lookup);
+  // The command-line filter runs inside the state step, as libsinsp runs it there (an event it
+  // drops changes the state differently); the hook reads the event from `cur`/`curInfo`.
+  let cur = 0;
+  let curInfo = ctx?.info;
+  const hook =
+    filter && ctx
+      ? (st: TrackedEventState): boolean => {
+          setEvent(ctx, cur, curInfo!, st);
+          return filter(ctx);
+        }
+      : undefined;
+  if (ctx) ctx.env = paramEnv;
+  outer: for (; batch !== null && ctx !== undefined; batch = reader.next()) {
+    ctx.batch = batch;
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
-      const st = tracker.process(batch, i);
-      if (st.hidden) continue;
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
+      // sinsp::next stamps every event it reads: the first (container descriptions aside) and the last.
       if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
       lastBatch = batch;
       lastRow = i;
+      cur = i;
+      curInfo = EVENTS[code] ?? eventInfo(code);
+      ctx.firstTs = firstTs ?? 0n;
+      const st = tracker.process(batch, i, hook);
       if (leading) {
         if (json || code === PPME.CONTAINER_E) continue;
         leading = false;
       }
-      ctx.firstTs = firstTs ?? 0n;
-      setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
-      if (filter && !filter(ctx)) {
+      setEvent(ctx, i, curInfo, st);
+      if (st.hidden) {
+        // Filtered out (by the filter, or state-only): the chisels only get their interval check.
         runner.timeout(ctx);
         continue;
       }
