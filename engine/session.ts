@@ -26,7 +26,7 @@ import type {
 } from '../core/protocol/messages.js';
 import type { CaptureIndex } from './index/build.js';
 import { CHUNK_BITS, CHUNK_MASK, OFFSET_STRIDE } from './index/columns.js';
-import { TF, paramPos, typeFlags } from './index/typeinfo.js';
+import { TF, codesNamed, paramPos, typeFlags } from './index/typeinfo.js';
 import { openForReading } from './open.js';
 import { Rereader } from './reread.js';
 import {
@@ -42,6 +42,11 @@ import { overview } from './query/overview.js';
 
 const P_DATA = paramPos('data');
 const FILTER_CACHE = 8;
+/** scap fd kinds' type characters (FdKind order; FILE_V2 is a file too). */
+const FD_TYPE_CHARS: Record<number, string> = Object.fromEntries(
+  [...'ofd4646pueXslitn'].map((c, k) => [k, c] as [number, string]).concat([[16, 'f']]),
+);
+const CLOSE_X = new Set([...codesNamed(['close'])].filter((c) => c & 1));
 /** How far back (events) re-rendering looks for the fd a parameter names. */
 const FD_LOOKBACK = 200_000;
 
@@ -56,11 +61,22 @@ export class Session {
   private readonly users: Map<number, string>;
   private readonly groups: Map<number, string>;
   private readonly byTid = new Map<number, ThreadInfo>();
+  private initialFds: Map<number, Map<number, FdInfo>> | undefined;
 
   constructor(readonly index: CaptureIndex) {
     this.reread = new Rereader(index.path, index.compressed, index.fileSize);
     this.users = new Map(index.header.users.map((u) => [u.uid, u.name]));
     this.groups = new Map(index.header.groups.map((g) => [g.gid, g.name]));
+    // Threads from the capture's process list first (threads with no events are named too, e.g.
+    // kill's pid=2010(httpd)), then what the events showed.
+    for (const p of index.header.procs) {
+      this.byTid.set(p.tid, {
+        ...p,
+        containerId: '',
+        cloneTs: 0n,
+        fds: new Map(),
+      });
+    }
     for (const t of index.ents.threadsTable) if (t.id !== 0) this.byTid.set(t.tid, t.info);
   }
 
@@ -234,17 +250,18 @@ export class Session {
       let thread: ThreadInfo | undefined = tr.id !== 0 ? tr.info : undefined;
       if (thread !== undefined) {
         const fds = new Map(thread.fds);
+        const pid = ix.ents.processes[tr.proc]!.pid;
         for (const n of this.fdParams(b, info)) {
-          const f = this.fdBefore(i, tr.proc, n);
+          const f = this.fdBefore(i, tr.proc, n) ?? this.initialFd(pid, n);
           if (f !== undefined) fds.set(n, f);
           else fds.delete(n);
         }
-        if (fr.id !== 0) fds.set(fr.info.fd, fr.info);
+        if (fr.id !== 0) fds.set(c.fdNum[k]!, fr.info);
         thread = Object.create(thread, { fds: { value: fds } }) as ThreadInfo;
       }
       setEvent(ctx, 0, info, {
         thread,
-        fdNum: fr.id !== 0 ? fr.info.fd : -1,
+        fdNum: c.fdNum[k]!,
         fd: fr.id !== 0 ? fr.info : undefined,
         enterTs: 0n,
       });
@@ -254,33 +271,69 @@ export class Session {
     });
   }
 
-  /** The fd numbers an event's PT_FD parameters hold. */
+  /** The fd numbers an event's PT_FD and PT_FDLIST parameters hold. */
   private fdParams(b: EventBatch, info: EventInfo): number[] {
     const out: number[] = [];
     const n = Math.min(info.params.length, b.paramBase[1]!);
+    const a = b.arena;
+    const dv = new DataView(a.buffer, a.byteOffset, a.byteLength);
     for (let j = 0; j < n; j++) {
-      if (info.params[j]!.type !== PT.FD) continue;
+      const type = info.params[j]!.type;
       const len = b.paramLen[j]!;
       const o = b.paramOff[j]!;
-      if (len === 8)
-        out.push(Number(new DataView(b.arena.buffer, b.arena.byteOffset + o, 8).getBigInt64(0, true)));
-      else if (len === 4) out.push(new DataView(b.arena.buffer, b.arena.byteOffset + o, 4).getInt32(0, true));
+      if (type === PT.FD) {
+        if (len === 8) out.push(Number(dv.getBigInt64(o, true)));
+        else if (len === 4) out.push(dv.getInt32(o, true));
+      } else if (type === PT.FDLIST && len >= 2) {
+        // u16 count, then (i64 fd, u16 flags) entries.
+        const count = dv.getUint16(o, true);
+        for (let k = 0, pos = o + 2; k < count && pos + 10 <= o + len; k++, pos += 10)
+          out.push(Number(dv.getBigInt64(pos, true)));
+      }
     }
     return out;
   }
 
-  /** The fd entity process `proc` last used as fd number `n` before event i (bounded look-back). */
+  /** The process's fds from the capture's fd lists (what was open when the capture started). */
+  private initialFd(pid: number, n: number): FdInfo | undefined {
+    if (this.initialFds === undefined) {
+      this.initialFds = new Map();
+      for (const l of this.index.header.fdlists) {
+        const m = new Map<number, FdInfo>();
+        for (const f of l.fds) {
+          m.set(f.fd, {
+            fd: f.fd,
+            kind: f.kind,
+            typeChar: FD_TYPE_CHARS[f.kind] ?? '?',
+            name: f.name,
+            openFlags: f.openFlags,
+            l4proto: f.l4proto ?? 0,
+          });
+        }
+        this.initialFds.set(l.tid, m);
+      }
+    }
+    return this.initialFds.get(pid)?.get(n);
+  }
+
+  /**
+   * The fd process `proc` had as number `n` at event i: the fd of its latest earlier event on that
+   * number (bounded look-back), unless that event closed it; undefined when not found.
+   */
   private fdBefore(i: number, proc: number, n: number): FdInfo | undefined {
     const ix = this.index;
     const chunks = ix.cols.chunks;
     for (let j = i - 1, steps = 0; j >= 0 && steps < FD_LOOKBACK; j--, steps++) {
       const c = chunks[j >>> CHUNK_BITS]!;
       const k = j & CHUNK_MASK;
-      const fe = c.fd[k]!;
-      if (fe === 0) continue;
+      if (c.fdNum[k] !== n) continue;
       if (ix.ents.threadsTable[c.thread[k]!]!.proc !== proc) continue;
-      const f = ix.ents.fds[fe]!.info;
-      if (f.fd === n) return f;
+      const fe = c.fd[k]!;
+      if (fe === 0) return undefined;
+      const key = c.type[k]!;
+      // A successful close exit: the number is free from then on.
+      if (CLOSE_X.has(key) && c.err[k] === 0) return undefined;
+      return ix.ents.fds[fe]!.info;
     }
     return undefined;
   }

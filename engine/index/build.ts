@@ -432,9 +432,10 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       if (st.fdValid && f !== undefined) {
         flags |= EvFlag.FD_VALID;
         fdEnt = ents.fd(f);
-        if (fdEnt !== 0 && thr !== 0 && !hidden) ents.touchFd(fdEnt, thr, rel);
+        if (fdEnt !== 0 && thr !== 0 && !hidden) ents.touchFd(fdEnt, thr, rel, st.fdNum);
       }
       c.fd[k] = fdEnt;
+      c.fdNum[k] = st.thread !== undefined ? st.fdNum : -1;
       c.flags[k] = flags;
 
       // Result, errno, bytes.

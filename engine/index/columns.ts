@@ -27,6 +27,8 @@ export interface EventChunk {
   fd: Uint32Array;
   /** evt.buflen for I/O exits, else 0. */
   bytes: Uint32Array;
+  /** The fd number the event used (-1 none): re-rendering resolves fd parameters with it. */
+  fdNum: Int32Array;
   /** evt.latency for exits; for sched switches the CPU time of the thread switched out. ns. */
   lat: Float32Array;
   /** errno of a failed exit (-res), else 0. */
@@ -43,6 +45,7 @@ function newChunk(): EventChunk {
     thread: new Uint32Array(CHUNK),
     fd: new Uint32Array(CHUNK),
     bytes: new Uint32Array(CHUNK),
+    fdNum: new Int32Array(CHUNK),
     lat: new Float32Array(CHUNK),
     err: new Uint16Array(CHUNK),
     flags: new Uint8Array(CHUNK),
@@ -88,6 +91,7 @@ export class EventColumns {
       thread: c.thread.slice(0, n),
       fd: c.fd.slice(0, n),
       bytes: c.bytes.slice(0, n),
+      fdNum: c.fdNum.slice(0, n),
       lat: c.lat.slice(0, n),
       err: c.err.slice(0, n),
       flags: c.flags.slice(0, n),
@@ -98,7 +102,7 @@ export class EventColumns {
   /** Bytes held by the columns. */
   bytes(): number {
     let s = 0;
-    for (const c of this.chunks) s += c.ts.length * 29 + c.offset.byteLength;
+    for (const c of this.chunks) s += c.ts.length * 33 + c.offset.byteLength;
     return s;
   }
 }

@@ -61,6 +61,8 @@ export interface FdRec {
   procs: Set<number>;
   first: number;
   last: number;
+  /** The fd number it last had (re-rendering resolves fd parameters by number). */
+  num: number;
 }
 
 export interface NamedRec {
@@ -194,7 +196,8 @@ export class Entities {
       kind: f.kind,
       typeChar: f.typeChar,
       ioClass,
-      info: f,
+      // A copy: the tracker's Fd object changes later (a socket gets its name on connect).
+      info: cloneFd(f),
       l4proto: '',
       client: '',
       server: '',
@@ -209,14 +212,18 @@ export class Entities {
       procs: new Set(),
       first: 0,
       last: 0,
+      num: f.fd,
     };
   }
 
   /** The thread entity of the tracker's thread object (one per thread lifetime). */
   thread(t: ThreadInfo): number {
-    if (t === this.lastThreadObj) return this.lastThreadId;
+    // One entity per thread and name: after an execve (or a rename) the thread's events belong to
+    // its new name, as proc.name shows them at the time.
+    if (t === this.lastThreadObj && t.comm === this.threadsTable[this.lastThreadId]!.name)
+      return this.lastThreadId;
     let id = this.threadByObj.get(t);
-    if (id === undefined) {
+    if (id === undefined || this.threadsTable[id]!.name !== t.comm) {
       id = this.threadsTable.length;
       const proc = this.process(t);
       this.threadsTable.push({
@@ -224,7 +231,7 @@ export class Entities {
         tid: t.tid,
         vtid: t.vtid,
         proc,
-        info: t,
+        info: snapshot(t),
         name: t.comm,
         exeline: exeline(t),
       });
@@ -268,7 +275,6 @@ export class Entities {
       const cid = t.containerId;
       p.container = this.containers.get(cid, cid === '' ? 'host' : cid);
     }
-    tr.name = t.comm;
     tr.exeline = exeline(t);
     p.vmsize = Math.max(p.vmsize, t.vmsizeKb * 1024);
     p.vmrss = Math.max(p.vmrss, t.vmrssKb * 1024);
@@ -280,7 +286,8 @@ export class Entities {
   fd(f: FdInfo): number {
     const c = this.fdCache.get(f);
     if (c !== undefined && c.name === f.name && c.kind === f.kind) return c.id;
-    if (f.name === '') return 0;
+    // Unnamed fds (a socket before connect, a pipe) get an entity too, so events keep their fd's
+    // type; the views' fd.name!='' filters leave them out.
     const key = f.typeChar + '\u0000' + f.name;
     let id = this.fdByKey.get(key);
     if (id === undefined) {
@@ -328,8 +335,9 @@ export class Entities {
   }
 
   /** Records that `thread` used fd entity `fd` at `ts` (flow attribution, first/last seen). */
-  touchFd(fd: number, thread: number, ts: number): void {
+  touchFd(fd: number, thread: number, ts: number, num: number): void {
     const r = this.fds[fd]!;
+    r.num = num;
     const proc = this.threadsTable[thread]!.proc;
     if (r.proc === 0) {
       r.proc = proc;
@@ -391,4 +399,10 @@ const FD_TYPE_NAMES: Record<number, string> = {
 
 export function fdTypeName(k: FdKind): string {
   return FD_TYPE_NAMES[k] ?? '<NA>';
+}
+
+/** The tracker's Fd objects can clone themselves (getters included); plain FdInfo is copied. */
+function cloneFd(f: FdInfo): FdInfo {
+  const c = (f as unknown as { clone?: () => FdInfo }).clone;
+  return typeof c === 'function' ? c.call(f) : { ...f };
 }

@@ -132,6 +132,7 @@ function keepRow(ix: CaptureIndex, v: TableViewDef, e: number): boolean {
   if (e === 0) return false;
   if (v.entity === 'fd' && v.fdClass) {
     const f = ix.ents.fds[e]!;
+    if (f.name === '') return false;
     return v.fdClass === 'net'
       ? f.ioClass === IoClass.NET
       : f.ioClass === IoClass.FILE || f.kind === FdKind.DIRECTORY;
@@ -151,17 +152,17 @@ function sortAndPage(
   const col = cells[ci < 0 ? 0 : ci]!;
   const dir = sort.desc ? -1 : 1;
   const order = rows.map((_, r) => r);
+  if (col.every((x) => typeof x === 'number')) {
+    // Numbers: a typed key array and a plain comparator (ties in row order).
+    const key = Float64Array.from(col as number[]);
+    order.sort((a, b) => (key[a]! - key[b]!) * dir || a - b);
+    return order.slice(page.offset, page.offset + page.limit);
+  }
+  const text = col.map((x) => String(x));
   order.sort((a, b) => {
-    const x = col[a]!;
-    const y = col[b]!;
-    const d =
-      typeof x === 'number' && typeof y === 'number'
-        ? x - y
-        : String(x) < String(y)
-          ? -1
-          : String(x) > String(y)
-            ? 1
-            : 0;
+    const x = text[a]!;
+    const y = text[b]!;
+    const d = x < y ? -1 : x > y ? 1 : 0;
     return d !== 0 ? d * dir : a - b;
   });
   return order.slice(page.offset, page.offset + page.limit);
@@ -197,15 +198,26 @@ export function tableView(ix: CaptureIndex, v: TableViewDef, s: Selection, q: Vi
     // views' evt.type!=switch filter has it).
     if (acc[e * MC + M.EVENTS]! > 0) rows.push(e);
   }
-  const cells: Cell[][] = v.columns.map((c) => {
-    if (isMetricColumn(c)) return rows.map((e) => metricCell(c, acc, e * MC, seconds));
+  const cellsOf = (c: ColumnDef, ents: readonly number[]): Cell[] => {
+    if (isMetricColumn(c)) return ents.map((e) => metricCell(c, acc, e * MC, seconds));
     const g = attrGetter(ix, v.entity, c.attr);
-    return rows.map((e) => g(e));
-  });
+    return ents.map((e) => g(e));
+  };
   const sort = q.sort ?? { column: v.defaultSort, desc: v.defaultDesc };
-  const pageRows = sortAndPage(rows, cells, v.columns, sort, q.page);
+  // Only the sort column is computed for every row; the other cells for the page's rows.
+  const sortCol = v.columns.find((c) => c.id === sort.column) ?? v.columns[0]!;
+  const pageRowsSorted = sortAndPage(
+    rows,
+    [cellsOf(sortCol, rows)],
+    [sortCol],
+    { ...sort, column: sortCol.id },
+    q.page,
+  );
+  const pageEnts = pageRowsSorted.map((r) => rows[r]!);
+  const cells: Cell[][] = v.columns.map((c) => cellsOf(c, pageEnts));
+  const pageRows = pageEnts.map((_, k) => k);
   const keyGet = attrGetter(ix, v.entity, v.keyAttr);
-  const keys = pageRows.map((r) => keyGet(rows[r]!));
+  const keys = pageEnts.map((e) => keyGet(e));
   return {
     kind: 'view',
     view: v.id,
