@@ -85,9 +85,11 @@ const CONTAINER_BINDERS: Record<string, Binder> = {
   'container.image.repository': ct(undefined, (c) => nonEmpty(c.imageRepo)),
   'container.image.tag': ct(undefined, (c) => nonEmpty(c.imageTag)),
   'container.image.digest': ct(undefined, (c) => nonEmpty(c.imageDigest)),
-  'container.healthcheck': ct(undefined, () => undefined),
-  'container.liveness_probe': ct(undefined, () => undefined),
-  'container.readiness_probe': ct(undefined, () => undefined),
+  // The probe's command line, or "NONE" for a known container without one; the capture's
+  // container descriptions carry no probes here.
+  'container.healthcheck': ct(undefined, () => 'NONE'),
+  'container.liveness_probe': ct(undefined, () => 'NONE'),
+  'container.readiness_probe': ct(undefined, () => 'NONE'),
 };
 
 const FACILITIES = [

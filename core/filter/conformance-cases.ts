@@ -309,6 +309,27 @@ export const FIELD_SETS: readonly (readonly string[])[] = [
     'fdlist.cips',
     'fdlist.sports',
   ],
+  [
+    'proc.is_container_healthcheck',
+    'proc.is_container_liveness_probe',
+    'container.privileged',
+    'container.mounts',
+    'container.image.id',
+    'container.image.repository',
+    'container.image.tag',
+    'container.image.digest',
+    'container.healthcheck',
+    'fd.name_changed',
+    'evt.pluginname',
+    'k8s.pod.name',
+    'span.id',
+    'thread.vmsize.b',
+    'evt.buflen.out',
+    'evt.buflen.file',
+    'evt.buflen.net.out',
+    'evt.count.procinfo',
+    'proc.exe',
+  ],
 ];
 
 export const FIELD_SAMPLES = [
@@ -342,6 +363,8 @@ export const STATE_TODO: Record<string, string> = {
   'user.loginuid': 'sample.scap: libsinsp prints an uninitialised loginuid',
   'evt.latency.human':
     "a clone child's first event: needs EventState.evtThread (libsinsp's evt->m_tinfo is null)",
+  'fd.name_changed': "needs the fd's name from before the parser ran (libsinsp m_oldname)",
+  'evt.buflen.file': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
   'fd.dev': 'sockets: libsinsp prints a stale m_dev left in a reused fdinfo',
   'proc.is_exe_writable': 'sample.scap: exe_writable of the process list is being added to the state',
 };
