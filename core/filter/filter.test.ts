@@ -270,3 +270,21 @@ test('durations with units for relative-time fields', async () => {
   assert.equal(parseDuration('1.5xs'), undefined);
   assert.match(err('evt.rawtime > 10ms').message, /not a valid number/);
 });
+
+test('complete and diagnose never throw, at any cursor', () => {
+  const texts = [
+    'proc.name=curl and (evt.type in (open, "cl',
+    'not not (fd.sip=10.0.0.1 or',
+    'evt.buffer contains "a\\"b',
+    'evt.arg[',
+    '((((',
+    "proc.name='x' or proc.name=\"y\\x4",
+    'fd.port in (80, 443) and evt.dir=<',
+  ];
+  for (const t of texts) {
+    for (let c = 0; c <= t.length; c++) {
+      assert.doesNotThrow(() => complete(t, c, () => ['a b', 'c']), `${t} @${c}`);
+    }
+    assert.doesNotThrow(() => diagnose(t));
+  }
+});
