@@ -61,8 +61,9 @@ export interface FdRec {
   procs: Set<number>;
   first: number;
   last: number;
-  /** The fd number it last had (re-rendering resolves fd parameters by number). */
+  /** The fd number it last had. */
   num: number;
+  lastProc: number;
 }
 
 export interface NamedRec {
@@ -213,6 +214,7 @@ export class Entities {
       first: 0,
       last: 0,
       num: f.fd,
+      lastProc: -1,
     };
   }
 
@@ -284,6 +286,22 @@ export class Entities {
 
   /** The fd entity (by type and name) of an fd table entry; 0 for unnamed ones. */
   fd(f: FdInfo): number {
+    // Consecutive events often use the same fd: skip the WeakMap then.
+    if (f === this.lastFdObj && f.name === this.lastFdName && f.kind === this.lastFdKind) return this.lastFdId;
+    const id = this.fdLookup(f);
+    this.lastFdObj = f;
+    this.lastFdName = f.name;
+    this.lastFdKind = f.kind;
+    this.lastFdId = id;
+    return id;
+  }
+
+  private lastFdObj: FdInfo | undefined;
+  private lastFdName = '';
+  private lastFdKind = FdKind.UNKNOWN;
+  private lastFdId = 0;
+
+  private fdLookup(f: FdInfo): number {
     const c = this.fdCache.get(f);
     if (c !== undefined && c.name === f.name && c.kind === f.kind) return c.id;
     // Unnamed fds (a socket before connect, a pipe) get an entity too, so events keep their fd's
@@ -345,7 +363,10 @@ export class Entities {
     }
     if (ts < r.first) r.first = ts;
     if (ts > r.last) r.last = ts;
-    r.procs.add(proc);
+    if (proc !== r.lastProc) {
+      r.procs.add(proc);
+      r.lastProc = proc;
+    }
   }
 
   count(kind: EntityKind): number {
