@@ -189,6 +189,9 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-c topcontainers_error'],
   ['example4-1.scap', '-c topcontainers_file'],
   ['502Error.scap', '-c topcontainers_cpu'],
+  ['502Error.scap', '-c proc_exec_time'],
+  ['example4-1.scap', '-c proc_exec_time disable_colors'],
+  ['example4-1.scap', '-c fdcount_by fd.type'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -10,6 +10,8 @@ import { isIo } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
 import { filesLower, netLower, ScallSlower } from './fileslower.js';
 import { StdStream } from './stdio.js';
+import { ProcExecTime } from './procexec.js';
+import { FdCountBy } from './fdcount.js';
 import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
 import { HttpLog } from './httplog.js';
@@ -128,6 +130,11 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   fileslower: slower((s, ms) => filesLower(s.env, s.write, ms, s.args[1])),
   netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
   scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
+  proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0]),
+  fdcount_by: (s) => {
+    const k = fieldKey(s.args[0]!);
+    return typeof k === 'string' ? new ChiselExit(1, '', `${k}\n`) : new FdCountBy(s.env, s.write, k);
+  },
   stdin: (s) => new StdStream(0, s.write),
   stdout: (s) => new StdStream(1, s.write),
   stderr: (s) => new StdStream(2, s.write),

@@ -94,6 +94,7 @@ export function leftCut(s: string, width: number, precision = Infinity): string 
 export interface Colors {
   reset: string;
   red: string;
+  yellow: string;
   green: string;
   blue: string;
   cyan: string;
@@ -101,5 +102,5 @@ export interface Colors {
 
 export function colors(enabled: boolean): Colors {
   const c = (n: number): string => (enabled ? `\x1b[${n}m` : '');
-  return { reset: c(0), red: c(31), green: c(32), blue: c(34), cyan: c(36) };
+  return { reset: c(0), red: c(31), green: c(32), yellow: c(33), blue: c(34), cyan: c(36) };
 }

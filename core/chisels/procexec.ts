@@ -1,0 +1,57 @@
+// proc_exec_time.lua: one line per process exit with the process's lifetime (proc.duration),
+// coloured red over 10 s, yellow over 3 s, else blue in containers and green on the host.
+import type { EventContext } from '../fields/context.js';
+import { bindField } from '../fields/registry.js';
+import type { BoundField } from '../fields/types.js';
+import { containerName } from './fileslower.js';
+import { procName } from './fields.js';
+import { colors, formatTimeInterval, leftCut, type Colors } from './luafmt.js';
+import type { Chisel } from './runner.js';
+
+function bound(name: string): BoundField {
+  const f = bindField(name);
+  if (typeof f === 'string') throw new Error(f);
+  return f;
+}
+
+const DURATION = bound('proc.duration');
+const ARGS = bound('proc.args');
+const YELLOW_NS = 3e9;
+const RED_NS = 10e9;
+
+export class ProcExecTime implements Chisel {
+  private readonly col: Colors;
+
+  constructor(
+    private readonly write: (s: string) => void,
+    disableArg: string | undefined,
+  ) {
+    this.col = colors(disableArg !== 'disable_colors');
+    const row = (a: string, b: string, c: string): string =>
+      `${leftCut(a, 13, 13)} ${leftCut(b, 12, 12)} ${c}\n`;
+    write(row('proc.duration', 'proc.name', 'proc.args'));
+    write(row('-'.repeat(13), '-'.repeat(12), '-'.repeat(20)));
+  }
+
+  filter(c: EventContext): boolean {
+    return c.info.name === 'procexit';
+  }
+
+  onEvent(c: EventContext): void {
+    const d = DURATION.extract(c);
+    if (d === undefined) return;
+    const duration = Number(d);
+    let color = this.col.green;
+    if (duration > RED_NS) color = this.col.red;
+    else if (duration > YELLOW_NS) color = this.col.yellow;
+    else if (containerName(c) !== 'host') color = this.col.blue;
+    const args = ARGS.extract(c);
+    this.write(
+      `${color}${leftCut(formatTimeInterval(duration), 13, 13)} ${leftCut(procName(c) ?? 'nil', 12, 12)} ${typeof args === 'string' ? args : 'nil'}\n`,
+    );
+  }
+
+  onCaptureEnd(): void {
+    this.write(this.col.reset + '\n');
+  }
+}
