@@ -13,6 +13,7 @@ const EVF = new Set([0x208]);
 const EV_V2 = new Set([0x216, 0x221]);
 const EVF_V2 = new Set([0x217, 0x222]);
 const MAX_GZIP_REREAD = 512 * 1024 * 1024;
+const WINDOW = 256 * 1024;
 
 /** One decoded event: a one-event EventBatch whose arena is the block's bytes. */
 export type OneEvent = EventBatch;
@@ -37,10 +38,23 @@ export class Rereader {
       return this.inflated.subarray(offset, Math.min(this.inflated.length, offset + length));
     }
     if (this.fd < 0) this.fd = openSync(this.path, 'r');
-    const buf = new Uint8Array(length);
-    const n = readSync(this.fd, buf, 0, length, offset);
-    return buf.subarray(0, n);
+    // Walking forward from a stride offset reads many small blocks: serve them from a window.
+    if (offset >= this.winStart && offset + length <= this.winStart + this.winLen) {
+      return this.win.subarray(offset - this.winStart, offset - this.winStart + length);
+    }
+    if (length > WINDOW / 2) {
+      const buf = new Uint8Array(length);
+      const n = readSync(this.fd, buf, 0, length, offset);
+      return buf.subarray(0, n);
+    }
+    this.winStart = offset;
+    this.winLen = readSync(this.fd, this.win, 0, WINDOW, offset);
+    return this.win.subarray(0, Math.min(length, this.winLen));
   }
+
+  private readonly win = new Uint8Array(WINDOW);
+  private winStart = 0;
+  private winLen = 0;
 
   /**
    * Events number `skip` .. `skip + count - 1` counted from the event block at `offset`
@@ -60,7 +74,8 @@ export class Rereader {
       const isEvent = EV.has(type) || EVF.has(type) || EV_V2.has(type) || EVF_V2.has(type);
       if (isEvent) {
         if (seen >= skip) {
-          const block = this.read(pos, total);
+          // A copy: the read window is reused by the next read.
+          const block = this.read(pos, total).slice();
           if (block.length < total) break;
           const e = decodeEventBlock(block, type, pos);
           if (e === undefined) break;

@@ -287,7 +287,8 @@ export class Entities {
   /** The fd entity (by type and name) of an fd table entry; 0 for unnamed ones. */
   fd(f: FdInfo): number {
     // Consecutive events often use the same fd: skip the WeakMap then.
-    if (f === this.lastFdObj && f.name === this.lastFdName && f.kind === this.lastFdKind) return this.lastFdId;
+    if (f === this.lastFdObj && f.name === this.lastFdName && f.kind === this.lastFdKind)
+      return this.lastFdId;
     const id = this.fdLookup(f);
     this.lastFdObj = f;
     this.lastFdName = f.name;
