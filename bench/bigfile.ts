@@ -13,7 +13,10 @@ export const sharedSamples = resolve(repoRoot, '..', 'shared', 'samples');
 
 /** The largest real sample available (../shared/samples), or the project's own bundled capture. */
 export function largestSample(): string {
-  const candidates = [join(sharedSamples, '502Error.scap'), join(repoRoot, 'scap-samples', 'lamp-audit.scap.gz')];
+  const candidates = [
+    join(sharedSamples, '502Error.scap'),
+    join(repoRoot, 'scap-samples', 'lamp-audit.scap.gz'),
+  ];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error('no sample capture found (../shared/samples or scap-samples/)');
 }

@@ -14,8 +14,13 @@ const FILTERS: readonly [cost: string, filter: string][] = [
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 1024);
 const sysdig = hasSysdig();
-if (!sysdig) console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
-const big = makeBigCapture(largestSample(), join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`), sizeMb * 1e6);
+if (!sysdig)
+  console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
+const big = makeBigCapture(
+  largestSample(),
+  join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`),
+  sizeMb * 1e6,
+);
 const mb = statSync(big).size / 1e6;
 console.log(`file: ${big} (${mb.toFixed(1)} MB); target: capsight time <= 0.7x sysdig's`);
 const rows: string[][] = [['filter', 'sysdig ms', 'capsight ms', 'capsight MB/s', 'ratio', 'same output']];

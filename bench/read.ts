@@ -41,7 +41,7 @@ function benchFile(path: string, label: string, repeats: number, sysdig: boolean
     (mb / (ms / 1000)).toFixed(0),
     (decode.events / 1e6 / (ms / 1000)).toFixed(2),
     Number.isNaN(rssKb) ? '-' : (rssKb / 1024).toFixed(0),
-    Number.isNaN(rssKb) ? '-' : (rssKb * 1024 / size).toFixed(2),
+    Number.isNaN(rssKb) ? '-' : ((rssKb * 1024) / size).toFixed(2),
     sd ? (ms / sd).toFixed(2) : '-',
   ];
   if (sd !== undefined) rows.push(row('sysdig -r FILE ' + FILTER, sd));
@@ -49,12 +49,15 @@ function benchFile(path: string, label: string, repeats: number, sysdig: boolean
   rows.push(row('in-process: decode only', decode.ms));
   rows.push(row('in-process: decode + state', state.ms));
   printTable(rows);
-  console.log(`events: ${decode.events}; ratio column = time / sysdig's time (target <= 1.0); RSS target <= 0.5x file`);
+  console.log(
+    `events: ${decode.events}; ratio column = time / sysdig's time (target <= 1.0); RSS target <= 0.5x file`,
+  );
 }
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 1024);
 const sysdig = hasSysdig();
-if (!sysdig) console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
+if (!sysdig)
+  console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
 const sample = largestSample();
 benchFile(sample, 'largest real sample', 5, sysdig);
 const big = makeBigCapture(sample, join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`), sizeMb * 1e6);

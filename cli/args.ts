@@ -44,7 +44,8 @@ function setBufFormat(o: CliOptions, f: CliOptions['bufFormat']): void {
 
 function positiveInt(v: string | undefined, what: string): number {
   const n = Number(v);
-  if (!v || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`can't parse the ${what} argument, make sure it's a number`);
+  if (!v || !/^\d+$/.test(v) || !Number.isSafeInteger(n))
+    throw new UsageError(`can't parse the ${what} argument, make sure it's a number`);
   return n;
 }
 
@@ -68,7 +69,12 @@ const SPECS: OptSpec[] = [
   { short: 'j', long: 'json', arg: 'none', apply: (o) => void (o.json = true) },
   { short: 'l', long: 'list', arg: 'none', apply: (o) => void o.listFields++ },
   { short: 'L', long: 'list-events', arg: 'none', apply: (o) => void (o.listEvents = true) },
-  { short: 'n', long: 'numevents', arg: 'required', apply: (o, v) => void (o.numEvents = positiveInt(v, '-n')) },
+  {
+    short: 'n',
+    long: 'numevents',
+    arg: 'required',
+    apply: (o, v) => void (o.numEvents = positiveInt(v, '-n')),
+  },
   { short: 'p', long: 'print', arg: 'required', apply: (o, v) => void (o.printFormat = v) },
   { short: 'q', long: 'quiet', arg: 'none', apply: (o) => void (o.quiet = true) },
   { short: 'r', long: 'read', arg: 'required', apply: (o, v) => void o.readFiles.push(v!) },
@@ -79,7 +85,8 @@ const SPECS: OptSpec[] = [
     long: 'timetype',
     arg: 'required',
     apply: (o, v) => {
-      if (v !== 'h' && v !== 'a' && v !== 'r' && v !== 'd' && v !== 'D') throw new UsageError('invalid modifier for flag -t');
+      if (v !== 'h' && v !== 'a' && v !== 'r' && v !== 'd' && v !== 'D')
+        throw new UsageError('invalid modifier for flag -t');
       o.timeType = v;
     },
   },

@@ -40,12 +40,13 @@ export function tiesDiff(actual: string, expected: string): string {
   for (let k = 0; k < a.length; k++) {
     if (first(a[k]!) !== first(e[k]!)) return `line ${k + 1}: value ${first(a[k]!)} != ${first(e[k]!)}`;
   }
-  for (let k = 0; k < a.length; ) {
+  for (let k = 0; k < a.length;) {
     let end = k + 1;
     while (end < a.length && first(e[end]!) === first(e[k]!)) end++;
     const sa = a.slice(k, end).sort();
     const se = e.slice(k, end).sort();
-    for (let q = 0; q < sa.length; q++) if (sa[q] !== se[q]) return `lines ${k + 1}-${end}: ${sa[q]} != ${se[q]}`;
+    for (let q = 0; q < sa.length; q++)
+      if (sa[q] !== se[q]) return `lines ${k + 1}-${end}: ${sa[q]} != ${se[q]}`;
     k = end;
   }
   return '';
@@ -55,12 +56,18 @@ function firstDiff(actual: string, expected: string): string {
   const a = actual.split('\n');
   const e = expected.split('\n');
   for (let k = 0; k < Math.max(a.length, e.length); k++) {
-    if (a[k] !== e[k]) return `line ${k + 1}:\n  got:      ${JSON.stringify(a[k])}\n  expected: ${JSON.stringify(e[k])}`;
+    if (a[k] !== e[k])
+      return `line ${k + 1}:\n  got:      ${JSON.stringify(a[k])}\n  expected: ${JSON.stringify(e[k])}`;
   }
   return '';
 }
 
-function runSuite(t: { diagnostic(m: string): void }, casesFile: string, expectedDir: string, sampleDir: string): string[] {
+function runSuite(
+  t: { diagnostic(m: string): void },
+  casesFile: string,
+  expectedDir: string,
+  sampleDir: string,
+): string[] {
   const failures: string[] = [];
   let passed = 0;
   for (const c of readCases(casesFile)) {
@@ -72,22 +79,43 @@ function runSuite(t: { diagnostic(m: string): void }, casesFile: string, expecte
     });
     const expected = readFileSync(join(expectedDir, `${c.id}.txt`), 'latin1');
     const actual = r.stdout;
-    const diff = c.compare === 'ties' ? tiesDiff(actual, expected) : actual === expected ? '' : firstDiff(actual, expected);
+    const diff =
+      c.compare === 'ties'
+        ? tiesDiff(actual, expected)
+        : actual === expected
+          ? ''
+          : firstDiff(actual, expected);
     if (diff === '' && r.status === 0) passed++;
-    else failures.push(`${c.id} (${c.args}): ${diff || `exit ${r.status}`}${r.stderr ? `\n  stderr: ${r.stderr.slice(0, 300)}` : ''}`);
+    else
+      failures.push(
+        `${c.id} (${c.args}): ${diff || `exit ${r.status}`}${r.stderr ? `\n  stderr: ${r.stderr.slice(0, 300)}` : ''}`,
+      );
   }
   t.diagnostic(`${passed} passed, ${failures.length} failed`);
   console.log(`${casesFile}: ${passed} passed, ${failures.length} failed`);
   return failures;
 }
 
-test('conformance with sysdig 0.29.3 on ../shared samples', { skip: !existsSync(join(shared, 'conformance', 'cases.tsv')) && 'no ../shared' }, (t) => {
-  const failures = runSuite(t, join(shared, 'conformance', 'cases.tsv'), join(shared, 'conformance', 'expected'), join(shared, 'samples'));
-  assert.deepEqual(failures, []);
-});
+test(
+  'conformance with sysdig 0.29.3 on ../shared samples',
+  { skip: !existsSync(join(shared, 'conformance', 'cases.tsv')) && 'no ../shared' },
+  (t) => {
+    const failures = runSuite(
+      t,
+      join(shared, 'conformance', 'cases.tsv'),
+      join(shared, 'conformance', 'expected'),
+      join(shared, 'samples'),
+    );
+    assert.deepEqual(failures, []);
+  },
+);
 
 const goldens = join(root, 'scap-samples', 'goldens');
-test('conformance with sysdig 0.29.3 on the project samples', { skip: !existsSync(join(goldens, 'cases.tsv')) && 'no goldens yet' }, (t) => {
-  const failures = runSuite(t, join(goldens, 'cases.tsv'), goldens, join(root, 'scap-samples'));
-  assert.deepEqual(failures, []);
-});
+test(
+  'conformance with sysdig 0.29.3 on the project samples',
+  { skip: !existsSync(join(goldens, 'cases.tsv')) && 'no goldens yet' },
+  (t) => {
+    const failures = runSuite(t, join(goldens, 'cases.tsv'), goldens, join(root, 'scap-samples'));
+    assert.deepEqual(failures, []);
+  },
+);

@@ -4,7 +4,10 @@ import { tryCompileFilter, type Predicate } from '../core/filter/compile.js';
 
 export function compileCliFilter(text: string): Predicate | Error {
   const r = tryCompileFilter(text);
-  if ('error' in r) return new Error(`filter error: ${r.error.message}\n  ${text}\n  ${' '.repeat(Math.max(0, r.error.column - 1))}^`);
+  if ('error' in r)
+    return new Error(
+      `filter error: ${r.error.message}\n  ${text}\n  ${' '.repeat(Math.max(0, r.error.column - 1))}^`,
+    );
   const { predicate, typeMask } = r.filter;
   if (typeMask === null) return predicate;
   // Events whose type cannot match are rejected before any field is extracted.

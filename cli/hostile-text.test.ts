@@ -21,7 +21,20 @@ const haveSysdig = spawnSync('sysdig', ['--version']).status === 0;
 const NAMES: Uint8Array[] = [
   Buffer.from('/tmp/caf\u00e9-\u65e5\u672c-\u{1f600}.txt', 'utf8'),
   Uint8Array.from([...Buffer.from('/tmp/bad-'), 0xff, 0xc3, 0x28, 0x80, 0x2e, 0x74]),
-  Uint8Array.from([...Buffer.from('/tmp/ctl-'), 0x01, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x09, 0x0a, 0x7f, 0x22, 0x5c]),
+  Uint8Array.from([
+    ...Buffer.from('/tmp/ctl-'),
+    0x01,
+    0x1b,
+    0x5b,
+    0x33,
+    0x31,
+    0x6d,
+    0x09,
+    0x0a,
+    0x7f,
+    0x22,
+    0x5c,
+  ]),
   Buffer.from('relative/../x"y\\z', 'latin1'),
 ];
 
@@ -42,11 +55,29 @@ function buildCapture(): string {
   NAMES.forEach((name, k) => {
     const fd = 40 + k;
     const enter = [name, 1, 0];
-    w.writeEvent({ type: openE.code, ts: (ts += 1000n), tid, cpu: 0, params: openE.params.map((p, j) => encodeParam(p, enter[j]!)) });
+    w.writeEvent({
+      type: openE.code,
+      ts: (ts += 1000n),
+      tid,
+      cpu: 0,
+      params: openE.params.map((p, j) => encodeParam(p, enter[j]!)),
+    });
     const exit = [fd, name, 1, 0, 0];
-    w.writeEvent({ type: openX.code, ts: (ts += 1000n), tid, cpu: 0, params: openX.params.map((p, j) => encodeParam(p, exit[j]!)) });
+    w.writeEvent({
+      type: openX.code,
+      ts: (ts += 1000n),
+      tid,
+      cpu: 0,
+      params: openX.params.map((p, j) => encodeParam(p, exit[j]!)),
+    });
     const data = [name.length, name];
-    w.writeEvent({ type: writeX.code, ts: (ts += 1000n), tid, cpu: 1, params: writeX.params.map((p, j) => encodeParam(p, data[j]!)) });
+    w.writeEvent({
+      type: writeX.code,
+      ts: (ts += 1000n),
+      tid,
+      cpu: 1,
+      params: writeX.params.map((p, j) => encodeParam(p, data[j]!)),
+    });
   });
   w.close();
   const file = join(mkdtempSync(join(tmpdir(), 'capsight-hostile-')), 'hostile.scap');
@@ -64,15 +95,19 @@ const OPTIONS: readonly (readonly string[])[] = [
   ['-j', '-p', '*%evt.num %fd.name %evt.arg.name %evt.buffer %evt.info'],
 ];
 
-test('hostile names and buffers print exactly as sysdig prints them', { skip: !haveSysdig && 'sysdig not installed' }, () => {
-  const file = buildCapture();
-  for (const opts of OPTIONS) {
-    const args = ['-r', file, ...opts, 'evt.type in (open, write)'];
-    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' };
-    const expected = spawnSync('sysdig', args, { env, encoding: 'latin1' });
-    const actual = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'latin1' });
-    assert.equal(expected.status, 0, expected.stderr);
-    assert.ok(expected.stdout.length > 0, `sysdig printed nothing for ${opts.join(' ')}`);
-    assert.equal(actual.stdout, expected.stdout, `output differs for ${opts.join(' ') || '(default)'}`);
-  }
-});
+test(
+  'hostile names and buffers print exactly as sysdig prints them',
+  { skip: !haveSysdig && 'sysdig not installed' },
+  () => {
+    const file = buildCapture();
+    for (const opts of OPTIONS) {
+      const args = ['-r', file, ...opts, 'evt.type in (open, write)'];
+      const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' };
+      const expected = spawnSync('sysdig', args, { env, encoding: 'latin1' });
+      const actual = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'latin1' });
+      assert.equal(expected.status, 0, expected.stderr);
+      assert.ok(expected.stdout.length > 0, `sysdig printed nothing for ${opts.join(' ')}`);
+      assert.equal(actual.stdout, expected.stdout, `output differs for ${opts.join(' ') || '(default)'}`);
+    }
+  },
+);

@@ -79,7 +79,11 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   }
   let format: LineFormatter | undefined;
   if (o.printFormat !== undefined) {
-    const f = (await import('./printformat.js')).compileOutputFormat(o.printFormat, { json: o.json, env, time });
+    const f = (await import('./printformat.js')).compileOutputFormat(o.printFormat, {
+      json: o.json,
+      env,
+      time,
+    });
     if (f instanceof Error) {
       process.stderr.write(`${f.message}\n`);
       return 1;
@@ -111,7 +115,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
-      if (firstTs === 0n && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) ctx.firstTs = firstTs = batch.ts[i]!;
+      if (firstTs === 0n && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E)
+        ctx.firstTs = firstTs = batch.ts[i]!;
       const info = EVENTS[code] ?? eventInfo(code);
       cur = i;
       curInfo = info;
@@ -122,7 +127,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       if (summary) {
         const generic = code === 0 || code === 1;
         const slot = batch.paramBase[i]!;
-        summary.add(code, generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0);
+        summary.add(
+          code,
+          generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
+        );
       }
       if (o.quiet || info.category & EC.INTERNAL) continue;
       env.thread = st.thread;

@@ -23,7 +23,9 @@ const NAMES_BY_LENGTH = FIELDS.map((f) => f.name).sort((a, b) => b.length - a.le
 let paramNames: string[] | undefined;
 /** find_longest_matching_evt_param: the longest event parameter name that prefixes `s`. */
 function longestParamName(s: string): string | undefined {
-  paramNames ??= [...new Set(EVENTS.flatMap((e) => e.params.map((p) => p.name)))].sort((a, b) => b.length - a.length);
+  paramNames ??= [...new Set(EVENTS.flatMap((e) => e.params.map((p) => p.name)))].sort(
+    (a, b) => b.length - a.length,
+  );
   return paramNames.find((n) => s.startsWith(n));
 }
 
@@ -50,8 +52,24 @@ function fieldAt(s: string): string | undefined {
 }
 
 const NUMERIC_JSON = new Set<number>([
-  PT.INT8, PT.INT16, PT.INT32, PT.INT64, PT.UINT8, PT.UINT16, PT.UINT32, PT.UINT64,
-  PT.ERRNO, PT.FD, PT.PID, PT.RELTIME, PT.ABSTIME, PT.PORT, PT.UID, PT.GID, PT.DOUBLE, PT.BOOL,
+  PT.INT8,
+  PT.INT16,
+  PT.INT32,
+  PT.INT64,
+  PT.UINT8,
+  PT.UINT16,
+  PT.UINT32,
+  PT.UINT64,
+  PT.ERRNO,
+  PT.FD,
+  PT.PID,
+  PT.RELTIME,
+  PT.ABSTIME,
+  PT.PORT,
+  PT.UID,
+  PT.GID,
+  PT.DOUBLE,
+  PT.BOOL,
 ]);
 
 function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Error {
@@ -76,7 +94,8 @@ function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Er
     if (m) {
       width = Number(m[0]);
       j += m[0].length;
-      if (j === f.length - 1) return new Error('invalid formatting syntax: formatting cannot end with a number');
+      if (j === f.length - 1)
+        return new Error('invalid formatting syntax: formatting cannot end with a number');
     }
     const name = fieldAt(f.slice(j + 1));
     if (name === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
@@ -118,7 +137,8 @@ export function compileOutputFormat(
           if (raw === undefined) {
             if (requireAll) return undefined;
             v = 'null';
-          } else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint')) v = String(raw);
+          } else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
+            v = String(raw);
           else v = jsonString(f.text(ctx) ?? '');
         }
         obj.set(f.fullName, v);

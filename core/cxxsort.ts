@@ -66,7 +66,7 @@ function heapSort<T>(v: T[], first: number, last: number, less: Less<T>): void {
       if (parent === 0) break;
     }
   }
-  for (let end = last; end - first > 1; ) {
+  for (let end = last; end - first > 1;) {
     end--;
     const value = v[end]!;
     v[end] = v[first]!;

@@ -19,7 +19,10 @@ let fullOptions: ReturnType<typeof readerOptionsFor> | undefined;
 export function openForReading(path: string, o: OpenOptions): CaptureReader {
   if (o.sysdigCompat) {
     compatOptions ??= readerOptionsFor(EVENTS, COMPAT_EVENT_MAX);
-    return openCapture(path, o.reuseBatches === true ? { ...compatOptions, reuseBatches: true } : compatOptions);
+    return openCapture(
+      path,
+      o.reuseBatches === true ? { ...compatOptions, reuseBatches: true } : compatOptions,
+    );
   }
   // Unknown codes past the table are still delivered: skipTypesFrom beyond any u16 code.
   fullOptions ??= { ...readerOptionsFor(EVENTS), skipTypesFrom: 0x10000 };

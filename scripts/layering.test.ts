@@ -19,7 +19,8 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -55,7 +56,9 @@ test('core/ uses no Node or DOM API and nothing above it; lower layers never imp
     }
     if (layer === 'core') {
       // Comments may mention anything; only code counts.
-      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      const text = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
       for (const api of [/\bprocess\.(env|stdout|argv|exit)/, /\brequire\(/, /\bdocument\./, /\bwindow\./]) {
         if (api.test(text)) problems.push(`${rel}: uses ${api.source}`);
       }

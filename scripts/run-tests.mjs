@@ -14,7 +14,9 @@ function find(dir, out) {
 }
 
 const filter = process.argv[2];
-const files = find('dist', []).filter((f) => !filter || f.includes(filter)).sort();
+const files = find('dist', [])
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error('no tests found under dist/');
   process.exit(1);

@@ -50,7 +50,15 @@ export interface Rendered {
 const AT_FDCWD = -100;
 const PPM_SC_MAX = SYSCALL_NAMES.length;
 
-type Renderer = (a: Uint8Array, off: number, len: number, p: ParamInfo, fmt: PF, env: ParamEnv, out: Rendered) => void;
+type Renderer = (
+  a: Uint8Array,
+  off: number,
+  len: number,
+  p: ParamInfo,
+  fmt: PF,
+  env: ParamEnv,
+  out: Rendered,
+) => void;
 
 function errnoName(code: number): string {
   // libsinsp looks up -code among the errno names; positive or unknown codes have none.
@@ -72,7 +80,8 @@ function int64Text(a: Uint8Array, off: number, fmt: PF): string {
   if (fmt === PF.OCT) return fmtAltOctal(BigInt.asUintN(64, BigInt(u64str(a, off))));
   if (fmt === PF.HEX) return BigInt(u64str(a, off)).toString(16).toUpperCase();
   const s = i64str(a, off);
-  if (fmt === PF.PADDED_DEC) return s.startsWith('-') ? '-' + s.slice(1).padStart(8, '0') : s.padStart(9, '0');
+  if (fmt === PF.PADDED_DEC)
+    return s.startsWith('-') ? '-' + s.slice(1).padStart(8, '0') : s.padStart(9, '0');
   return s;
 }
 
@@ -88,7 +97,10 @@ function flagsText(val: number, p: ParamInfo, out: Rendered): void {
   let k = 0;
   for (; k < table.length && table[k]!.value !== val; k++) {
     const f = table[k]!;
-    if ((f.value === 0 && val === 0) || (f.value !== 0 && (rest & f.value) >>> 0 === f.value >>> 0 && rest !== 0)) {
+    if (
+      (f.value === 0 && val === 0) ||
+      (f.value !== 0 && (rest & f.value) >>> 0 === f.value >>> 0 && rest !== 0)
+    ) {
       res += sep + f.name;
       sep = '|';
       rest = (rest & ~f.value) >>> 0;
@@ -278,7 +290,8 @@ RENDER[PT.CHARBUF] = (a, o, l, _p, _f, _e, out) => void (out.value = cstr(a, o, 
 const pathRenderer: Renderer = (a, o, l, _p, _f, env, out) => {
   const raw = cstr(a, o, o + l);
   out.value = sanitize(raw);
-  if (env.thread && l > 0 && !raw.startsWith('<NA>')) out.resolved = resolvePath(env.pathBase ?? env.thread.cwd, raw);
+  if (env.thread && l > 0 && !raw.startsWith('<NA>'))
+    out.resolved = resolvePath(env.pathBase ?? env.thread.cwd, raw);
 };
 RENDER[PT.FSPATH] = pathRenderer;
 RENDER[PT.FSRELPATH] = pathRenderer;
@@ -381,7 +394,13 @@ export function renderParam(
 }
 
 /** get_base_dir: the directory an FSRELPATH is relative to (cwd, or the dirfd's path + '/'). */
-function dirfdBase(info: EventInfo, batch: EventBatch, i: number, p: ParamInfo, t: ThreadInfo): string | undefined {
+function dirfdBase(
+  info: EventInfo,
+  batch: EventBatch,
+  i: number,
+  p: ParamInfo,
+  t: ThreadInfo,
+): string | undefined {
   const k = p.dirfdParam;
   if (k === undefined || k >= info.params.length || info.params[k]!.type !== PT.FD) return undefined;
   const nparams = batch.paramBase[i + 1]! - batch.paramBase[i]!;
@@ -412,14 +431,23 @@ export function renderArgs(info: EventInfo, batch: EventBatch, i: number, env: P
   for (let j = 0; j < n; j++) {
     renderParam(info, batch, i, j, env, scratch, prev);
     prev = scratch.value;
-    s += info.params[j]!.name + '=' + scratch.value + (scratch.resolved === '' ? ' ' : '(' + scratch.resolved + ') ');
+    s +=
+      info.params[j]!.name +
+      '=' +
+      scratch.value +
+      (scratch.resolved === '' ? ' ' : '(' + scratch.resolved + ') ');
   }
   return s;
 }
 
 /** The text of a parameter as %evt.arg.NAME shows it: the resolved form when there is one. */
-export function renderArgText(info: EventInfo, batch: EventBatch, i: number, j: number, env: ParamEnv): string {
+export function renderArgText(
+  info: EventInfo,
+  batch: EventBatch,
+  i: number,
+  j: number,
+  env: ParamEnv,
+): string {
   renderParam(info, batch, i, j, env, scratch);
   return scratch.resolved !== '' ? scratch.resolved : scratch.value;
 }
-
