@@ -365,6 +365,70 @@ test(
   },
 );
 
+test('overview tiles count what sysdig selects with the tiles’ definitions', { skip: noOracle }, async () => {
+  const count = (path: string, filter: string): number =>
+    sysdig(['-r', path, '-p', '%evt.num', filter])
+      .split('\n')
+      .filter((l) => l !== '').length;
+  const sum = (path: string, filter: string): number =>
+    sysdig(['-r', path, '-p', '%evt.rawres', filter])
+      .split('\n')
+      .filter((l) => l !== '')
+      .reduce((a, l) => a + Number(l), 0);
+  for (const path of [LAMP, sample('502Error.scap')]) {
+    const s = new Session(index(path));
+    const r = s.handle(
+      { kind: 'overview', capture: 'x', samples: 40 },
+      { progress: () => undefined, cancelled: () => false },
+    );
+    assert.equal(r.kind, 'overview');
+    if (r.kind !== 'overview') return;
+    const tile = (id: string): number => r.tiles.find((t) => t.id === id)!.total;
+    const io = 'evt.is_io=true and evt.dir=< and evt.rawres>0';
+    assert.equal(
+      tile('file_in'),
+      sum(path, `fd.type=file and evt.is_io_read=true and ${io}`),
+      `${path} file_in`,
+    );
+    assert.equal(
+      tile('net_out'),
+      sum(path, `(fd.type=ipv4 or fd.type=ipv6) and evt.is_io_write=true and ${io}`),
+      `${path} net_out`,
+    );
+    assert.equal(
+      tile('exec'),
+      count(path, 'evt.type in (execve, execveat) and evt.dir=< and evt.rawres=0'),
+      `${path} exec`,
+    );
+    assert.equal(
+      tile('forks'),
+      count(path, 'evt.type in (clone, clone3, fork, vfork) and evt.dir=< and evt.rawres>0'),
+      `${path} forks`,
+    );
+    assert.equal(
+      tile('http_resp'),
+      count(path, `(fd.type=ipv4 or fd.type=ipv6) and ${io} and evt.buffer startswith "HTTP/"`),
+      `${path} http_resp`,
+    );
+    // Series add up to the totals.
+    for (const t of r.tiles)
+      if (
+        t.id !== 'procs' &&
+        t.id !== 'containers' &&
+        t.id !== 'listening_ports' &&
+        !t.id.endsWith('files') &&
+        t.id !== 'active_conns' &&
+        t.id !== 'sys_files'
+      ) {
+        assert.equal(
+          t.series.reduce((a, b) => a + b, 0),
+          t.total,
+          `${path} ${t.id} series`,
+        );
+      }
+  }
+});
+
 test('export writes the selected events as a capture sysdig reads back', { skip: noOracle }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'capsight-export-'));
   try {

@@ -272,7 +272,7 @@ export const TILES: readonly TileDef[] = [
     'http_err',
     'HTTP Errors',
     'Performance',
-    'HTTP responses whose status is not 2xx/3xx.',
+    'HTTP responses whose status is not 2xx.',
     mark,
     'echo',
     `${NET} and evt.buffer startswith "HTTP/" and not evt.buffer startswith "HTTP/1.1 2"`,

@@ -648,7 +648,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
               const h = httpStatus(latin1(arena, s[0], Math.min(s[1], s[0] + 16)));
               if (h !== undefined) {
                 mask |= B.http_resp;
-                if (h < 200 || h >= 400) mask |= B.http_err;
+                if (h < 200 || h >= 300) mask |= B.http_err;
               }
             }
             if (tf & TF.OUT && fdEnt !== 0) {

@@ -115,6 +115,9 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     }
   }
   for (const set of gauge.values()) for (const x of set) x.delete(0);
+  // The host is not a running container.
+  const host = ix.ents.containers.find('');
+  if (host !== undefined) for (const x of gauge.get('container')!) x.delete(host);
 
   // Distinct-file/connection totals are exact over the window (an fd active in two samples counts once).
   const fdTotals = aggregate(ix, 'fd', s);
