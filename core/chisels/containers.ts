@@ -1,20 +1,10 @@
 // The topcontainers_* chisels: the top* tables keyed by container.name, host excluded.
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
-import { sanitizeString } from '../state/paths.js';
-import { failed, type ChiselEnv } from './fields.js';
+import { containerName, failed, type ChiselEnv } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
 import { TopProcsCpu } from './topprocs_cpu.js';
 import { fileIo, netIo } from './tops.js';
 import { rawArgRes } from './fields.js';
-
-const CONTAINER_NAME = bindField('container.name');
-
-function containerName(c: EventContext): string | undefined {
-  if (typeof CONTAINER_NAME === 'string') return undefined;
-  const v = CONTAINER_NAME.extract(c);
-  return typeof v === 'string' ? sanitizeString(v) : undefined;
-}
 
 export const containerKey: TopKey = { field: 'container.name', desc: 'container.name', get: containerName };
 

@@ -187,3 +187,11 @@ export function fdName(c: EventContext): string | undefined {
   const v = FD_NAME.extract(c);
   return typeof v === 'string' ? sanitizeString(v) : undefined;
 }
+
+const CONTAINER_NAME = bound('container.name');
+
+/** container.name: "host" outside containers; undefined without a thread. */
+export function containerName(c: EventContext): string | undefined {
+  const v = CONTAINER_NAME.extract(c);
+  return typeof v === 'string' ? sanitizeString(v) : undefined;
+}

@@ -8,7 +8,7 @@ import { TopProcsCpu } from './topprocs_cpu.js';
 import { fdBytesBy, fdTimeBy, fieldKey, fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
 import { isIo } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
-import { filesLower, netLower, ScallSlower } from './fileslower.js';
+import { filesLower, netLower, ScallSlower } from './slowcalls.js';
 import { StdStream } from './stdio.js';
 import { ProcExecTime } from './procexec.js';
 import { FdCountBy } from './fdcount.js';

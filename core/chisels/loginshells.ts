@@ -6,8 +6,7 @@ import type { EventContext } from '../fields/context.js';
 import { paramIndex } from '../fields/params.js';
 import { renderArgText } from '../format/params.js';
 import type { ThreadInfo } from '../state/types.js';
-import { containerName } from './fileslower.js';
-import type { ChiselEnv } from './fields.js';
+import { containerName, type ChiselEnv } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
 

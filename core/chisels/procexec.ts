@@ -3,8 +3,7 @@
 import type { EventContext } from '../fields/context.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
-import { containerName } from './fileslower.js';
-import { procName } from './fields.js';
+import { containerName, procName } from './fields.js';
 import { colors, formatTimeInterval, leftCut, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 

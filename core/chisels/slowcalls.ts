@@ -3,18 +3,10 @@
 // otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
-import { datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
+import { containerName, datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { fileIo, latency, netIo } from './tops.js';
-
-/** container.name: "host" outside containers, the container's name, undefined when unknown. */
-export function containerName(c: EventContext): string | undefined {
-  const t = c.state.thread;
-  if (t === undefined) return undefined;
-  if (t.containerId === '') return 'host';
-  return c.lookup.container(t.containerId)?.name;
-}
 
 const s = (v: string | undefined): string => v ?? 'nil';
 const dashes = (n: number): string => '-'.repeat(n);
