@@ -140,6 +140,38 @@ test('Connections view: bytes per connection equal sysdig -c topconns', { skip: 
   }
 });
 
+test(
+  'Files and Server Ports views equal sysdig -c topfiles_bytes / topports_server',
+  { skip: noOracle },
+  () => {
+    for (const name of ORACLE_SAMPLES) {
+      const ix = index(sample(name));
+      for (const [chisel, view, key] of [
+        ['topfiles_bytes', 'files', 'name'],
+        ['topports_server', 'sports', 'port'],
+      ] as const) {
+        const lines = sysdig(['-r', sample(name), '-c', chisel])
+          .split('\n')
+          .slice(2)
+          .filter((l) => l.trim() !== '');
+        const r = fullView(ix, view);
+        const k = column(r, key);
+        const bin = column(r, view === 'files' ? 'bytes_in' : 'bps_in');
+        const bout = column(r, view === 'files' ? 'bytes_out' : 'bps_out');
+        // Server Ports shows rates: back to bytes with the window's length (the whole capture).
+        const secs = view === 'files' ? 1 : (ix.tEnd + 1) / 1e9;
+        const mine = new Map<string, string>();
+        for (let i = 0; i < k.length; i++)
+          mine.set(String(k[i]), bytesText(Math.round((Number(bin[i]) + Number(bout[i])) * secs)));
+        for (const l of lines) {
+          const [bytes, what] = l.trim().split(/\s+/) as [string, string];
+          assert.equal(mine.get(what), bytes, `${name} ${chisel}: ${what}`);
+        }
+      }
+    }
+  },
+);
+
 test('Processes view CPU equals sysdig -c topprocs_cpu (procinfo ticks)', { skip: noOracle }, () => {
   for (const name of ['502Error.scap', 'example4-1.scap']) {
     const lines = sysdig(['-r', sample(name), '-c', 'topprocs_cpu'])
