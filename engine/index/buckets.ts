@@ -116,9 +116,9 @@ export class EntityBuckets {
       rb[r] = b;
       rv.set(vals.subarray(off, off + M), r * M);
     });
+    // Merged rows and their prefix sums are written back into rb/rv in place: an entity's output
+    // row never lies past the input row being read (rows are only merged, never split).
     const start = new Uint32Array(n + 1);
-    const ob = new Int32Array(count);
-    const ov = new Float64Array(count * M);
     let out = 0;
     for (let e = 0; e < n; e++) {
       start[e] = out;
@@ -126,32 +126,38 @@ export class EntityBuckets {
       const hi = per[e + 1]!;
       let sorted = true;
       for (let r = lo + 1; r < hi && sorted; r++) if (rb[r]! < rb[r - 1]!) sorted = false;
-      let order: ArrayLike<number> | undefined;
+      // Unsorted rows are read from a sorted copy (in-place writes would clobber unread rows).
+      let srcB: Int32Array = rb;
+      let srcV: Float64Array = rv;
+      let base0 = lo;
       if (!sorted) {
-        const o = Array.from({ length: hi - lo }, (_, k) => lo + k);
-        o.sort((x, y) => rb[x]! - rb[y]!);
-        order = o;
+        const o = Array.from({ length: hi - lo }, (_, k) => lo + k).sort((x, y) => rb[x]! - rb[y]!);
+        srcB = Int32Array.from(o, (r) => rb[r]!);
+        srcV = new Float64Array((hi - lo) * M);
+        o.forEach((r, k) => srcV.set(rv.subarray(r * M, r * M + M), k * M));
+        base0 = 0;
       }
       for (let q = 0; q < hi - lo; q++) {
-        const r = order ? order[q]! : lo + q;
-        const b = rb[r]!;
-        if (out > start[e]! && ob[out - 1] === b) {
+        const r = base0 + q;
+        const b = srcB[r]!;
+        if (out > start[e]! && rb[out - 1] === b) {
           // Same bucket again: its values join the (cumulative) row, which stays cumulative.
           const base = (out - 1) * M;
-          for (let m = 0; m < M; m++) ov[base + m]! += rv[r * M + m]!;
+          for (let m = 0; m < M; m++) rv[base + m]! += srcV[r * M + m]!;
         } else {
           const base = out * M;
-          ob[out] = b;
-          if (out > start[e]!) for (let m = 0; m < M; m++) ov[base + m] = rv[r * M + m]! + ov[base - M + m]!;
-          else for (let m = 0; m < M; m++) ov[base + m] = rv[r * M + m]!;
+          rb[out] = b;
+          if (out > start[e]!)
+            for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]! + rv[base - M + m]!;
+          else for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]!;
           out++;
         }
       }
     }
     start[n] = out;
     this.start = start;
-    this.bucket = ob.slice(0, out);
-    this.cum = ov.slice(0, out * M);
+    this.bucket = out === count ? rb : rb.slice(0, out);
+    this.cum = out === count ? rv : rv.slice(0, out * M);
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */
