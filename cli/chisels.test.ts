@@ -192,6 +192,8 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-c proc_exec_time'],
   ['example4-1.scap', '-c proc_exec_time disable_colors'],
   ['example4-1.scap', '-c fdcount_by fd.type'],
+  ['502Error.scap', '-c bottlenecks'],
+  ['sample.scap', '-c bottlenecks'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -12,6 +12,7 @@ import { filesLower, netLower, ScallSlower } from './slowcalls.js';
 import { StdStream } from './stdio.js';
 import { ProcExecTime } from './procexec.js';
 import { FdCountBy } from './fdcount.js';
+import { Bottlenecks } from './bottlenecks.js';
 import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
 import { HttpLog } from './httplog.js';
@@ -130,6 +131,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   fileslower: slower((s, ms) => filesLower(s.env, s.write, ms, s.args[1])),
   netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
   scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
+  bottlenecks: (s) => new Bottlenecks(s.env, s.write),
   proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0]),
   fdcount_by: (s) => {
     const k = fieldKey(s.args[0]!);
