@@ -58,6 +58,7 @@ const TOP_N: Record<string, number> = {
   topfiles_errors: 100,
   fdbytes_by: 30,
   fdtime_by: 10,
+  httptop: 30,
   topcontainers_net: 100,
   topcontainers_file: 10,
   topcontainers_error: 100,
@@ -194,6 +195,10 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-c fdcount_by fd.type'],
   ['502Error.scap', '-c bottlenecks'],
   ['sample.scap', '-c bottlenecks'],
+  ['502Error.scap', '-c httptop'],
+  ['example4-1.scap', '-c httptop time'],
+  ['example4-2.scap', '-c httptop bytes'],
+  ['502Error.scap', '-c httptop xyz'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

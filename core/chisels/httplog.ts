@@ -6,7 +6,8 @@ import type { EventContext } from '../fields/context.js';
 import { EC } from '../schema/types.js';
 import { argData, datetime, evtTs, ioDir, isExit, isIo, rawArgRes, type ChiselEnv } from './fields.js';
 import { luaNum } from './luafmt.js';
-import type { Chisel } from './runner.js';
+import type { CaptureEnd, Chisel } from './runner.js';
+import { KEY_SEP, renderSortedTable, TopTable } from './topn.js';
 
 interface Transaction {
   method: string;
@@ -40,12 +41,24 @@ function bufLen(c: EventContext): number | undefined {
   return r !== undefined && r >= 0 ? r : undefined;
 }
 
-export class HttpLog implements Chisel {
+/** A request paired with its response, as http.lua hands it to on_transaction. */
+export interface HttpTransaction extends Transaction {
+  code: number;
+  length: number;
+  /** Response evt.rawtime, as a double. */
+  responseTs: number;
+}
+
+/**
+ * http.lua's run_http_parser: remembers a request per pid/fd, completes it with the next response
+ * on the same pid/fd. Filter: I/O with data on IP or unix sockets.
+ */
+export class HttpParser {
   private readonly partial = new Map<string, Transaction>();
 
   constructor(
     private readonly env: ChiselEnv,
-    private readonly write: (s: string) => void,
+    private readonly onTransaction: (c: EventContext, t: HttpTransaction) => void,
   ) {}
 
   filter(c: EventContext): boolean {
@@ -77,10 +90,71 @@ export class HttpLog implements Chisel {
     const r = RESPONSE.exec(buf);
     if (!r) return;
     const len = LENGTH.exec(buf);
-    const latency = Math.trunc((ts - t.ts) / 1_000_000);
-    this.write(
-      `${datetime(c)} ${t.dir} method=${t.method} url=${t.url} response_code=${Number(r[1])} latency=${latency}ms size=${len ? Number(len[1]) : 0}B\n`,
-    );
+    this.onTransaction(c, { ...t, code: Number(r[1]), length: len ? Number(len[1]) : 0, responseTs: ts });
     this.partial.delete(key);
+  }
+}
+
+/** httplog.lua: one line per transaction, stamped with the response's evt.datetime. */
+export class HttpLog implements Chisel {
+  private readonly parser: HttpParser;
+
+  constructor(env: ChiselEnv, write: (s: string) => void) {
+    this.parser = new HttpParser(env, (c, t) => {
+      const latency = Math.trunc((t.responseTs - t.ts) / 1_000_000);
+      write(
+        `${datetime(c)} ${t.dir} method=${t.method} url=${t.url} response_code=${t.code} latency=${latency}ms size=${t.length}B\n`,
+      );
+    });
+  }
+
+  filter(c: EventContext): boolean {
+    return this.parser.filter(c);
+  }
+
+  onEvent(c: EventContext): void {
+    this.parser.onEvent(c);
+  }
+}
+
+export type HttpTopBy = 'ncalls' | 'bytes' | 'time';
+
+/** httptop.lua: transactions per method+url, by count, total response bytes or mean time; top 30. */
+export class HttpTop implements Chisel {
+  private readonly parser: HttpParser;
+  private readonly groups = new Map<string, HttpTransaction[]>();
+
+  constructor(
+    env: ChiselEnv,
+    private readonly write: (s: string) => void,
+    private readonly by: HttpTopBy,
+  ) {
+    this.parser = new HttpParser(env, (_c, t) => {
+      const key = t.method + KEY_SEP + t.url;
+      let g = this.groups.get(key);
+      if (g === undefined) this.groups.set(key, (g = []));
+      g.push(t);
+    });
+  }
+
+  filter(c: EventContext): boolean {
+    return this.parser.filter(c);
+  }
+
+  onEvent(c: EventContext): void {
+    this.parser.onEvent(c);
+  }
+
+  onCaptureEnd(end: CaptureEnd): void {
+    const table = new TopTable();
+    for (const [k, ts] of this.groups) {
+      let v: number;
+      if (this.by === 'ncalls') v = ts.length;
+      else if (this.by === 'bytes') v = ts.reduce((a, t) => a + t.length, 0);
+      else v = ts.reduce((a, t) => a + t.responseTs - t.ts, 0) / ts.length;
+      table.add(k, v);
+    }
+    const units = this.by === 'ncalls' ? 'none' : this.by;
+    this.write(renderSortedTable(table, ['method', 'url'], this.by, units, 30, Number(end.delta)));
   }
 }

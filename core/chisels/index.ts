@@ -15,7 +15,7 @@ import { FdCountBy } from './fdcount.js';
 import { Bottlenecks } from './bottlenecks.js';
 import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
-import { HttpLog } from './httplog.js';
+import { HttpLog, HttpTop } from './httplog.js';
 import type { ChiselEnv } from './fields.js';
 import type { Chisel } from './runner.js';
 
@@ -145,6 +145,17 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   topcontainers_error: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_error!, s.env, s.write),
   topcontainers_cpu: (s) => topContainersCpu(s.env, s.write),
   httplog: (s) => new HttpLog(s.env, s.write),
+  httptop: (s) => {
+    const by = s.args[0] ?? 'ncalls';
+    if (by !== 'ncalls' && by !== 'bytes' && by !== 'time') {
+      return new ChiselExit(
+        1,
+        'Invalid argument! Valid options: ncalls, bytes, time\n',
+        'set_arg() for chisel httptop failed.\n',
+      );
+    }
+    return new HttpTop(s.env, s.write, by);
+  },
 };
 
 /** Whether Capsight implements chisel `name`. */
