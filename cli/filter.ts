@@ -3,7 +3,8 @@
 import { tryCompileFilter, type Predicate } from '../core/filter/compile.js';
 
 export function compileCliFilter(text: string): Predicate | Error {
-  const r = tryCompileFilter(text);
+  // The CLI answers as sysdig 0.29.3 does, quirks included.
+  const r = tryCompileFilter(text, { sysdigCompat: true });
   if ('error' in r)
     return new Error(
       `filter error: ${r.error.message}\n  ${text}\n  ${' '.repeat(Math.max(0, r.error.column - 1))}^`,

@@ -15,7 +15,7 @@ import { bindField } from '../fields/registry.js';
 import { ValueKind, type BoundField, type FieldValue } from '../fields/types.js';
 import { valueKind } from '../fields/values.js';
 import { fail, FilterError, type CheckNode, type CmpOp, type Node, type ValueNode } from './ast.js';
-import { parseFilter } from './parse.js';
+import { parseFilter, type FilterOptions } from './parse.js';
 import {
   inNet,
   latin1Bytes,
@@ -91,9 +91,9 @@ function notTypes(a: TypeSet): TypeSet {
 }
 
 /** Parse and compile; throws FilterError (never anything else) for a bad filter. */
-export function compileFilter(text: string): CompiledFilter {
+export function compileFilter(text: string, opts: FilterOptions = {}): CompiledFilter {
   try {
-    const ast = parseFilter(text);
+    const ast = parseFilter(text, opts);
     const fields: BoundField[] = [];
     const c = compileNode(ast, fields);
     const p = c.pred;
@@ -119,9 +119,12 @@ export function compileFilter(text: string): CompiledFilter {
 }
 
 /** compileFilter without exceptions. */
-export function tryCompileFilter(text: string): { filter: CompiledFilter } | { error: FilterError } {
+export function tryCompileFilter(
+  text: string,
+  opts: FilterOptions = {},
+): { filter: CompiledFilter } | { error: FilterError } {
   try {
-    return { filter: compileFilter(text) };
+    return { filter: compileFilter(text, opts) };
   } catch (e) {
     return { error: e as FilterError };
   }

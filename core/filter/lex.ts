@@ -17,7 +17,14 @@ export function isBlank(c: string | undefined): boolean {
 
 export class Scanner {
   pos = 0;
-  constructor(readonly text: string) {}
+  /**
+   * @param sysdigCompat read `==` as sysdig 0.29.3 does: the operator `=` followed by a value that
+   *   starts with `=` (so `proc.name==curl` matches nothing). Otherwise `==` is `=`.
+   */
+  constructor(
+    readonly text: string,
+    readonly sysdigCompat = false,
+  ) {}
 
   skipBlanks(): void {
     while (this.pos < this.text.length && BLANK.has(this.text[this.pos]!)) this.pos++;
@@ -61,13 +68,13 @@ export class Scanner {
     return { text: t.slice(start, p), start, end: p };
   }
 
-  /** The comparison operator at the cursor, or undefined. `==` is taken as `=`. */
+  /** The comparison operator at the cursor, or undefined. `==` is taken as `=` (see sysdigCompat). */
   operator(): { op: CmpOp; start: number; end: number } | undefined {
     this.skipBlanks();
     const t = this.text;
     const start = this.pos;
     if (t.startsWith('==', start)) {
-      this.pos += 2;
+      this.pos += this.sysdigCompat ? 1 : 2;
       return { op: '=', start, end: this.pos };
     }
     for (const op of OPERATORS) {

@@ -9,8 +9,13 @@ import { Scanner } from './lex.js';
 
 const MAX_DEPTH = 100;
 
-export function parseFilter(text: string): Node {
-  const s = new Scanner(text);
+export interface FilterOptions {
+  /** Reproduce sysdig 0.29.3's reading where it differs from the documented language (`==`). */
+  sysdigCompat?: boolean;
+}
+
+export function parseFilter(text: string, opts: FilterOptions = {}): Node {
+  const s = new Scanner(text, opts.sysdigCompat ?? false);
   if (s.atEnd()) fail('the filter is empty', 0, Math.max(1, text.length));
   const node = parseGroup(s, 0);
   if (!s.atEnd()) {
