@@ -6,7 +6,6 @@ import {
   fdName,
   isFile,
   isIo,
-  isIp,
   l4protoName,
   procName,
   procPid,
@@ -18,6 +17,7 @@ import {
 import type { TopDefinition, TopKey } from './topn.js';
 import { bindField } from '../fields/registry.js';
 import { EC } from '../schema/types.js';
+import { IoClass, ioClassOf, isIoType } from '../views/classify.js';
 import { sanitizeString } from '../state/paths.js';
 
 const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ field, desc, get });
@@ -30,10 +30,14 @@ const KEY_SPORT = key('fd.sport', 'Srv Port', (c) => serverPort(c.state.fd));
 const KEY_FILE = key('fd.name', 'Filename', fdName);
 const KEY_SYSCALL = key('evt.type', 'Syscall', (c) => eventTypeName(c));
 
+// The chisels' I/O filters, on the same definitions the engine's views count with (core/views/
+// classify.ts), so topconns and the Connections view agree on what a network byte is.
 /** "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true" */
-export const netIo = (c: EventContext): boolean => isIp(c.state.fd) && isIo(c);
+export const netIo = (c: EventContext): boolean =>
+  isIoType(c.info) && ioClassOf(c.state.fd?.kind) === IoClass.NET;
 /** "fd.type=file and evt.is_io=true" */
-export const fileIo = (c: EventContext): boolean => isFile(c.state.fd) && isIo(c);
+export const fileIo = (c: EventContext): boolean =>
+  isIoType(c.info) && ioClassOf(c.state.fd?.kind) === IoClass.FILE;
 
 const bytes = (c: EventContext): number | undefined => rawArgRes(c);
 /** evt.latency: the thread's last syscall latency (libsinsp keeps it on the thread, so enter
