@@ -689,6 +689,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   }
   const error = reader.error ? reader.error.message : undefined;
   o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: cols.length });
+  ents.endBuild();
   if (cols.length > 0) countable.push(countInChunk);
   cols.trim();
   for (const l of Object.values(logs)) l.flushAll();

@@ -353,6 +353,14 @@ export class Entities {
     if (sport !== undefined) r.sport = this.sports.get(sport, String(sport), sport);
   }
 
+  /** Drops the references to the tracker's objects kept for the fast paths (a Thread reaches the
+   *  whole tracker: keeping one would keep every thread and fd table alive after indexing). */
+  endBuild(): void {
+    this.lastThreadObj = undefined;
+    this.lastThreadId = 0;
+    this.lastFdObj = undefined;
+  }
+
   /** Records that `thread` used fd entity `fd` at `ts` (flow attribution, first/last seen). */
   touchFd(fd: number, thread: number, ts: number, num: number): void {
     const r = this.fds[fd]!;
