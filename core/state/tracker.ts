@@ -110,6 +110,11 @@ export interface TrackedEventState extends EventState {
   latency: bigint;
   /** libsinsp parses the event but filters it out of sysdig's output. */
   hidden: boolean;
+  /** evt->m_fdinfo: the fd the parser attached to the event (null: none), without extract_fd's
+   *  fallback to the thread's last fd. evt.category, evt.buflen and evt.is_syslog read this. */
+  evtFd: Fd | null;
+  /** evt->m_tinfo is set: the event has a thread of its own (a clone child's first event does not). */
+  evtThread: boolean;
 }
 
 /** Parameter names the parsers read, by the key they use. */
@@ -179,6 +184,8 @@ class State implements TrackedEventState {
   fd: Fd | undefined = undefined;
   fdValid = false;
   hidden = false;
+  evtFd: Fd | null = null;
+  evtThread = false;
   /** Enter timestamp halves and latency of the event's thread (see Thread). */
   eHi = 0;
   eLo = 0;
@@ -218,7 +225,10 @@ export class StateTracker implements ThreadLookup {
   // sinsp::next's delayed removals.
   private tidToRemove = -1;
   private tidOfFdsToRemove = -1;
+  // A count over a kept array: `length = 0` would drop the backing store and every close would
+  // allocate a new one.
   private readonly fdsToRemove: number[] = [];
+  private nFdsToRemove = 0;
 
   // The event being processed.
   private arena: Uint8Array = new Uint8Array(0);
@@ -280,7 +290,7 @@ export class StateTracker implements ThreadLookup {
     this.lastTid = NaN;
     this.seenNonContainerEvent = false;
     this.tidToRemove = -1;
-    this.fdsToRemove.length = 0;
+    this.nFdsToRemove = 0;
     this.ifaces = new NetInterfaces(header.interfaces);
     this.importHeader(header);
   }
@@ -359,13 +369,13 @@ export class StateTracker implements ThreadLookup {
       this.removeThread(this.tidToRemove, false);
       this.tidToRemove = -1;
     }
-    if (this.fdsToRemove.length !== 0) {
+    if (this.nFdsToRemove !== 0) {
       const t = this.getThreadRef(this.tidOfFdsToRemove, true);
       if (t !== undefined) {
         const table = t.fdTable();
-        for (const fd of this.fdsToRemove) table?.delete(fd);
+        if (table !== undefined) for (let k = 0; k < this.nFdsToRemove; k++) table.delete(this.fdsToRemove[k]!);
       }
-      this.fdsToRemove.length = 0;
+      this.nFdsToRemove = 0;
     }
 
     const known = type < this.ef.length;
@@ -445,6 +455,8 @@ export class StateTracker implements ThreadLookup {
     const evThread = t ?? this.table.get(this.tid);
     st.thread = evThread;
     st.hidden = this.hidden;
+    st.evtFd = this.fdinfo ?? null;
+    st.evtThread = t !== undefined;
     st.lat = t !== undefined ? t.latencyNs : 0;
     if (t !== undefined && (type & 1) === 1) {
       st.eHi = t.enterHi;
@@ -890,7 +902,7 @@ export class StateTracker implements ThreadLookup {
   private eraseFd(t: Thread, fd: number, f: Fd | undefined): void {
     if (f === undefined) return;
     this.tidOfFdsToRemove = t.tid;
-    this.fdsToRemove.push(fd);
+    this.fdsToRemove[this.nFdsToRemove++] = fd;
   }
 
   /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. */
