@@ -199,6 +199,8 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-c httptop time'],
   ['example4-2.scap', '-c httptop bytes'],
   ['502Error.scap', '-c httptop xyz'],
+  ['example4-2.scap', '-c spy_logs'],
+  ['example4-1.scap', '-A -c spy_logs'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

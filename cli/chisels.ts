@@ -128,6 +128,7 @@ export function runChiselCli(
     userName: (uid) => lookup.user(uid)?.name,
     threads: () => tracker.threads(),
     json: o.json,
+    isTty: process.stdout.isTTY === true,
   };
   let firstTs: bigint | undefined;
   // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.

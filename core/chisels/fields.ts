@@ -25,6 +25,8 @@ export interface ChiselEnv {
   threads(): Iterable<ThreadInfo>;
   /** sysdig.get_output_format() is "json" (-j). */
   readonly json?: boolean;
+  /** sysdig.is_tty(): stdout is a terminal. */
+  readonly isTty?: boolean;
 }
 
 export const evtTs = (c: EventContext): bigint => c.batch.ts[c.i]!;

@@ -1,7 +1,7 @@
 // The chisels Capsight implements: name -> constructor from the chisel's arguments. Each module
 // reproduces one sysdig 0.29.3 Lua chisel's output; the catalog (catalog.ts) lists all of sysdig's.
 import { IoBytes } from './iobytes.js';
-import { EchoFds, parseIpv4, SpyFile, spyIp, spyPort } from './spy.js';
+import { EchoFds, parseIpv4, SpyFile, spyIp, SpyLogs, spyPort } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
 import { TopProcsCpu } from './topprocs_cpu.js';
@@ -124,6 +124,12 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     return spyPort(s.env, s.write, Number(t), s.args[1]);
   },
   spy_file: (s) => new SpyFile(s.env, s.write, s.args),
+  spy_logs: (s) => {
+    // Exporting the events around each message to a file (dump_file_name) is not supported.
+    if (s.args[0] !== undefined)
+      return new ChiselExit(1, '', 'spy_logs: writing an event dump is not supported by capsight\n');
+    return new SpyLogs(s.env, s.write, undefined, s.env.isTty ?? false);
+  },
   netstat: stateChisel('netstat', (s, f) => new Netstat(s.env, s.write, netstatFilter(f))),
   lsof: stateChisel('lsof', (s, f) => new Lsof(s.env, s.write, f)),
   ps: stateChisel('ps', (s, f) => new Ps(s.env, s.write, f)),

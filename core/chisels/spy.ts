@@ -186,3 +186,53 @@ export class SpyFile implements Chisel {
     this.write(line + '\n');
   }
 }
+
+/** spy_logs' FILE_FILTER: log-looking names, compressed ones excluded. */
+function isLogName(n: string | undefined): boolean {
+  if (n === undefined) return false;
+  const log = n.includes('.log') || n.includes('_log') || n.includes('/var/log');
+  return log && !n.includes('.gz') && !n.includes('.tgz');
+}
+
+/**
+ * spy_logs.lua (without its event-dump option): every successful write to a log file, one line per
+ * non-empty text line written, `proc.name fd.name text`; on a terminal the line is coloured by
+ * content (warn yellow, err red, else green).
+ */
+export class SpyLogs implements Chisel {
+  private readonly col: Colors;
+
+  constructor(
+    private readonly env: ChiselEnv,
+    private readonly write: Write,
+    disableArg: string | undefined,
+    private readonly isTty: boolean,
+  ) {
+    this.col = colors(disableArg !== 'disable_color');
+    // sysdig.set_output_format("ascii"), unless the command line chose a format.
+    if (env.paramEnv.bufFormat === BufFmt.NORMAL) env.paramEnv.bufFormat = BufFmt.EOLS;
+  }
+
+  filter(c: EventContext): boolean {
+    return isLogName(fdName(c)) && isIoWrite(c) && isExit(c) && !failed(c);
+  }
+
+  onEvent(c: EventContext): void {
+    const buf = argData(c, this.env) ?? '';
+    const info = `${s(procName(c))} ${s(fdName(c))} `;
+    let out = '';
+    for (const msg of buf.split('\n')) {
+      if (msg.length === 0) continue;
+      if (this.isTty) {
+        const lower = msg.toLowerCase();
+        const color = lower.includes('warn')
+          ? this.col.yellow
+          : msg.includes('err')
+            ? this.col.red
+            : this.col.green;
+        out += `${color} ${info}${msg}\n`;
+      } else out += info + msg + '\n';
+    }
+    if (out !== '') this.write(out);
+  }
+}
