@@ -307,13 +307,19 @@ export class Cancelled extends Error {
   }
 }
 
+function userLookup(header: CaptureHeader): (uid: number) => string | undefined {
+  const users = new Map(header.users.map((u) => [u.uid, u.name]));
+  return (uid) => users.get(uid);
+}
+
 export function buildIndex(o: BuildOptions): CaptureIndex {
   const started = performance.now();
   const { reader } = o;
   const header = reader.header;
   const tracker = new StateTracker(header);
-  const users = new Map(header.users.map((u) => [u.uid, u.name]));
-  const ents = new Entities((uid) => users.get(uid));
+  // Built outside this function: a closure made here would share this scope's context and keep
+  // the tracker (captured by parentName) alive for as long as the index lives.
+  const ents = new Entities(userLookup(header));
   const parentName = (ptid: number): string | undefined => tracker.thread(ptid)?.comm;
   const cols = new EventColumns();
   const logs = {
