@@ -63,8 +63,13 @@ export class Fd implements FdInfo {
   flags = 0;
   ino?: bigint;
   dev?: number;
+  /** The socket union (null: all zero, not allocated: most fds are files and never need it). */
+  private union: Uint8Array | null = null;
+
   /** The socket union, zero until a socket parser writes it. */
-  readonly sock = new Uint8Array(SOCK_SIZE);
+  get sock(): Uint8Array {
+    return (this.union ??= new Uint8Array(SOCK_SIZE));
+  }
 
   /** Copy everything from `o` (sinsp_fdinfo::copy). */
   copyFrom(o: Fd): void {
@@ -74,7 +79,8 @@ export class Fd implements FdInfo {
     this.flags = o.flags;
     this.ino = o.ino;
     this.dev = o.dev;
-    this.sock.set(o.sock);
+    if (o.union !== null) this.sock.set(o.union);
+    else if (this.union !== null) this.union.fill(0);
   }
 
   clone(): Fd {

@@ -8,12 +8,16 @@ import { CL } from './codes.js';
 import type { Fd } from './fd.js';
 
 /** A stored copy of an enter event's parameters (libsinsp's m_lastevent_data). */
+// Shared empty starting arrays: store() replaces them before writing anything.
+const NO_BYTES = new Uint8Array(0);
+const NO_U32 = new Uint32Array(0);
+
 export class EnterCopy {
   type = -1;
   n = 0;
-  buf = new Uint8Array(0);
-  off = new Uint32Array(0);
-  len = new Uint32Array(0);
+  buf = NO_BYTES;
+  off = NO_U32;
+  len = NO_U32;
 
   /** Copy `n` params whose bytes are arena[off[base+k] .. +len[base+k]). */
   store(
