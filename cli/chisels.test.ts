@@ -201,6 +201,8 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-c httptop xyz'],
   ['example4-2.scap', '-c spy_logs'],
   ['example4-1.scap', '-A -c spy_logs'],
+  ['example4-1.scap', '-c spy_users'],
+  ['502Error.scap', `-c spy_users "0 disable_color"`],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -16,7 +16,7 @@ import type { FdInfo, ThreadInfo } from '../core/state/types.js';
 import { renderChiselList } from '../core/chisels/list.js';
 import { chiselInfo } from '../core/chisels/catalog.js';
 import { ChiselArgError, chiselWordCount, splitChiselArgs } from '../core/chisels/args.js';
-import { ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
+import { ChiselError, ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 
@@ -194,7 +194,16 @@ export function runChiselCli(
         continue;
       }
       nevts++;
-      const more = runner.run(ctx);
+      let more: boolean;
+      try {
+        more = runner.run(ctx);
+      } catch (e) {
+        if (!(e instanceof ChiselError)) throw e;
+        // A Lua runtime error: sysdig reports it and stops without on_capture_end.
+        out.flush();
+        process.stderr.write(`${e.message}\n`);
+        return 1;
+      }
       // evt.deltatime in the filter needs the previous event's time.
       if (filter) ctx.prevTs = batch.ts[i]!;
       if (!more) break outer;

@@ -13,6 +13,8 @@ import { StdStream } from './stdio.js';
 import { ProcExecTime } from './procexec.js';
 import { FdCountBy } from './fdcount.js';
 import { Bottlenecks } from './bottlenecks.js';
+import { SpyUsers } from './spyusers.js';
+export { ChiselError } from './spyusers.js';
 import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
 import { HttpLog, HttpTop } from './httplog.js';
@@ -138,6 +140,15 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
   scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
   bottlenecks: (s) => new Bottlenecks(s.env, s.write),
+  spy_users: (s) => {
+    const t = s.args[0];
+    let depth = -1;
+    if (t !== undefined) {
+      depth = t.trim() === '' ? NaN : Number(t);
+      if (!Number.isFinite(depth)) return new ChiselExit(0, 'Input max_depth must be a number.\n');
+    }
+    return new SpyUsers(s.write, depth, s.args[1]);
+  },
   proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0]),
   fdcount_by: (s) => {
     const k = fieldKey(s.args[0]!);
