@@ -154,9 +154,10 @@ export class Entities {
   readonly fdtypes = new Named();
 
   private readonly procByPid = new Map<number, number>();
-  private readonly threadByObj = new Map<ThreadInfo, number>();
+  // Weak: the tracker drops exited threads and closed fds; the index must not keep them alive.
+  private threadByObj = new WeakMap<ThreadInfo, number>();
   private readonly fdByKey = new Map<string, number>();
-  private readonly fdCache = new Map<FdInfo, { id: number; name: string; kind: FdKind }>();
+  private fdCache = new WeakMap<FdInfo, { id: number; name: string; kind: FdKind }>();
   private lastThreadObj: ThreadInfo | undefined;
   private lastThreadId = 0;
 
@@ -356,6 +357,9 @@ export class Entities {
   /** Drops the references to the tracker's objects kept for the fast paths (a Thread reaches the
    *  whole tracker: keeping one would keep every thread and fd table alive after indexing). */
   endBuild(): void {
+    // The build-time caches go too (measured: they kept ~3 KB per thread alive after indexing).
+    this.threadByObj = new WeakMap();
+    this.fdCache = new WeakMap();
     this.lastThreadObj = undefined;
     this.lastThreadId = 0;
     this.lastFdObj = undefined;
