@@ -156,17 +156,6 @@ export const FILTER_CASES: readonly (readonly [string, string])[] = [
 ];
 
 /** Fields whose -p text must match sysdig's on every shown event of each sample. */
-/**
- * Filters whose answer needs libsinsp's evt->m_fdinfo (the fd attached by the parser, with no
- * fallback to the thread's last fd): a read exit whose enter the filter rejected has none, so its
- * evt.category is 'unknown' and it has no evt.buflen. The state tracker does not report it yet
- * (EventState.evtFd, which core/fields/evt.ts reads when present).
- */
-export const NEEDS_EVT_FDINFO: ReadonlySet<string> = new Set([
-  'evt.category=file and evt.dir=<',
-  'evt.buflen>100',
-]);
-
 export const FIELD_SETS: readonly (readonly string[])[] = [
   [
     'evt.num',
@@ -357,12 +346,7 @@ export const FIELD_SAMPLES = [
  * the field and why: they run as `todo` so the rest of the set still reports.
  */
 export const STATE_TODO: Record<string, string> = {
-  'evt.category': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
-  'evt.buflen': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
-  'proc.env': 'environment of threads imported from the process list is not kept',
   'user.loginuid': 'sample.scap: libsinsp prints an uninitialised loginuid',
-  'evt.latency.human':
-    "a clone child's first event: needs EventState.evtThread (libsinsp's evt->m_tinfo is null)",
   'fd.name_changed': "needs the fd's name from before the parser ran (libsinsp m_oldname)",
   'evt.buflen.file': "needs libsinsp's evt->m_fdinfo (no fd for an exit whose enter was not paired)",
   'fd.dev': 'sockets: libsinsp prints a stale m_dev left in a reused fdinfo',

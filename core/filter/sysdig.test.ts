@@ -22,7 +22,6 @@ import {
   FIELD_SAMPLES,
   FIELD_SETS,
   FILTER_CASES,
-  NEEDS_EVT_FDINFO,
   STATE_TODO,
 } from './conformance-cases.js';
 
@@ -147,8 +146,7 @@ function ours(sample: string, filter: string): string {
 }
 
 for (const [sample, filter] of FILTER_CASES) {
-  const todo = NEEDS_EVT_FDINFO.has(filter) ? 'needs EventState.evtFd (libsinsp evt->m_fdinfo)' : undefined;
-  test(`filter ${sample}: ${filter}`, { skip: SKIP, todo }, () => {
+  test(`filter ${sample}: ${filter}`, { skip: SKIP }, () => {
     const got = ours(sample, filter);
     if (!HAVE_SYSDIG) {
       const g = GOLDENS.filters[`${sample}\t${filter}`];
