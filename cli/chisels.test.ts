@@ -203,6 +203,8 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-A -c spy_logs'],
   ['example4-1.scap', '-c spy_users'],
   ['502Error.scap', `-c spy_users "0 disable_color"`],
+  ['502Error.scap', '-c lscontainers'],
+  ['run_as_user_0_container.scap', '-c lscontainers'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -12,6 +12,7 @@ import { newContext, setEvent, type EventContext, type StateLookup } from '../co
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
 import type { EventBatch } from '../core/capture.js';
+import { cstr } from '../core/bytes.js';
 import type { FdInfo, ThreadInfo } from '../core/state/types.js';
 import { renderChiselList } from '../core/chisels/list.js';
 import { chiselInfo } from '../core/chisels/catalog.js';
@@ -77,6 +78,14 @@ function fdFilterCompiler(
   };
 }
 
+/** Parameter j of event i as a NUL-terminated string. */
+function paramText(b: EventBatch, i: number, j: number): string | undefined {
+  const slot = b.paramBase[i]! + j;
+  if (slot >= b.paramBase[i + 1]!) return undefined;
+  const o = b.paramOff[slot]!;
+  return cstr(b.arena, o, o + b.paramLen[slot]!);
+}
+
 export function runChiselCli(
   o: CliOptions,
   reader: CaptureReader,
@@ -129,8 +138,11 @@ export function runChiselCli(
     threads: () => tracker.threads(),
     json: o.json,
     isTty: process.stdout.isTTY === true,
+    containers: () => [...containerIds].flatMap((id) => lookup.container(id) ?? []),
   };
   let firstTs: bigint | undefined;
+  // Container ids in the order container events described them (the container manager's inserts).
+  const containerIds = new Set<string>();
   // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.
   let lastBatch: EventBatch | undefined;
   let lastRow = 0;
@@ -183,6 +195,13 @@ export function runChiselCli(
       curInfo = EVENTS[code] ?? eventInfo(code);
       ctx.firstTs = firstTs ?? 0n;
       const st = tracker.process(batch, i, hook);
+      if (json) {
+        const id = st.thread?.containerId;
+        if (id) containerIds.add(id);
+      } else if (code === PPME.CONTAINER_E) {
+        const id = paramText(batch, i, 0);
+        if (id) containerIds.add(id);
+      }
       if (leading) {
         if (json || code === PPME.CONTAINER_E) continue;
         leading = false;

@@ -2,7 +2,7 @@
 // way libsinsp's filterchecks do (libs e5c53d64), and returned as the Lua values evt.field() hands
 // the chisel: numbers, strings, booleans, or undefined for nil. Only what the chisels here use.
 import { FdKind } from '../capture.js';
-import type { EventContext } from '../fields/context.js';
+import type { ContainerInfo, EventContext } from '../fields/context.js';
 import { DATA, FD, paramInt, RES } from '../fields/params.js';
 import { renderArgText, type ParamEnv } from '../format/params.js';
 import { ipToString } from '../net/addr.js';
@@ -27,6 +27,8 @@ export interface ChiselEnv {
   readonly json?: boolean;
   /** sysdig.is_tty(): stdout is a terminal. */
   readonly isTty?: boolean;
+  /** The container manager's entries, in the order the capture described them. */
+  containers?(): ContainerInfo[];
 }
 
 export const evtTs = (c: EventContext): bigint => c.batch.ts[c.i]!;

@@ -14,6 +14,7 @@ import { ProcExecTime } from './procexec.js';
 import { FdCountBy } from './fdcount.js';
 import { Bottlenecks } from './bottlenecks.js';
 import { SpyUsers } from './spyusers.js';
+import { LsContainers } from './lscontainers.js';
 export { ChiselError } from './spyusers.js';
 import { topContainersCpu, TOP_CONTAINERS } from './containers.js';
 import { ListLoginShells } from './loginshells.js';
@@ -140,6 +141,12 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
   scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
   bottlenecks: (s) => new Bottlenecks(s.env, s.write),
+  lscontainers: (s) => {
+    // `desc` prints the Lua table itself, in an order that changes from run to run.
+    if (s.args[0] === 'desc')
+      return new ChiselExit(1, '', 'lscontainers: the desc form is not supported by capsight\n');
+    return new LsContainers(s.env, s.write);
+  },
   spy_users: (s) => {
     const t = s.args[0];
     let depth = -1;

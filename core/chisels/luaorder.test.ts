@@ -1,9 +1,10 @@
 // The iteration-order models against orders printed by the real implementations: LuaJIT v2.1
 // (2022-03-20, the Debian 12 build sysdig 0.29.3 links) running `rawset(t, k, true)` for each key
-// then pairs(), and g++ 12's std::unordered_map<int64_t, int> filled in the same order.
+// then pairs(), and g++ 12's std::unordered_map<int64_t, int> / <std::string, int> filled in the
+// same order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { luaPairsOrder, unorderedMapOrder } from './luaorder.js';
+import { luaPairsOrder, stringHash, stringMapOrder, unorderedMapOrder } from './luaorder.js';
 
 // [keys in insertion order, LuaJIT pairs() order, libstdc++ iteration order]
 const VECTORS: [number[], number[], number[]][] = [
@@ -60,4 +61,15 @@ test('libstdc++ unordered_map iteration order', () => {
   for (const [keys, , cxx] of VECTORS)
     assert.deepEqual(unorderedMapOrder(keys), cxx, `keys ${keys.join(',')}`);
   assert.deepEqual(unorderedMapOrder([]), []);
+});
+
+test('libstdc++ std::hash<std::string> and unordered_map<std::string> order', () => {
+  assert.equal(stringHash('0b121b83b4f1'), 7888981286310687522n);
+  assert.equal(stringHash('abc'), 3663726644998027833n);
+  assert.equal(stringHash(''), 6142509188972423790n);
+  // prettier-ignore
+  const keys = ['0b121b83b4f1', 'abc', '', 'd42f4d79e4b7cafe', '59fd49aa4072', '5277938c77ad', 'b26a23a89f21', '2be6a7b3942d', '70bf2f2a0c42', '95b2ebddd134', 'dbc6c49de0f1', 'd29a3ff15a33', 'de8bb32dfa77', 'eadcea902747', '0b002e7ebab1', 'c5e7952ff98f', 'd3049eb6347a'];
+  // prettier-ignore
+  const order = ['d3049eb6347a', 'c5e7952ff98f', '0b002e7ebab1', 'eadcea902747', '0b121b83b4f1', 'abc', 'd42f4d79e4b7cafe', 'b26a23a89f21', '59fd49aa4072', '', '2be6a7b3942d', '70bf2f2a0c42', '95b2ebddd134', '5277938c77ad', 'dbc6c49de0f1', 'd29a3ff15a33', 'de8bb32dfa77'];
+  assert.deepEqual(stringMapOrder(keys), order);
 });

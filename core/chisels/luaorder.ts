@@ -28,8 +28,19 @@ function bucketOf(key: number, bc: number): number {
  * bucket goes to the front of that bucket's run, and a rehash relinks the list front to back.
  */
 export function unorderedMapOrder(keys: Iterable<number>): number[] {
+  return hashedMapOrder([...keys], bucketOf);
+}
+
+/** unorderedMapOrder for std::unordered_map<std::string, ...> (hash codes cached on the nodes). */
+export function stringMapOrder(keys: Iterable<string>): string[] {
+  const list = [...keys];
+  const hashes = new Map(list.map((k) => [k, stringHash(k)]));
+  return hashedMapOrder(list, (k, bc) => Number(hashes.get(k)! % BigInt(bc)));
+}
+
+function hashedMapOrder<K>(keys: readonly K[], bucketOf: (key: K, bc: number) => number): K[] {
   const BEFORE = -1;
-  const key: number[] = [];
+  const key: K[] = [];
   const next: number[] = [];
   let head = -1;
   let bc = 1;
@@ -91,9 +102,35 @@ export function unorderedMapOrder(keys: Iterable<number>): number[] {
     }
     count++;
   }
-  const out: number[] = [];
+  const out: K[] = [];
   for (let p = head; p !== -1; p = next[p]!) out.push(key[p]!);
   return out;
+}
+
+const M64 = (1n << 64n) - 1n;
+const MUL = 0xc6a4a7935bd1e995n;
+const shiftMix = (v: bigint): bigint => v ^ (v >> 47n);
+
+/** std::hash<std::string> of libstdc++ on 64-bit: _Hash_bytes with seed 0xc70f6907 over the
+ *  string's bytes (latin1 strings: one char per byte). */
+export function stringHash(s: string): bigint {
+  let h = (0xc70f6907n ^ ((BigInt(s.length) * MUL) & M64)) & M64;
+  const aligned = s.length & ~7;
+  const byte = (k: number): bigint => BigInt(s.charCodeAt(k) & 0xff);
+  for (let p = 0; p < aligned; p += 8) {
+    let d = 0n;
+    for (let k = 7; k >= 0; k--) d = (d << 8n) | byte(p + k);
+    d = (shiftMix((d * MUL) & M64) * MUL) & M64;
+    h = ((h ^ d) * MUL) & M64;
+  }
+  const rest = s.length & 7;
+  if (rest !== 0) {
+    let d = 0n;
+    for (let k = rest - 1; k >= 0; k--) d = (d << 8n) | byte(aligned + k);
+    h = ((h ^ d) * MUL) & M64;
+  }
+  h = (shiftMix(h) * MUL) & M64;
+  return shiftMix(h);
 }
 
 // ---- LuaJIT 2.1 table with integer keys ----
