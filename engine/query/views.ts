@@ -266,10 +266,23 @@ function countablePage(
   return { rows, total };
 }
 
+const codeMasks = new Map<string, Uint8Array>();
+/** Per event code: 1 when its name is one of `names` (cached per name list). */
+function codeMask(names: readonly string[]): Uint8Array {
+  const key = names.join(',');
+  let m = codeMasks.get(key);
+  if (!m) {
+    m = new Uint8Array(0x10000);
+    for (const c of codesNamed(names)) m[c] = 1;
+    codeMasks.set(key, m);
+  }
+  return m;
+}
+
 /** Event indices a list view selects (in capture order). */
 export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint32Array {
   const sel = v.select;
-  const codes = sel.types.length ? codesNamed(sel.types) : null;
+  const codes = sel.types.length ? codeMask(sel.types) : null;
   const out: number[] = [];
   const chunks = ix.cols.chunks;
   const fds = ix.ents.fds;
@@ -278,7 +291,7 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
     const k = i & CHUNK_MASK;
     const key = c.type[k]!;
     const tf = typeFlags[key]!;
-    if (codes && !codes.has(codeOfKey(key))) return;
+    if (codes && !codes[codeOfKey(key)]) return;
     if (sel.exitOnly && !(tf & TF.EXIT)) return;
     if (sel.result === 'success' && c.err[k] !== 0) return;
     if (sel.result === 'failure' && c.err[k] === 0) return;
@@ -291,7 +304,9 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
     out.push(i);
   };
   const cands = ix.listCands.get(v.id);
-  if (cands) for (const i of selectedAmong(ix, s, [cands])) test(i);
+  // Candidates are never hidden events: without a restriction they need no selection test.
+  if (cands && s.whole && isUnrestricted(s)) for (let k = 0; k < cands.length; k++) test(cands[k]!);
+  else if (cands) for (const i of selectedAmong(ix, s, [cands])) test(i);
   else {
     const [lo, hi] = indexRange(ix, s.r0, s.r1);
     forEachSelected(ix, s, lo, hi, test);
