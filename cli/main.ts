@@ -72,7 +72,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   if (o.chisel) return (await import('./chisels.js')).runChiselCli(o, reader, tracker, lookup, out);
 
   const filterText = o.rest.join(' ');
-  const filter = filterText ? (await import('./filter.js')).compileCliFilter(filterText) : undefined;
+  const filter = filterText ? (await import('./filter.js')).compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
     return 1;
@@ -101,12 +101,15 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   ctx.env = env;
   // The filter runs inside the state step, where libsinsp runs it (a filtered-out event changes
   // the state differently); the hook reads the event being processed from these two variables.
+  // The tracker applies the type prefilter itself (no state filled for events that cannot match).
   let cur = 0;
   let curInfo = ctx.info;
-  const hook = filter
+  const predicate = filter?.predicate;
+  const typeMask = filter?.typeMask ?? null;
+  const hook = predicate
     ? (st: TrackedEventState): boolean => {
         setEvent(ctx, cur, curInfo, st);
-        return filter(ctx);
+        return predicate(ctx);
       }
     : undefined;
 
@@ -120,7 +123,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       const info = EVENTS[code] ?? eventInfo(code);
       cur = i;
       curInfo = info;
-      const st = tracker.process(batch, i, hook);
+      const st = tracker.process(batch, i, hook, typeMask);
       if (st.hidden) continue;
       setEvent(ctx, i, info, st);
       nevts++;

@@ -344,8 +344,18 @@ export class StateTracker implements ThreadLookup {
    * state, no enter/exit pairing after it, no release of the stored enter event). Pass the filter
    * here to get sysdig's exact state; it sees the same reused state object, and a failing event
    * comes back with `hidden` set. Without it, process() is sysdig without a filter.
+   *
+   * `typeMask` (the compiled filter's type prefilter: 1 where an event code can match): events
+   * whose code cannot match are rejected where the filter would run, without filling the state
+   * the filter would read or calling it (same state effects as a failing filter). The state
+   * fields of such a rejected event are not filled: only `hidden` is meaningful.
    */
-  process(batch: EventBatch, i: number, filter?: (st: TrackedEventState) => boolean): TrackedEventState {
+  process(
+    batch: EventBatch,
+    i: number,
+    filter?: (st: TrackedEventState) => boolean,
+    typeMask?: Uint8Array | null,
+  ): TrackedEventState {
     const type = batch.type[i]!;
     this.type = type;
     if (batch !== this.viewsOf) {
@@ -411,8 +421,9 @@ export class StateTracker implements ThreadLookup {
       if (modifies) {
         filterLater = true;
       } else {
-        this.fill(type, known);
-        if (!filter(st)) {
+        const possible = typeMask == null || typeMask[type] === 1;
+        if (possible) this.fill(type, known);
+        if (!possible || !filter(st)) {
           const t = this.tinfo;
           if (t !== undefined && (ef & EF_SKIPPARSERESET) === 0 && type !== PPME.SCHEDSWITCH_6_E) {
             t.lastEventType = EVENT_MAX_0_29;
@@ -428,8 +439,10 @@ export class StateTracker implements ThreadLookup {
     }
     let filteredOut = false;
     if (filterLater) {
-      this.fill(type, known);
-      filteredOut = !filter!(st);
+      if (typeMask == null || typeMask[type] === 1) {
+        this.fill(type, known);
+        filteredOut = !filter!(st);
+      } else filteredOut = true;
       // Passing the filter after the parser clears what the parser filtered out (a failed
       // container lookup, an incomplete tracer write); state-only events stay hidden.
       if (!filteredOut && !leading) this.hidden = stateOnly;
