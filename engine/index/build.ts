@@ -364,7 +364,8 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
   // Per CPU: time and `next` tid of the last switch (NaN: none yet).
   const switchTs = new Float64Array(1024).fill(NaN);
   const switchNext = new Float64Array(1024).fill(NaN);
-  const lastCpuTotal = new WeakMap<object, number>();
+  // Per thread entity: the last procinfo tick total (NaN: none yet).
+  let lastCpuTotal = new Float64Array(1024).fill(NaN);
   const syscallIds = new Map<number, number>();
   const syscallIdOf = new Int32Array(0x10000); // id + 1; 0 = not seen
   const errorIds = new Map<number, number>();
@@ -480,8 +481,14 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
           const tot =
             readSigned(arena, b.paramOff[pb]!, b.paramLen[pb]!) +
             readSigned(arena, b.paramOff[pb + 1]!, b.paramLen[pb + 1]!);
-          const last = lastCpuTotal.get(t);
-          lastCpuTotal.set(t, tot);
+          if (thr >= lastCpuTotal.length) {
+            const g2 = new Float64Array(Math.max(thr + 1, lastCpuTotal.length * 2)).fill(NaN);
+            g2.set(lastCpuTotal);
+            lastCpuTotal = g2;
+          }
+          const prev = lastCpuTotal[thr]!;
+          const last = Number.isNaN(prev) ? undefined : prev;
+          lastCpuTotal[thr] = tot;
           if (last !== undefined && last !== 0) lat = Math.min(Math.max(tot - last, 0), 100) * 10_000_000;
         }
       } else if (tf & TF.EXIT && t !== undefined) {
@@ -558,27 +565,37 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
         er = id;
       }
 
-      while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
-      const start = Math.floor(rel / width) * width;
-      addTo(logs.thread, thr, start);
-      addTo(logs.fd, fdEnt, start);
-      addTo(logs.syscall, sc, start);
-      addTo(logs.error, er, start);
-      if (thr !== lastPairThread || fdEnt !== lastPairFd) {
-        // Small-integer keys per thread: no boxed doubles in the hot loop.
-        const m = (pairByThread[thr] ??= new Map<number, number>());
-        let id = m.get(fdEnt);
-        if (id === undefined) {
-          id = pairThread.length;
-          m.set(fdEnt, id);
-          pairThread.push(thr);
-          pairFd.push(fdEnt);
+      // Events that add nothing to any metric (most procinfo and switch events: more than half of
+      // some captures) skip the buckets.
+      const contributes = notSwitch || isExit || EV[EVI.CPU] !== 0;
+      if (contributes) {
+        while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
+        const start = Math.floor(rel / width) * width;
+        addTo(logs.thread, thr, start);
+        addTo(logs.fd, fdEnt, start);
+        addTo(logs.syscall, sc, start);
+        addTo(logs.error, er, start);
+        if (thr !== lastPairThread || fdEnt !== lastPairFd) {
+          // Small-integer keys per thread: no boxed doubles in the hot loop.
+          const m = (pairByThread[thr] ??= new Map<number, number>());
+          let id = m.get(fdEnt);
+          if (id === undefined) {
+            id = pairThread.length;
+            m.set(fdEnt, id);
+            pairThread.push(thr);
+            pairFd.push(fdEnt);
+          }
+          lastPairThread = thr;
+          lastPairFd = fdEnt;
+          lastPair = id;
         }
-        lastPairThread = thr;
-        lastPairFd = fdEnt;
-        lastPair = id;
+        addTo(logs.pair, lastPair, start);
+        const g = global.bucket(rel);
+        if (notSwitch) gm[M.EVENTS]![g]!++;
+        if (ioM >= 0) gm[ioM]![g]! += bytes;
+        if (isExit) gm[M.EXITS]![g]!++;
+        if (errM >= 0) gm[M.ERRORS]![g]!++;
       }
-      addTo(logs.pair, lastPair, start);
       if (bytes > 0) {
         ioAll.push(idx);
         (ioByFd[fdEnt] ??= new U32List()).push(idx);
@@ -586,12 +603,6 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       if (!(tf & TF.UNCOUNTED)) countInChunk++;
       const lv = LIST_OF_CODE[code]!;
       if (lv !== 0 && isExit) listCands.get(LIST_TYPE_VIEWS[lv - 1]!.id)!.push(idx);
-
-      const g = global.bucket(rel);
-      if (notSwitch) gm[M.EVENTS]![g]!++;
-      if (ioM >= 0) gm[ioM]![g]! += bytes;
-      if (isExit) gm[M.EXITS]![g]!++;
-      if (errM >= 0) gm[M.ERRORS]![g]!++;
 
       // Overview marks.
       let mask = 0;
@@ -678,6 +689,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
       } else if (mk === MK.NOTIFY) mask |= B.notifications;
       else if (mk === MK.INFRA) mask |= B.infra;
       if (mask !== 0) {
+        const g = global.bucket(rel);
         addMark(idx, mask, lines, warn, errl);
         if (mask & B.slow_1ms) slowIo.push(idx);
         const gk = global.mark;
