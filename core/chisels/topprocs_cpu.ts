@@ -17,12 +17,20 @@ const PROC_KEYS: TopKey[] = [
 ];
 
 const TICK_NS = 10_000_000;
-const U64 = 2n ** 64n;
+
+/** Per thread entry: m_last_t_tot_cpu, and the last composite key with what it was made from. */
+interface ThreadCpu {
+  lastTotal: number;
+  comm: string;
+  pid: number;
+  containerId: string;
+  key: string | undefined;
+}
 
 export class TopProcsCpu implements Chisel {
   readonly table = new TopTable();
-  /** m_last_t_tot_cpu per thread entry (a new entry for a reused tid starts from zero). */
-  private readonly lastTotal = new WeakMap<ThreadInfo, bigint>();
+  /** Keyed by thread entry: a new entry for a reused tid starts from zero, as in libsinsp. */
+  private readonly perThread = new WeakMap<ThreadInfo, ThreadCpu>();
 
   constructor(
     private readonly env: ChiselEnv,
@@ -35,26 +43,32 @@ export class TopProcsCpu implements Chisel {
     return c.info.name === 'procinfo';
   }
 
-  /** thread.cpu of a procinfo event (updates the thread's last total, as the extraction does). */
-  private threadCpu(c: EventContext, t: ThreadInfo): number {
-    const user = paramInt(c, 0) ?? 0;
-    const system = paramInt(c, 1) ?? 0;
-    const tcpu = BigInt.asUintN(64, BigInt(user) + BigInt(system));
-    const last = this.lastTotal.get(t) ?? 0n;
-    let v = 0;
-    if (last !== 0n) {
-      v = Number((tcpu - last + U64) % U64);
-      if (v > 100) v = 100;
-    }
-    this.lastTotal.set(t, tcpu);
-    return v;
-  }
-
   onEvent(c: EventContext): void {
-    const key = compositeKey(this.keys, c, this.env);
     const t = c.state.thread;
-    if (key === undefined || t === undefined) return;
-    this.table.add(key, this.threadCpu(c, t) * TICK_NS);
+    if (t === undefined) return;
+    let e = this.perThread.get(t);
+    if (e === undefined) {
+      e = { lastTotal: 0, comm: '', pid: NaN, containerId: '', key: undefined };
+      this.perThread.set(t, e);
+    }
+    // The key fields only change with the thread's name, pid or container: rebuild on change.
+    // (Container names can arrive later than the thread, so other keys are rebuilt every time.)
+    const stale = e.comm !== t.comm || e.pid !== t.pid || e.containerId !== t.containerId;
+    if (stale || e.key === undefined || this.keys !== PROC_KEYS) {
+      e.key = compositeKey(this.keys, c, this.env);
+      e.comm = t.comm;
+      e.pid = t.pid;
+      e.containerId = t.containerId;
+    }
+    const key = e.key;
+    if (key === undefined) return;
+    // thread.cpu: user+system ticks since the thread's previous procinfo, clamped to 100 (a
+    // smaller total wraps around in libsinsp's uint64 arithmetic, so it clamps too).
+    const tcpu = (paramInt(c, 0) ?? 0) + (paramInt(c, 1) ?? 0);
+    let v = 0;
+    if (e.lastTotal !== 0) v = tcpu < e.lastTotal || tcpu - e.lastTotal > 100 ? 100 : tcpu - e.lastTotal;
+    e.lastTotal = tcpu;
+    this.table.add(key, v * TICK_NS);
   }
 
   onCaptureEnd(end: CaptureEnd): void {
