@@ -100,31 +100,35 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
   // The filter runs inside the state step, where libsinsp runs it (a filtered-out event changes
-  // the state differently); the hook reads the event being processed from these two variables.
+  // the state differently); the hook reads the event being processed from `cur` (of ctx.batch).
   // The tracker applies the type prefilter itself (no state filled for events that cannot match).
+  // Nothing here allocates or looks up more than the type for an event the filter rejects.
   let cur = 0;
-  let curInfo = ctx.info;
   const predicate = filter?.predicate;
   const typeMask = filter?.typeMask ?? null;
   const hook = predicate
     ? (st: TrackedEventState): boolean => {
-        setEvent(ctx, cur, curInfo, st);
+        const c = ctx.batch.type[cur]!;
+        setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
         return predicate(ctx);
       }
     : undefined;
+  // firstTs stays 0n until an event with a non-zero time sets it; a flag spares the bigint compare.
+  let haveFirstTs = false;
 
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
-      if (firstTs === 0n && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E)
+      if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
         ctx.firstTs = firstTs = batch.ts[i]!;
-      const info = EVENTS[code] ?? eventInfo(code);
+        haveFirstTs = firstTs !== 0n;
+      }
       cur = i;
-      curInfo = info;
       const st = tracker.process(batch, i, hook, typeMask);
       if (st.hidden) continue;
+      const info = EVENTS[code] ?? eventInfo(code);
       setEvent(ctx, i, info, st);
       nevts++;
       if (summary) {
