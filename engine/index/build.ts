@@ -109,6 +109,9 @@ export interface CaptureIndex {
   pairs: EntityBuckets;
   pairThread: Uint32Array;
   pairFd: Uint32Array;
+  /** Pair ids per thread entity and per fd entity (compressed rows: ids[start[e]..start[e+1])). */
+  pairsOfThread: Csr;
+  pairsOfFd: Csr;
   /** Event indices with data bytes, all and per fd entity (ascending). */
   ioAll: Uint32Array;
   ioByFd: (Uint32Array | undefined)[];
@@ -768,6 +771,22 @@ interface Parts {
   countablePerChunk: Uint32Array;
 }
 
+export interface Csr {
+  start: Uint32Array;
+  ids: Uint32Array;
+}
+
+/** Groups pair ids 1.. by owner (owner[p] < n). */
+function csr(owner: Uint32Array, n: number): Csr {
+  const start = new Uint32Array(n + 1);
+  for (let p = 1; p < owner.length; p++) start[owner[p]! + 1]!++;
+  for (let e = 0; e < n; e++) start[e + 1]! += start[e]!;
+  const fill = start.slice(0, n);
+  const ids = new Uint32Array(Math.max(0, owner.length - 1));
+  for (let p = 1; p < owner.length; p++) ids[fill[owner[p]!]!++] = p;
+  return { start, ids };
+}
+
 function finalize(p: Parts): CaptureIndex {
   const { ents, width, logs } = p;
   const fix = !p.hasCpuInfo;
@@ -853,6 +872,8 @@ function finalize(p: Parts): CaptureIndex {
     errorOfErrno,
     pairs,
     pairThread: p.pairThread,
+    pairsOfThread: csr(p.pairThread, thr.length),
+    pairsOfFd: csr(p.pairFd, fds.length),
     pairFd: p.pairFd,
     ioAll: p.ioAll,
     ioByFd: p.ioByFd,

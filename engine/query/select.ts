@@ -329,10 +329,17 @@ export function aggregate(ix: CaptureIndex, kind: EntityKind, s: Selection): Flo
       // Drill-downs between thread-side and fd-side views: sum the (thread, fd) pairs that pass.
       const { allowThread, allowFd } = s;
       const toEntity = pairEntity(ix, kind);
-      for (let p = 1; p < ix.pairThread.length; p++) {
-        if (allowThread && !allowThread[ix.pairThread[p]!]) continue;
-        if (allowFd && !allowFd[ix.pairFd[p]!]) continue;
-        ix.pairs.addRange(p, b0, b1, acc, toEntity(p) * MC);
+      // Walk only the pairs of the allowed threads (or fds): a drill-down touches few of them.
+      const [allow, csr, other, otherAllow] = allowThread
+        ? ([allowThread, ix.pairsOfThread, ix.pairFd, allowFd] as const)
+        : ([allowFd!, ix.pairsOfFd, ix.pairThread, null] as const);
+      for (let e = 0; e < allow.length; e++) {
+        if (!allow[e]) continue;
+        for (let q = csr.start[e]!; q < csr.start[e + 1]!; q++) {
+          const p = csr.ids[q]!;
+          if (otherAllow && !otherAllow[other[p]!]) continue;
+          ix.pairs.addRange(p, b0, b1, acc, toEntity(p) * MC);
+        }
       }
     } else {
       const table = ix.buckets[kind];
