@@ -205,6 +205,7 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', `-c spy_users "0 disable_color"`],
   ['502Error.scap', '-c lscontainers'],
   ['run_as_user_0_container.scap', '-c lscontainers'],
+  ['sample.scap', '-c shellshock_detect'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

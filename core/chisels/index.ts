@@ -141,6 +141,14 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   netlower: slower((s, ms) => netLower(s.env, s.write, ms, s.args[1])),
   scallslower: slower((s, ms) => new ScallSlower(s.env, s.write, ms, s.args[1])),
   bottlenecks: (s) => new Bottlenecks(s.env, s.write),
+  // Its filter, "proc.name=bash or proc.name=sh and evt.type=execve", mixes and/or without
+  // brackets, which sysdig 0.29.3's compiler rejects: the chisel never runs.
+  shellshock_detect: () =>
+    new ChiselExit(
+      1,
+      '',
+      "invalid filter in chisel shellshock_detect: filter error at position 51: expression mixes 'and' and 'or' in an ambiguous way. Please use brackets.\nshellshock_detect: error in init(): C++ exception\n",
+    ),
   lscontainers: (s) => {
     // `desc` prints the Lua table itself, in an order that changes from run to run.
     if (s.args[0] === 'desc')
