@@ -5,7 +5,7 @@ import { PT, PF, type EventInfo, type ParamInfo } from '../schema/types.js';
 import type { EventBatch } from '../capture.js';
 import type { ThreadInfo } from '../state/types.js';
 import { ERRNO_NAMES, SIGNAL_NAMES, SYSCALL_NAMES } from '../schema/index.js';
-import { i8, i16, i32, i64str, u8, u16, u32, u64str, cstr, i64 } from '../bytes.js';
+import { i8, i16, i32, i64str, u8, u16, u32, u64str, cstr, i64, latin1 } from '../bytes.js';
 import { fmtAltOctal, fmtG } from './printf.js';
 import { ipv4ToString, ipv6ToString, isIpv4MappedIpv6 } from '../net/addr.js';
 import { fdTypeTag } from './fdtag.js';
@@ -126,14 +126,18 @@ function renderFd(fd: number, fdText: string, env: ParamEnv, out: Rendered): voi
 
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
+/** Byte -> itself when printable ASCII, else '.' (binary_buffer_to_string_dots). */
+const DOTS = Uint8Array.from({ length: 256 }, (_, c) => (isPrint(c) ? c : 0x2e));
+
 function bufDots(a: Uint8Array, s: number, e: number): string {
-  let r = '';
-  for (let k = s; k < e; k++) {
-    const c = a[k]!;
-    r += isPrint(c) ? String.fromCharCode(c) : '.';
-  }
-  return r;
+  // Map into a scratch array, then one fromCharCode per 4 KiB: buffers are the bulk of -A/-X-less
+  // output, and per-character concatenation made them the allocation hot spot.
+  const n = e - s;
+  const tmp = n <= DOT_SCRATCH.length ? DOT_SCRATCH : new Uint8Array(n);
+  for (let k = 0; k < n; k++) tmp[k] = DOTS[a[s + k]!]!;
+  return latin1(tmp, 0, n);
 }
+const DOT_SCRATCH = new Uint8Array(1 << 16);
 
 function bufAsciiOnly(a: Uint8Array, s: number, e: number, leadingEol: boolean): string {
   let r = leadingEol ? '\n' : '';
