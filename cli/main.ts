@@ -16,6 +16,9 @@ import type { LineFormatter } from './printformat.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;
+/** sysdig's default format when stdout is a terminal. */
+const TTY_FORMAT =
+  '*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m (\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info';
 const CONTAINER_JSON_2_E = 324;
 
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
@@ -78,8 +81,11 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     return 1;
   }
   let format: LineFormatter | undefined;
-  if (o.printFormat !== undefined) {
-    const f = (await import('./printformat.js')).compileOutputFormat(o.printFormat, {
+  // On a terminal sysdig colours its default line; any format with \e gets a colour reset at the end.
+  const printFormat = o.printFormat ?? (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
+  const trailer = printFormat !== undefined && /\\e|\x1b/.test(printFormat) ? '\x1b[00m' : '';
+  if (printFormat !== undefined) {
+    const f = (await import('./printformat.js')).compileOutputFormat(printFormat, {
       json: o.json,
       env,
       time,
@@ -96,7 +102,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   // sinsp's m_firstevent_ts: the first event that is not a container description (evt.reltime, -t r).
   let firstTs = 0n;
   let batch: EventBatch | null = reader.next();
-  if (batch === null) return finish(out, reader, path, summary);
+  if (batch === null) return finish(out, reader, path, summary, trailer);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
   // The filter runs inside the state step, where libsinsp runs it (a filtered-out event changes
@@ -149,10 +155,17 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       ctx.prevTs = batch.ts[i]!;
     }
   }
-  return finish(out, reader, path, summary);
+  return finish(out, reader, path, summary, trailer);
 }
 
-function finish(out: Out, reader: CaptureReader, path: string, summary: Summary | undefined): number {
+function finish(
+  out: Out,
+  reader: CaptureReader,
+  path: string,
+  summary: Summary | undefined,
+  trailer: string,
+): number {
+  out.write(trailer);
   if (summary) out.write(summary.render());
   out.flush();
   if (reader.error) {
