@@ -218,9 +218,12 @@ export class StateTracker implements ThreadLookup {
 
   /** Number of table entries per pid value (for placeholder threads' child counts). */
   private readonly pidCounts = new Map<number, number>();
-  /** getThreadRef's cache (NaN: empty); reset whenever the table changes. */
-  private lastTid = NaN;
-  private lastThread: Thread | undefined;
+  /** getThreadRef's cache: a small direct-mapped tid -> entry table (NaN: empty slot); a slot is
+   *  dropped whenever the table entry of its tid changes. libsinsp keeps one entry (m_last_tid),
+   *  but threads sharing their fd table look their main thread up on every fd access, which
+   *  made a single entry ping-pong between tid and pid. */
+  private readonly refTids = new Float64Array(REF_CACHE_SIZE).fill(NaN);
+  private readonly refThreads: (Thread | undefined)[] = new Array<Thread | undefined>(REF_CACHE_SIZE).fill(undefined);
 
   // sinsp::next's delayed removals.
   private tidToRemove = -1;
@@ -287,7 +290,7 @@ export class StateTracker implements ThreadLookup {
   restart(header: CaptureHeader): void {
     this.table.clear();
     this.pidCounts.clear();
-    this.lastTid = NaN;
+    this.refTids.fill(NaN);
     this.seenNonContainerEvent = false;
     this.tidToRemove = -1;
     this.nFdsToRemove = 0;
@@ -510,12 +513,12 @@ export class StateTracker implements ThreadLookup {
   // Thread table (sinsp_thread_manager)
 
   private getThreadRef(tid: number, queryOs: boolean): Thread | undefined {
-    // One-entry cache, as libsinsp's m_last_tid: enter/exit pairs hit it.
-    if (tid === this.lastTid) return this.lastThread;
+    const slot = tid & (REF_CACHE_SIZE - 1);
+    if (this.refTids[slot] === tid) return this.refThreads[slot];
     let t = this.table.get(tid);
     if (t !== undefined) {
-      this.lastTid = tid;
-      this.lastThread = t;
+      this.refTids[slot] = tid;
+      this.refThreads[slot] = t;
       return t;
     }
     if (queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
@@ -545,7 +548,7 @@ export class StateTracker implements ThreadLookup {
     if (old !== undefined) this.countPid(old.pid, -1);
     this.table.set(t.tid, t);
     this.countPid(t.pid, 1);
-    this.lastTid = NaN;
+    this.refTids[t.tid & (REF_CACHE_SIZE - 1)] = NaN;
     return true;
   }
 
@@ -574,7 +577,7 @@ export class StateTracker implements ThreadLookup {
     }
     this.table.delete(tid);
     this.countPid(t.pid, -1);
-    this.lastTid = NaN;
+    this.refTids[tid & (REF_CACHE_SIZE - 1)] = NaN;
     if (nchilds !== 0) {
       for (const o of this.table.values()) o.nchilds = 0;
       for (const o of [...this.table.values()]) this.incrementMainChildCount(o);
@@ -2034,6 +2037,9 @@ interface Cgroups {
   readonly cgroups: string[];
   readonly containerId: string;
 }
+
+/** Slots of getThreadRef's tid cache (a power of two). */
+const REF_CACHE_SIZE = 64;
 
 const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[], containerId: '' };
 
