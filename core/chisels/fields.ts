@@ -86,28 +86,8 @@ export function argData(c: EventContext, env: ChiselEnv): string | undefined {
   return renderArgText(c.info, c.batch, c.i, j, env.paramEnv);
 }
 
-// sinsp_fdinfo::get_typestring, indexed by FdKind.
-const FD_TYPE_NAMES: Record<number, string> = {
-  [FdKind.FILE]: 'file',
-  [FdKind.FILE_V2]: 'file',
-  [FdKind.DIRECTORY]: 'directory',
-  [FdKind.IPV4_SOCK]: 'ipv4',
-  [FdKind.IPV4_SERVSOCK]: 'ipv4',
-  [FdKind.IPV6_SOCK]: 'ipv6',
-  [FdKind.IPV6_SERVSOCK]: 'ipv6',
-  [FdKind.UNIX_SOCK]: 'unix',
-  [FdKind.FIFO]: 'pipe',
-  [FdKind.EVENT]: 'event',
-  [FdKind.SIGNALFD]: 'signalfd',
-  [FdKind.EVENTPOLL]: 'eventpoll',
-  [FdKind.INOTIFY]: 'inotify',
-  [FdKind.TIMERFD]: 'timerfd',
-  [FdKind.NETLINK]: 'netlink',
-};
-
-export function fdTypeName(fd: FdInfo): string {
-  return FD_TYPE_NAMES[fd.kind] ?? '<NA>';
-}
+/** fd.type text, shared with the field extractor. */
+export { fdTypeString as fdTypeName } from '../fields/fd.js';
 
 export const isFile = (fd: FdInfo | undefined): boolean =>
   fd !== undefined && (fd.kind === FdKind.FILE || fd.kind === FdKind.FILE_V2);

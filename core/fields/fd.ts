@@ -209,7 +209,7 @@ export const FD_BINDERS: Record<string, Binder> = {
     cost: 1,
     codes: FD_CODES,
   }),
-  'fd.type': withFd((f) => (f as FdExtras).typeString ?? TYPE_STRINGS[f.kind] ?? '<NA>'),
+  'fd.type': withFd(fdTypeString),
   'fd.typechar': withFd(
     (f) => f.typeChar,
     (ctx) => NULL_FD_TYPECHAR.get(ctx.batch.type[ctx.i]! & ~1) ?? 'o',
@@ -344,6 +344,11 @@ export const FD_BINDERS: Record<string, Binder> = {
     return (d & 0xff) | ((d >>> 12) & 0xfff00);
   }),
 };
+
+/** fd.type: sinsp_fdinfo::get_typestring (chisels such as lsof print the same text). */
+export function fdTypeString(f: FdInfo): string {
+  return (f as FdExtras).typeString ?? TYPE_STRINGS[f.kind] ?? '<NA>';
+}
 
 const TYPE_STRINGS: Record<number, string> = {
   [FdKind.FILE]: 'file',
