@@ -468,7 +468,8 @@ export class StateTracker implements ThreadLookup {
   private fill(type: number, known: boolean): void {
     const st = this.st;
     const t = this.tinfo;
-    const evThread = t ?? this.table.get(this.tid);
+    // procinfo (no parser) already looked its thread up in reset(): a miss there is a miss here.
+    const evThread = t ?? (type === PPME.PROCINFO_E ? undefined : this.table.get(this.tid));
     st.thread = evThread;
     st.hidden = this.hidden;
     st.evtFd = this.fdinfo ?? null;
@@ -846,7 +847,7 @@ export class StateTracker implements ThreadLookup {
     const ef = type < this.ef.length ? this.ef[type]! : 0;
     this.fdinfo = undefined;
     if ((ef & EF_SKIPPARSERESET) !== 0) {
-      this.tinfo = type === PPME.PROCINFO_E ? this.table.get(this.tid) : undefined;
+      this.tinfo = type === PPME.PROCINFO_E ? this.getThreadRef(this.tid, false) : undefined;
       return;
     }
     const queryOs = !(IS_CLONE_EXIT[type] === 1 || type === PPME.SCHEDSWITCH_6_E);
