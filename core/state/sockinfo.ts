@@ -12,6 +12,14 @@
 //   ipv6 server: ip 16 @0, port u16 @16, l4proto u8 @18
 //   unix:        source u64 @0, dest u64 @8
 
+import {
+  isIpv4MappedIpv6 as isV4Mapped,
+  ipv4ToString as ipv4String,
+  ipv6ToString as ipv6String,
+} from '../net/addr.js';
+// Address text is core/net's (glibc inet_ntop rules), shared with parameter rendering.
+export { isV4Mapped, ipv4String, ipv6String };
+
 export const SOCK_SIZE = 40;
 
 export const V4_SIP = 0;
@@ -74,61 +82,6 @@ export function isZero(b: Uint8Array, o: number, n: number): boolean {
 }
 
 /** sinsp_utils::is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, or the all-zero address. */
-export function isV4Mapped(b: Uint8Array, o: number): boolean {
-  for (let k = 0; k < 10; k++) if (b[o + k] !== 0) return false;
-  if (b[o + 10] === 0xff && b[o + 11] === 0xff) return true;
-  return isZero(b, o + 10, 6);
-}
-
-export function ipv4String(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-}
-
-/** inet_ntop(AF_INET6) as glibc writes it (longest zero run compressed, dotted IPv4 tails). */
-export function ipv6String(b: Uint8Array, o: number): string {
-  const w: number[] = [];
-  for (let k = 0; k < 8; k++) w.push((b[o + 2 * k]! << 8) | b[o + 2 * k + 1]!);
-  let bestBase = -1;
-  let bestLen = 0;
-  let curBase = -1;
-  let curLen = 0;
-  for (let k = 0; k < 8; k++) {
-    if (w[k] === 0) {
-      if (curBase === -1) {
-        curBase = k;
-        curLen = 1;
-      } else {
-        curLen++;
-      }
-    } else if (curBase !== -1) {
-      if (bestBase === -1 || curLen > bestLen) {
-        bestBase = curBase;
-        bestLen = curLen;
-      }
-      curBase = -1;
-    }
-  }
-  if (curBase !== -1 && (bestBase === -1 || curLen > bestLen)) {
-    bestBase = curBase;
-    bestLen = curLen;
-  }
-  if (bestBase !== -1 && bestLen < 2) bestBase = -1;
-  let s = '';
-  for (let k = 0; k < 8; k++) {
-    if (bestBase !== -1 && k >= bestBase && k < bestBase + bestLen) {
-      if (k === bestBase) s += ':';
-      continue;
-    }
-    if (k !== 0) s += ':';
-    if (k === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
-      return s + ipv4String(b, o + 12);
-    }
-    s += w[k]!.toString(16);
-  }
-  if (bestBase !== -1 && bestBase + bestLen === 8) s += ':';
-  return s;
-}
-
 /** ipv4tuple_to_string over an ipv4-tuple laid out at `o` of `b`. */
 export function ipv4TupleString(sip: string, sport: number, dip: string, dport: number): string {
   return `${sip}:${sport}->${dip}:${dport}`;
