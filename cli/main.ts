@@ -83,7 +83,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   let format: LineFormatter | undefined;
   // On a terminal sysdig colours its default line; any format with \e gets a colour reset at the end.
   const printFormat = o.printFormat ?? (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
-  const trailer = printFormat !== undefined && /\\e|\x1b/.test(printFormat) ? '\x1b[00m' : '';
+  const trailer =
+    printFormat !== undefined && (printFormat.includes('\\e') || printFormat.includes('\x1b'))
+      ? '\x1b[00m'
+      : '';
   if (printFormat !== undefined) {
     const f = (await import('./printformat.js')).compileOutputFormat(printFormat, {
       json: o.json,
@@ -99,8 +102,6 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const summary = o.summary ? new Summary() : undefined;
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
-  // sinsp's m_firstevent_ts: the first event that is not a container description (evt.reltime, -t r).
-  let firstTs = 0n;
   let batch: EventBatch | null = reader.next();
   if (batch === null) return finish(out, reader, path, summary, trailer);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
@@ -119,7 +120,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
         return predicate(ctx);
       }
     : undefined;
-  // firstTs stays 0n until an event with a non-zero time sets it; a flag spares the bigint compare.
+  // sinsp's m_firstevent_ts (evt.reltime, -t r): the first event that is not a container description
+  // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
 
   outer: for (; batch !== null; batch = reader.next()) {
@@ -128,8 +130,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
       if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
-        ctx.firstTs = firstTs = batch.ts[i]!;
-        haveFirstTs = firstTs !== 0n;
+        ctx.firstTs = batch.ts[i]!;
+        haveFirstTs = ctx.firstTs !== 0n;
       }
       cur = i;
       const st = tracker.process(batch, i, hook, typeMask);

@@ -475,26 +475,30 @@ test('batch size does not change the events', { skip: NO_SAMPLES }, () => {
   assert.equal(r.next()!.firstNum, 1001);
 });
 
-test('lent batches (reuseBatches) carry the same events; a kept batch reads as empty after next()', { skip: NO_SAMPLES }, () => {
-  for (const name of sampleNames()) {
-    const owned = readAll(samplePath(name));
-    const lent = readAll(samplePath(name), { ...COMPAT, reuseBatches: true, batchSize: 1000 });
-    sameEvents(owned.events, lent.events, `${name} lent`);
-  }
-  const r = openCapture(samplePath('example4-1.scap'), { ...COMPAT, reuseBatches: true, batchSize: 1000 });
-  const first = r.next()!;
-  assert.equal(first.count, 1000);
-  assert.equal(first.type.length, 1000);
-  const second = r.next()!;
-  assert.equal(second.firstNum, 1001);
-  // The first batch's memory now belongs to the decoder again: its views are detached.
-  assert.equal(first.type.length, 0);
-  assert.equal(first.arena.length, 0);
-  assert.equal(first.ts[0], undefined);
-  assert.equal(second.type.length, 1000);
-  r.close();
-  assert.equal(second.ts.length, 0, 'close() takes the last batch back too');
-});
+test(
+  'lent batches (reuseBatches) carry the same events; a kept batch reads as empty after next()',
+  { skip: NO_SAMPLES },
+  () => {
+    for (const name of sampleNames()) {
+      const owned = readAll(samplePath(name));
+      const lent = readAll(samplePath(name), { ...COMPAT, reuseBatches: true, batchSize: 1000 });
+      sameEvents(owned.events, lent.events, `${name} lent`);
+    }
+    const r = openCapture(samplePath('example4-1.scap'), { ...COMPAT, reuseBatches: true, batchSize: 1000 });
+    const first = r.next()!;
+    assert.equal(first.count, 1000);
+    assert.equal(first.type.length, 1000);
+    const second = r.next()!;
+    assert.equal(second.firstNum, 1001);
+    // The first batch's memory now belongs to the decoder again: its views are detached.
+    assert.equal(first.type.length, 0);
+    assert.equal(first.arena.length, 0);
+    assert.equal(first.ts[0], undefined);
+    assert.equal(second.type.length, 1000);
+    r.close();
+    assert.equal(second.ts.length, 0, 'close() takes the last batch back too');
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Block variants made from real event blocks

@@ -18,12 +18,7 @@ import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
 import { compileFilter } from './compile.js';
 import { complete, ValueCollector } from './complete.js';
-import {
-  FIELD_SAMPLES,
-  FIELD_SETS,
-  FILTER_CASES,
-  STATE_TODO,
-} from './conformance-cases.js';
+import { FIELD_SAMPLES, FIELD_SETS, FILTER_CASES, STATE_TODO } from './conformance-cases.js';
 
 function repoRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));

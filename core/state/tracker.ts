@@ -223,7 +223,9 @@ export class StateTracker implements ThreadLookup {
    *  but threads sharing their fd table look their main thread up on every fd access, which
    *  made a single entry ping-pong between tid and pid. */
   private readonly refTids = new Float64Array(REF_CACHE_SIZE).fill(NaN);
-  private readonly refThreads: (Thread | undefined)[] = new Array<Thread | undefined>(REF_CACHE_SIZE).fill(undefined);
+  private readonly refThreads: (Thread | undefined)[] = new Array<Thread | undefined>(REF_CACHE_SIZE).fill(
+    undefined,
+  );
 
   // sinsp::next's delayed removals.
   private tidToRemove = -1;
@@ -386,7 +388,8 @@ export class StateTracker implements ThreadLookup {
       const t = this.getThreadRef(this.tidOfFdsToRemove, true);
       if (t !== undefined) {
         const table = t.fdTable();
-        if (table !== undefined) for (let k = 0; k < this.nFdsToRemove; k++) table.delete(this.fdsToRemove[k]!);
+        if (table !== undefined)
+          for (let k = 0; k < this.nFdsToRemove; k++) table.delete(this.fdsToRemove[k]!);
       }
       this.nFdsToRemove = 0;
     }
@@ -2046,7 +2049,9 @@ const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[],
 
 // clone/execve repeat the same args and cgroups blobs: parse each distinct one once. The values
 // are frozen because threads share them (nothing may edit a thread's args or cgroups in place).
-const ARGS_CACHE = new BlobCache<string[]>((a, o, l) => Object.freeze(readList(a, o, l)) as unknown as string[]);
+const ARGS_CACHE = new BlobCache<string[]>(
+  (a, o, l) => Object.freeze(readList(a, o, l)) as unknown as string[],
+);
 const CGROUPS_CACHE = new BlobCache<Cgroups>((a, o, l) => {
   const cgroups = Object.freeze(normalizeCgroups(readList(a, o, l))) as unknown as string[];
   return { cgroups, containerId: resolveContainerId(cgroups) };
