@@ -16,6 +16,22 @@ import type { LineFormatter } from './printformat.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;
+/** `-p` shorthands sysdig expands to a whole format (`-pc` shows the container columns). */
+const CONTAINER_FORMAT =
+  '*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info';
+const NAMED_FORMATS: Record<string, string> = {
+  c: CONTAINER_FORMAT,
+  container: CONTAINER_FORMAT,
+  k: '*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info',
+  kubernetes:
+    '*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info',
+  m: '*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info',
+  mesos:
+    '*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info',
+};
+/** sysdig's default format (what the fast path in core/format/event.ts renders). */
+const DEFAULT_FORMAT =
+  '*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info';
 /** sysdig's default format when stdout is a terminal. */
 const TTY_FORMAT =
   '*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m (\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info';
@@ -82,7 +98,9 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   }
   let format: LineFormatter | undefined;
   // On a terminal sysdig colours its default line; any format with \e gets a colour reset at the end.
-  const printFormat = o.printFormat ?? (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
+  const printFormat =
+    (o.printFormat !== undefined ? (NAMED_FORMATS[o.printFormat] ?? o.printFormat) : undefined) ??
+    (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
   const trailer =
     printFormat !== undefined && (printFormat.includes('\\e') || printFormat.includes('\x1b'))
       ? '\x1b[00m'
@@ -211,6 +229,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.write(USAGE);
   } else if (o.version) {
     out.write(`capsight version ${VERSION}\n`);
+  } else if (o.printFormat === 'p') {
+    // -pp prints the default format (the terminal one on a terminal), to start a custom one from.
+    out.write((process.stdout.isTTY ? TTY_FORMAT : DEFAULT_FORMAT) + '\n');
   } else if (o.listEvents) {
     out.write((await import('../core/format/eventlist.js')).renderEventList());
   } else if (o.listFields) {
