@@ -3,12 +3,11 @@
 // The output lives under bench/data (ignored by git).
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ScapWriter } from '../core/scapwrite/index.js';
 import { openForReading } from '../engine/open.js';
+import { repoRoot as findRepoRoot } from '../scripts/repo-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '..', '..');
+export const repoRoot = findRepoRoot();
 export const sharedSamples = resolve(repoRoot, '..', 'shared', 'samples');
 
 /** The largest real sample available (../shared/samples), or the project's own bundled capture. */

@@ -6,15 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openForReading } from '../engine/open.js';
 import { ScapWriter, encodeParam } from '../core/scapwrite/index.js';
 import { EVENTS } from '../core/schema/index.js';
 import { PPME } from '../core/schema/generated/ppme.js';
+import { repoRoot } from '../scripts/repo-root.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = repoRoot();
 const bin = join(root, 'bin', 'capsight.js');
 const haveSysdig = spawnSync('sysdig', ['--version']).status === 0;
 

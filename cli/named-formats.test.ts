@@ -2,11 +2,11 @@
 // bundled capture (skipped when sysdig is not installed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { repoRoot } from '../scripts/repo-root.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = repoRoot();
 const bin = join(root, 'bin', 'capsight.js');
 const sample = join(root, 'scap-samples', 'lamp-audit.scap.gz');
 const haveSysdig = spawnSync('sysdig', ['--version']).status === 0;

@@ -3,9 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { openForReading } from './open.js';
 import { buildIndex, type CaptureIndex } from './index/build.js';
@@ -24,12 +23,8 @@ import type {
   OverviewResult,
 } from '../core/protocol/messages.js';
 import { makeBigCapture } from '../bench/bigfile.js';
+import { repoRoot } from '../scripts/repo-root.js';
 
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
-  return d;
-}
 const root = repoRoot();
 const samples = resolve(root, '..', 'shared', 'samples');
 const haveSamples = existsSync(samples);

@@ -4,17 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { scanBlocks } from '../native/index.js';
 import { openForReading } from './open.js';
 import { decodeEventBlock, Rereader } from './reread.js';
+import { repoRoot } from '../scripts/repo-root.js';
 
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
-  return d;
-}
 const samples = resolve(repoRoot(), '..', 'shared', 'samples');
 const file = join(samples, 'nginx_example0.scap');
 const skip = existsSync(file) ? false : 'no ../shared/samples';

@@ -5,27 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { COMPAT_EVENT_MAX, EVENTS } from '../core/schema/index.js';
 import type { CaptureHeader } from '../core/capture.js';
 import { ScapWriter } from '../core/scapwrite/index.js';
 import { openCapture, readerOptionsFor, scanBlocks, type ReaderOptions } from './index.js';
+import { repoRoot } from '../scripts/repo-root.js';
 
 // ---------------------------------------------------------------------------------------------
 // Locations
-
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package.json not found above the test');
-    d = up;
-  }
-  return d;
-}
 
 const SHARED = join(repoRoot(), '..', 'shared');
 const SAMPLES = join(SHARED, 'samples');

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './repo-root.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = repoRoot();
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {

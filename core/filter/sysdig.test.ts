@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { COMPAT_EVENT_MAX, EC, EVENTS, eventInfo } from '../schema/index.js';
 import { StateTracker } from '../state/tracker.js';
@@ -19,16 +18,7 @@ import type { BoundField } from '../fields/types.js';
 import { compileFilter } from './compile.js';
 import { complete, ValueCollector } from './complete.js';
 import { FIELD_SAMPLES, FIELD_SETS, FILTER_CASES, STATE_TODO } from './conformance-cases.js';
-
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package.json not found above the test');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../../scripts/repo-root.js';
 
 const SAMPLES = join(repoRoot(), '..', 'shared', 'samples');
 const HAVE_SAMPLES = existsSync(join(SAMPLES, 'SOURCES.md'));

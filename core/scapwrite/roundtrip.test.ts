@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import type { CaptureHeader, EventBatch } from '../capture.js';
@@ -17,16 +16,7 @@ import { ByteWriter } from './bytes.js';
 import { BLOCK } from './blocktypes.js';
 import { writeInterfaceList, writeMachineInfo, writeUserList } from './blocks.js';
 import { ScapWriter, concatChunks } from './writer.js';
-
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package.json not found above the test');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../../scripts/repo-root.js';
 
 const ROOT = repoRoot();
 const SAMPLES = join(ROOT, '..', 'shared', 'samples');

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   COMPAT_EVENT_MAX,
   EF,
@@ -19,16 +18,7 @@ import {
   syscallName,
   type EventInfo,
 } from './index.js';
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found');
-    dir = up;
-  }
-  return dir;
-}
+import { repoRoot } from '../../scripts/repo-root.js';
 
 const expectedDir = join(repoRoot(), '..', 'shared', 'conformance', 'expected');
 const haveShared = existsSync(expectedDir);

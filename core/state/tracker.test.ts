@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
 import type { EventBatch } from '../capture.js';
@@ -21,16 +20,7 @@ import { ipv4String, ipv6String } from './sockinfo.js';
 import { encodeCapture } from '../scapwrite/index.js';
 import type { RawEvent } from '../scapwrite/index.js';
 import type { CaptureHeader, ProcEntry } from '../capture.js';
-
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('package.json not found above the test');
-    d = up;
-  }
-  return d;
-}
+import { repoRoot } from '../../scripts/repo-root.js';
 
 const SAMPLES = join(repoRoot(), '..', 'shared', 'samples');
 const HAVE_SAMPLES = existsSync(join(SAMPLES, 'SOURCES.md'));
