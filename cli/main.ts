@@ -7,9 +7,15 @@ import { openForReading } from '../engine/open.js';
 import { StateTracker, type TrackedEventState } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
 import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
-import { BufFmt, type ParamEnv } from '../core/format/params.js';
+import { BufFmt } from '../core/format/params.js';
 import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
-import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
+import {
+  defaultEnv,
+  newContext,
+  setEvent,
+  type EventContext,
+  type StateLookup,
+} from '../core/fields/context.js';
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
@@ -57,17 +63,6 @@ function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
   };
 }
 
-export function paramEnvFor(lookup: StateLookup, bufFormat: number, maxBufLen: number): ParamEnv {
-  return {
-    thread: undefined,
-    threadOf: (tid) => lookup.thread(tid),
-    userName: (uid) => lookup.user(uid)?.name,
-    groupName: (gid) => lookup.group(gid)?.name,
-    bufFormat,
-    maxBufLen,
-  };
-}
-
 /** Runs `capsight -r FILE ...` and returns the exit status. Modules only some options need are
  *  imported on demand: start-up time is part of every short query. */
 async function readCapture(o: CliOptions, out: Out): Promise<number> {
@@ -85,7 +80,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const tracker = new StateTracker(header);
   const lookup = lookupFor(header, tracker);
   const bufFormat = BUF_FORMATS[o.bufFormat][o.json ? 1 : 0];
-  const env = paramEnvFor(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);
+  const env = defaultEnv(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);
   const time = new OutputTime(o.timeType);
 
   if (o.chisel) return (await import('./chisels.js')).runChiselCli(o, reader, tracker, lookup, out);

@@ -69,15 +69,16 @@ export function newContext(
   };
 }
 
-/** sysdig's defaults: normal buffer format (non-printables as '.'), buffers cut at 80 bytes. */
-export function defaultEnv(lookup: StateLookup): ParamEnv {
+/** Parameter rendering over `lookup`; by default sysdig's: normal buffer format (non-printables as
+ *  '.'), buffers cut at 80 bytes. */
+export function defaultEnv(lookup: StateLookup, bufFormat = 1, maxBufLen = 80): ParamEnv {
   return {
     thread: undefined,
     threadOf: (tid) => lookup.thread(tid),
     userName: (uid) => lookup.user(uid)?.name,
     groupName: (gid) => lookup.group(gid)?.name,
-    bufFormat: 1,
-    maxBufLen: 80,
+    bufFormat,
+    maxBufLen,
   };
 }
 
