@@ -1,18 +1,18 @@
 // Re-reading single events from the capture file: the index keeps one block offset per
 // OFFSET_STRIDE events (not the parameters), so showing a page of events or an I/O stream reads
-// those few blocks again, Wireshark-style. Gzip captures are inflated once into memory on the
-// first re-read (fine for the sizes gzip captures come in; large ones are refused).
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+// those few blocks again, Wireshark-style. Gzip captures are re-inflated from the nearest access
+// point before the wanted bytes (native/src/gzstream.h): the points are recorded while the
+// indexer reads the file, or by one inflating pass on the first re-read when none were given.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { EventBatch } from '../core/capture.js';
 import { EVENTS } from '../core/schema/index.js';
 import { EF } from '../core/schema/types.js';
+import { buildGzipIndex, readGzipRange } from '../native/index.js';
 
 const EV = new Set([0x204, 0x8010abcd]);
 const EVF = new Set([0x208]);
 const EV_V2 = new Set([0x216, 0x221]);
 const EVF_V2 = new Set([0x217, 0x222]);
-const MAX_GZIP_REREAD = 512 * 1024 * 1024;
 const WINDOW = 256 * 1024;
 
 /** One decoded event: a one-event EventBatch whose arena is the block's bytes. */
@@ -20,35 +20,38 @@ export type OneEvent = EventBatch;
 
 export class Rereader {
   private fd = -1;
-  private inflated: Uint8Array | undefined;
 
+  /** `gzipIndex`: access points from the reader that indexed a gzip capture (CaptureReader.gzipIndex). */
   constructor(
     private readonly path: string,
     private readonly compressed: boolean,
-    private readonly fileSize: number,
+    _fileSize: number,
+    private gzipIndex: Uint8Array | null = null,
   ) {}
 
-  private read(offset: number, length: number): Uint8Array {
+  /** Up to `length` bytes of the (inflated) stream at `offset`, into `into`; the count read. */
+  private fetch(into: Uint8Array, offset: number, length: number): number {
     if (this.compressed) {
-      if (this.inflated === undefined) {
-        if (this.fileSize > MAX_GZIP_REREAD)
-          throw new Error('re-reading events of gzip captures over 512 MB is not supported');
-        this.inflated = new Uint8Array(gunzipSync(readFileSync(this.path)));
-      }
-      return this.inflated.subarray(offset, Math.min(this.inflated.length, offset + length));
+      this.gzipIndex ??= buildGzipIndex(this.path);
+      const got = readGzipRange(this.path, this.gzipIndex, offset, length);
+      into.set(got);
+      return got.length;
     }
     if (this.fd < 0) this.fd = openSync(this.path, 'r');
+    return readSync(this.fd, into, 0, length, offset);
+  }
+
+  private read(offset: number, length: number): Uint8Array {
     // Walking forward from a stride offset reads many small blocks: serve them from a window.
     if (offset >= this.winStart && offset + length <= this.winStart + this.winLen) {
       return this.win.subarray(offset - this.winStart, offset - this.winStart + length);
     }
     if (length > WINDOW / 2) {
       const buf = new Uint8Array(length);
-      const n = readSync(this.fd, buf, 0, length, offset);
-      return buf.subarray(0, n);
+      return buf.subarray(0, this.fetch(buf, offset, length));
     }
     this.winStart = offset;
-    this.winLen = readSync(this.fd, this.win, 0, WINDOW, offset);
+    this.winLen = this.fetch(this.win, offset, WINDOW);
     return this.win.subarray(0, Math.min(length, this.winLen));
   }
 
@@ -91,7 +94,7 @@ export class Rereader {
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    this.inflated = undefined;
+    this.winLen = 0;
   }
 }
 

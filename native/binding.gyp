@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/header.cc",
+        "src/gzstream.cc",
         "src/input.cc",
         "src/pipeline.cc",
         "src/reader.cc"

@@ -74,6 +74,12 @@ export interface CaptureReader {
   bytesConsumed(): number;
   /** Events skipped because their type is past skipTypesFrom. */
   skippedEvents(): number;
+  /**
+   * Gzip files: the access points recorded while reading (opaque bytes for readGzipRange), one
+   * every few MB of inflated data; complete once the whole file has been read. Null for plain
+   * files. Still available after close().
+   */
+  gzipIndex(): Uint8Array | null;
   close(): void;
 }
 
@@ -127,6 +133,7 @@ interface NativeReader {
   fileSize(): number;
   bytesConsumed(): number;
   skippedEvents(): number;
+  gzipIndex(): Uint8Array | null;
   close(): void;
 }
 
@@ -140,6 +147,8 @@ interface NativeModule {
     reuseBatches: boolean,
   ) => NativeReader;
   scanBlocks(path: string): { blocks: BlockInfo[]; error: CaptureError | null };
+  gzipReadRange(path: string, index: Uint8Array, offset: number, length: number): Uint8Array;
+  gzipBuildIndex(path: string, span: number): Uint8Array;
 }
 
 let nativeModule: NativeModule | undefined;
@@ -283,6 +292,7 @@ export function openCapture(path: string, options: ReaderOptions): CaptureReader
     },
     bytesConsumed: () => r.bytesConsumed(),
     skippedEvents: () => r.skippedEvents(),
+    gzipIndex: () => r.gzipIndex(),
     close: () => r.close(),
   };
 }
@@ -290,4 +300,18 @@ export function openCapture(path: string, options: ReaderOptions): CaptureReader
 /** Lists every block's framing (type, offset, length), stopping at the first bad one. */
 export function scanBlocks(path: string): { blocks: BlockInfo[]; error: CaptureError | null } {
   return native().scanBlocks(path);
+}
+
+/**
+ * Inflated bytes [offset, offset + length) of a gzip file, starting from the nearest access point
+ * of `index` (CaptureReader.gzipIndex or buildGzipIndex; an empty index inflates from the start).
+ * Shorter when the stream ends first. Throws on a damaged index or an unreadable file.
+ */
+export function readGzipRange(path: string, index: Uint8Array, offset: number, length: number): Uint8Array {
+  return native().gzipReadRange(path, index, offset, length);
+}
+
+/** One inflating pass over a gzip file, recording an access point every `span` inflated bytes. */
+export function buildGzipIndex(path: string, span = 4 << 20): Uint8Array {
+  return native().gzipBuildIndex(path, span);
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "gzstream.h"
 #include "pipeline.h"
 #include "reader.h"
 
@@ -196,6 +197,7 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
                            InstanceMethod<&ReaderWrap::FileSize>("fileSize"),
                            InstanceMethod<&ReaderWrap::BytesConsumed>("bytesConsumed"),
                            InstanceMethod<&ReaderWrap::Skipped>("skippedEvents"),
+                           InstanceMethod<&ReaderWrap::GzipIndex>("gzipIndex"),
                            InstanceMethod<&ReaderWrap::Close>("close"),
                        });
   }
@@ -300,6 +302,11 @@ class ReaderWrap : public Napi::ObjectWrap<ReaderWrap> {
   Napi::Value Skipped(const Napi::CallbackInfo& info) {
     return num(info.Env(), static_cast<double>(reader_.skippedEvents()));
   }
+  Napi::Value GzipIndex(const Napi::CallbackInfo& info) {
+    if (!reader_.compressed()) return info.Env().Null();
+    std::vector<uint8_t> v = reader_.gzipIndex();
+    return Napi::Buffer<uint8_t>::Copy(info.Env(), v.data(), v.size());
+  }
   Napi::Value Close(const Napi::CallbackInfo& info) {
     DetachLent();
     reader_.close();
@@ -382,7 +389,53 @@ Napi::Value ScanBlocks(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// gzipReadRange(path, index: Uint8Array (may be empty), offset, length) -> Buffer
+Napi::Value GzipReadRange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsString() || !info[1].IsTypedArray() || !info[2].IsNumber() ||
+      !info[3].IsNumber()) {
+    Napi::TypeError::New(env, "gzipReadRange(path, index, offset, length)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto idx = info[1].As<Napi::Uint8Array>();
+  const double off = info[2].As<Napi::Number>().DoubleValue();
+  const double len = info[3].As<Napi::Number>().DoubleValue();
+  if (!(off >= 0) || !(len >= 0) || len > (1u << 30)) {
+    Napi::RangeError::New(env, "gzipReadRange: bad offset or length").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<uint8_t> out;
+  std::string err;
+  if (!scap::gzReadRange(info[0].As<Napi::String>().Utf8Value(), idx.Data(), idx.ByteLength(),
+                         static_cast<uint64_t>(off), static_cast<size_t>(len), out, err)) {
+    Napi::Error::New(env, err).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
+}
+
+// gzipBuildIndex(path, span) -> Buffer: one inflating pass recording access points.
+Napi::Value GzipBuildIndex(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "gzipBuildIndex(path, span)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const double span = info[1].As<Napi::Number>().DoubleValue();
+  std::vector<scap::GzPoint> points;
+  std::string err;
+  if (!scap::gzBuildIndex(info[0].As<Napi::String>().Utf8Value(),
+                          span >= 65536 ? static_cast<uint64_t>(span) : 65536, points, err)) {
+    Napi::Error::New(env, err).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<uint8_t> v = scap::serializePoints(points);
+  return Napi::Buffer<uint8_t>::Copy(env, v.data(), v.size());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gzipReadRange", Napi::Function::New(env, GzipReadRange));
+  exports.Set("gzipBuildIndex", Napi::Function::New(env, GzipBuildIndex));
   exports.Set("NativeReader", ReaderWrap::Define(env));
   exports.Set("scanBlocks", Napi::Function::New(env, ScanBlocks));
   return exports;

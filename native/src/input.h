@@ -10,11 +10,14 @@
 #pragma once
 #include <zlib.h>
 
+#include "gzstream.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -49,6 +52,8 @@ class Input {
   uint64_t fileSize() const { return fileSize_; }
   // Bytes of the file consumed: compressed position for gzip, stream position otherwise.
   uint64_t bytesConsumed() const;
+  // Gzip access points recorded so far (serialised, see gzstream.h); empty for plain files.
+  std::vector<uint8_t> gzipIndex();
   // zlib or OS error text, empty when the stream simply ended.
   const std::string& error() const { return error_; }
 
@@ -72,7 +77,9 @@ class Input {
   bool stop_ = false;
   std::string producerError_;
   std::atomic<uint64_t> rawOffset_{0};
-  gzFile gz_ = nullptr;  // used by the producer only, until close() joins it
+  gzFile gz_ = nullptr;  // plain files; used by the producer only, until close() joins it
+  std::unique_ptr<GzStream> gzs_;  // gzip files; the producer's, like gz_
+  std::vector<GzPoint> points_;    // access points handed over by the producer (guarded by mu_)
 
   // Decoder side. buf_ points into cur_ or big_; base_ is the stream offset of buf_[0]
   // (modular arithmetic: it may "precede" the stream start).

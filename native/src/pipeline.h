@@ -31,6 +31,8 @@ class Pipeline {
   uint64_t bytesConsumed() const { return consumed_; }
   bool compressed() const { return compressed_; }
   uint64_t fileSize() const { return fileSize_; }
+  // Gzip access points recorded so far by the read-ahead (empty for plain files).
+  std::vector<uint8_t> gzipIndex() { return reader_.gzipIndex(); }
   void close();
 
  private:

@@ -44,6 +44,8 @@ class Reader {
   bool compressed() const { return in_.compressed(); }
   uint64_t fileSize() const { return in_.fileSize(); }
   uint64_t bytesConsumed() const { return in_.bytesConsumed(); }
+  // Thread-safe (the input guards it): gzip access points recorded so far.
+  std::vector<uint8_t> gzipIndex() { return in_.gzipIndex(); }
   uint64_t skippedEvents() const { return skipped_; }
   uint64_t delivered() const { return delivered_; }
   void close() { in_.close(); done_ = true; }
