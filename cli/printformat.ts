@@ -118,24 +118,33 @@ export function compileOutputFormat(
   const parsed = parseFormat(fmt);
   if (parsed instanceof Error) return parsed;
   const { tokens, requireAll } = parsed;
+  // sinsp_evt_formatter evaluates every field of the format even after one came back empty (the
+  // line is dropped only at the end). That matters for fields that keep state across the events
+  // they see (thread.exectime, evt.deltatime...): after a missing value, the stateful fields of
+  // the rest of the format are still evaluated, and their results thrown away.
+  const statefulAfter = tokens.map((_, k) => tokens.slice(k + 1).filter((t) => t.field?.stateful === true));
+  const drain = (k: number, ctx: EventContext): undefined => {
+    for (const t of statefulAfter[k]!) t.field!.extract(ctx);
+    return undefined;
+  };
   // evt.outputtime follows -t, which only the CLI knows.
   const textOf = (t: Token, ctx: EventContext): string | undefined =>
     t.field!.def.name === 'evt.outputtime'
       ? o.time.text(ctx.batch.ts[ctx.i]!, ctx.firstTs, (ctx.state as { latency?: bigint }).latency)
       : t.field!.text(ctx);
   if (o.json) {
-    const fields = tokens.filter((t) => t.field);
     return (ctx) => {
       ctx.env = o.env;
       const obj = new Map<string, string>();
-      for (const t of fields) {
-        const f = t.field!;
+      for (let k = 0; k < tokens.length; k++) {
+        const f = tokens[k]!.field;
+        if (f === undefined) continue;
         let v: string;
         if (f.def.name === 'evt.outputtime') v = String(ctx.batch.ts[ctx.i]!);
         else {
           const raw = f.extract(ctx);
           if (raw === undefined) {
-            if (requireAll) return undefined;
+            if (requireAll) return drain(k, ctx);
             v = 'null';
           } else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
             v = String(raw);
@@ -150,14 +159,15 @@ export function compileOutputFormat(
   return (ctx) => {
     ctx.env = o.env;
     let s = '';
-    for (const t of tokens) {
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
       if (t.literal !== undefined) {
         s += t.literal;
         continue;
       }
       let v = textOf(t, ctx);
       if (v === undefined) {
-        if (requireAll) return undefined;
+        if (requireAll) return drain(k, ctx);
         v = '<NA>';
       }
       s += t.width ? v.padEnd(t.width, ' ').slice(0, t.width) : v;
