@@ -175,6 +175,14 @@ test('string escapes follow sysdig: \\\\ \\" \\xHH, other backslashes kept', () 
   assert.equal(v('proc.name=a\\nb'), 'a\\nb');
   assert.equal(v("proc.name='x y'"), 'x y');
   assert.equal(v('fd.name=/tmp/a=b'), '/tmp/a=b');
+  // Cut off by the end of the filter text (environment strings copied from output end in '\'):
+  // the unfinished escape is dropped, as in sysdig.
+  assert.equal(v('proc.env=a:\\'), 'a:');
+  assert.equal(v('proc.env=ab\\x4'), 'ab');
+  // Cut off by the end of an unquoted word: an error.
+  assert.throws(() => parseFilter('proc.name=a\\ b'), /unfinished escape/);
+  assert.throws(() => parseFilter('proc.name in (a\\,b)'), /unfinished escape/);
+  assert.throws(() => parseFilter('proc.name="a\\'), /unfinished escape/);
 });
 
 test('type prefilter: evt.type checks narrow it, not of an exact set complements it', () => {

@@ -105,12 +105,26 @@ export class Scanner {
       } else if (BLANK.has(c) || c === '(' || c === ')' || (inList && c === ',')) break;
       if (c === '\\') {
         const n = t[p + 1];
-        if (n === undefined) fail('unfinished escape sequence at end of value', p, p + 1);
+        // sinsp_filter_compiler::next_operand: an escape cut off by the end of the filter text is
+        // dropped; one cut off by the end of an unquoted word is an error.
+        if (n === undefined) {
+          if (quote === undefined) {
+            p = t.length;
+            break;
+          }
+          fail('unfinished escape sequence at end of value', p, p + 1);
+        }
+        if (quote === undefined && (BLANK.has(n) || n === '(' || n === ')' || (inList && n === ',')))
+          fail('unfinished escape sequence at end of value', p, p + 1);
         if (n === '\\' || n === '"') {
           out += n;
           p += 2;
         } else if (n === 'x') {
           const hex = t.slice(p + 2, p + 4);
+          if (quote === undefined && p + 2 + hex.length === t.length && /^[0-9a-fA-F]?$/.test(hex)) {
+            p = t.length;
+            break;
+          }
           if (!/^[0-9a-fA-F]{2}$/.test(hex))
             fail(`invalid escape '\\x${hex}': expected two hex digits`, p, p + 4);
           out += String.fromCharCode(parseInt(hex, 16));
