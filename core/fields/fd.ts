@@ -303,10 +303,12 @@ export const FD_BINDERS: Record<string, Binder> = {
   ),
   'fd.proto': filterOnly(PT.PORT),
   // Protocol names need a services database; without name resolution libsinsp prints the number.
-  'fd.cproto': withFd((f) => (!isRoleNone(f) && isSock(f) ? String(f.sport ?? 0) : undefined)),
+  // libsinsp: any fd with a role has a client protocol, empty unless it is a TCP/UDP socket (a unix
+  // socket's is ""); server sockets have an empty server protocol.
+  'fd.cproto': withFd((f) => (isRoleNone(f) ? undefined : isSock(f) ? String(f.sport ?? 0) : '')),
   'fd.sproto': withFd((f) => {
     if (isSock(f)) return isRoleNone(f) ? undefined : String(f.dport ?? 0);
-    if (isServSock(f)) return String(f.sport ?? 0);
+    if (isServSock(f)) return '';
     return undefined;
   }),
   'fd.lproto': withFd((f, ctx, t) => {

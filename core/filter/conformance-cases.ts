@@ -136,6 +136,10 @@ export const FILTER_CASES: readonly (readonly [string, string])[] = [
   ['run_as_user_0_container.scap', 'container.id!=host'],
   ['run_as_user_0_container.scap', 'proc.sname=sshd'],
   ['run_as_user_0_container.scap', 'thread.cgroup.cpu exists'],
+  // A unix socket's client protocol is "" (not missing); a value ending in a cut-off escape.
+  ['run_as_user_0_container.scap', "fd.cproto=''"],
+  ['run_as_user_0_container.scap', 'fd.cproto!=49289 and fd.sproto exists'],
+  ['run_as_user_0_container.scap', 'proc.name=sshd\\'],
   ['connect_localhost.scap', 'proc.name exists'],
   ['connect_localhost.scap', 'proc.name!=foo'],
   ['privileged.scap', 'evt.type=container'],
