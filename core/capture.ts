@@ -43,6 +43,9 @@ export interface ProcEntry {
   loginuid: number;
   /** Anything after the known fields, kept so a rewrite is lossless. */
   tail?: Uint8Array;
+  /** Every byte after `root` to the entry's end, in any layout (absent when there are none):
+   *  where sysdig 0.29.3 reads loginuid and exe_writable from (see StateTracker's options). */
+  rawTail?: Uint8Array;
 }
 
 /** fd types as scap_fd_type numbers them. */

@@ -68,6 +68,7 @@ Napi::Object procToJs(Napi::Env env, const scap::ProcEntry& p) {
   o.Set("root", str(env, p.root));
   o.Set("loginuid", num(env, p.loginuid));
   if (p.hasTail) o.Set("tail", bytesOf(env, p.tail.data(), p.tail.size()));
+  if (!p.rawTail.empty()) o.Set("rawTail", bytesOf(env, p.rawTail.data(), p.rawTail.size()));
   return o;
 }
 

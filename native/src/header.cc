@@ -115,6 +115,7 @@ std::string parseProcList(const uint8_t* body, size_t len, int v, Header& h) {
       size_t rest = subLen - read;
       const uint8_t* tail = nullptr;
       c.bytes(rest, tail);  // fits: subLen was checked against the block above
+      p.rawTail.assign(tail, tail + rest);
       if (rest <= kPre010TailMax) {
         // loginuid first; what follows it is kept verbatim so a rewrite is lossless.
         if (rest >= 4) p.loginuid = ld32(tail);

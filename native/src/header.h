@@ -32,6 +32,9 @@ struct ProcEntry {
   // end (exe_writable, capabilities...), so that `loginuid + tail` rewrites the entry.
   std::vector<uint8_t> tail;
   bool hasTail = false;
+  // Every byte after root up to the entry end, whatever the layout: what sysdig 0.29.3 reads
+  // loginuid (4 bytes) and exe_writable (1 byte) from, even in layouts where they sit elsewhere.
+  std::vector<uint8_t> rawTail;
 };
 
 struct FdEntry {
