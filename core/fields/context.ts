@@ -23,8 +23,11 @@ export interface EventContext {
   /** The event is row `i` of `batch`. */
   batch: EventBatch;
   i: number;
-  /** evt.num (batch.firstNum + i). */
+  /** evt.num (batch.firstNum + i - numShift). */
   num: number;
+  /** Event numbers the reader assigned that libsinsp does not count (0 for most captures; see
+   *  the CLI's handling of concatenated captures). */
+  numShift: number;
   /** The event's table entry (eventInfo(type)). */
   info: EventInfo;
   /** Thread/fd after libsinsp's parse step for this event. */
@@ -60,6 +63,7 @@ export function newContext(
     batch,
     i: 0,
     num: batch.firstNum,
+    numShift: 0,
     info,
     state: NO_STATE,
     lookup,
@@ -93,7 +97,7 @@ export function setEvent(ctx: EventContext, i: number, info: EventInfo, state: E
     if (t !== PPME.CONTAINER_JSON_E && t !== PPME.CONTAINER_JSON_2_E) ctx.firstTs = ctx.batch.ts[i]!;
   }
   ctx.i = i;
-  ctx.num = ctx.batch.firstNum + i;
+  ctx.num = ctx.batch.firstNum + i - ctx.numShift;
   ctx.info = info;
   ctx.state = state;
 }
