@@ -23,7 +23,7 @@ test('concatenated captures print what sysdig prints', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'capsight-concat-'));
   try {
     const path = join(dir, 'three.scap');
-    // The second and third sections start with a container event; the first ends mid-stream.
+    // The second and third sections start with one and two container events.
     writeFileSync(
       path,
       Buffer.concat(
