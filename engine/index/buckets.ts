@@ -7,13 +7,13 @@
 import { METRIC_COUNT } from '../../core/views/types.js';
 
 const M = METRIC_COUNT;
-const LOG_CHUNK = 1 << 14;
+const LOG_BITS = 14;
+const LOG_CHUNK = 1 << LOG_BITS;
 
 /** The build-time side of one entity kind. */
 export class BucketLog {
   private acc = new Float64Array(64 * M);
   private accStart = new Float64Array(64).fill(-1);
-  private accTouched = new Uint8Array(64);
   /** Flushed entries: entity, start time (ns rel), M metrics. */
   readonly entEnt: Uint32Array[] = [];
   readonly entStart: Float64Array[] = [];
@@ -29,9 +29,6 @@ export class BucketLog {
     const s = new Float64Array(n).fill(-1);
     s.set(this.accStart);
     this.accStart = s;
-    const t = new Uint8Array(n);
-    t.set(this.accTouched);
-    this.accTouched = t;
   }
 
   /** The accumulator offset of entity `e` for the bucket starting at `start` (flushing the old one). */
@@ -42,7 +39,6 @@ export class BucketLog {
       if (cur >= 0) this.flush(e);
       this.accStart[e] = start;
     }
-    this.accTouched[e] = 1;
     return e * M;
   }
 
@@ -77,13 +73,19 @@ export class BucketLog {
     }
   }
 
-  /** Visits every flushed entry. */
-  forEach(f: (entity: number, start: number, vals: Float64Array, off: number) => void): void {
-    for (let i = 0; i < this.entries; i++) {
-      const c = i >>> 14;
-      const k = i & (LOG_CHUNK - 1);
-      f(this.entEnt[c]![k]!, this.entStart[c]![k]!, this.entVals[c]!, k * M);
-    }
+  /** Entity of flushed entry i. */
+  entity(i: number): number {
+    return this.entEnt[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
+  }
+
+  /** Start time of flushed entry i. */
+  start(i: number): number {
+    return this.entStart[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
+  }
+
+  /** Applies f to every flushed entry's values (vals[off..off+M)). */
+  forEachValues(f: (vals: Float64Array, off: number) => void): void {
+    for (let i = 0; i < this.entries; i++) f(this.entVals[i >>> LOG_BITS]!, (i & (LOG_CHUNK - 1)) * M);
   }
 }
 
@@ -95,69 +97,69 @@ export class EntityBuckets {
   readonly cum: Float64Array;
 
   /**
-   * @param n entity count; @param entries (entity, bucket, values) triples at the final width,
-   * any order, possibly repeating an (entity, bucket) pair.
+   * From a log's entries: entity `ent[i]` (< n) and final-width bucket `bucket[i]` (< nb) of
+   * entry i; an (entity, bucket) pair may repeat, in any order. Per entity, its entries are
+   * summed into a dense per-bucket accumulator and written out in bucket order as prefix sums.
    */
-  constructor(
-    n: number,
-    count: number,
-    each: (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void,
-  ) {
-    // Counting sort by entity; rows of one entity arrive in time order except around
-    // out-of-order timestamps, so a sort is only needed where a bucket goes backwards.
+  constructor(n: number, log: BucketLog, ent: Uint32Array, bucket: Int32Array, nb: number) {
+    const count = log.entries;
+    // Counting sort of the entries by entity (indices only).
     const per = new Uint32Array(n + 1);
-    each((e) => void per[e + 1]!++);
+    for (let i = 0; i < count; i++) per[ent[i]! + 1]!++;
     for (let e = 0; e < n; e++) per[e + 1]! += per[e]!;
     const fill = per.slice(0, n);
-    const rb = new Int32Array(count);
-    const rv = new Float64Array(count * M);
-    each((e, b, vals, off) => {
-      const r = fill[e]!++;
-      rb[r] = b;
-      rv.set(vals.subarray(off, off + M), r * M);
-    });
-    // Merged rows and their prefix sums are written back into rb/rv in place: an entity's output
-    // row never lies past the input row being read (rows are only merged, never split).
-    const start = new Uint32Array(n + 1);
-    let out = 0;
-    for (let e = 0; e < n; e++) {
-      start[e] = out;
-      const lo = per[e]!;
-      const hi = per[e + 1]!;
-      let sorted = true;
-      for (let r = lo + 1; r < hi && sorted; r++) if (rb[r]! < rb[r - 1]!) sorted = false;
-      // Unsorted rows are read from a sorted copy (in-place writes would clobber unread rows).
-      let srcB: Int32Array = rb;
-      let srcV: Float64Array = rv;
-      let base0 = lo;
-      if (!sorted) {
-        const o = Array.from({ length: hi - lo }, (_, k) => lo + k).sort((x, y) => rb[x]! - rb[y]!);
-        srcB = Int32Array.from(o, (r) => rb[r]!);
-        srcV = new Float64Array((hi - lo) * M);
-        o.forEach((r, k) => srcV.set(rv.subarray(r * M, r * M + M), k * M));
-        base0 = 0;
-      }
-      for (let q = 0; q < hi - lo; q++) {
-        const r = base0 + q;
-        const b = srcB[r]!;
-        if (out > start[e]! && rb[out - 1] === b) {
-          // Same bucket again: its values join the (cumulative) row, which stays cumulative.
-          const base = (out - 1) * M;
-          for (let m = 0; m < M; m++) rv[base + m]! += srcV[r * M + m]!;
-        } else {
-          const base = out * M;
-          rb[out] = b;
-          if (out > start[e]!)
-            for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]! + rv[base - M + m]!;
-          else for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]!;
-          out++;
+    const ord = new Uint32Array(count);
+    for (let i = 0; i < count; i++) ord[fill[ent[i]!]!++] = i;
+    // Distinct (entity, bucket) pairs: the output size.
+    const seen = new Int32Array(nb).fill(-1);
+    let rows = 0;
+    for (let e = 0; e < n; e++)
+      for (let r = per[e]!; r < per[e + 1]!; r++) {
+        const b = bucket[ord[r]!]!;
+        if (seen[b] !== e) {
+          seen[b] = e;
+          rows++;
         }
       }
+    const start = new Uint32Array(n + 1);
+    const outB = new Int32Array(rows);
+    const cum = new Float64Array(rows * M);
+    const acc = new Float64Array(nb * M);
+    const touched = new Int32Array(nb);
+    seen.fill(-1);
+    const vals = log.entVals;
+    let o = 0;
+    for (let e = 0; e < n; e++) {
+      start[e] = o;
+      let nt = 0;
+      for (let r = per[e]!; r < per[e + 1]!; r++) {
+        const i = ord[r]!;
+        const b = bucket[i]!;
+        if (seen[b] !== e) {
+          seen[b] = e;
+          touched[nt++] = b;
+        }
+        const v = vals[i >>> LOG_BITS]!;
+        const vo = (i & (LOG_CHUNK - 1)) * M;
+        const ao = b * M;
+        for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
+      }
+      if (nt > 1) touched.subarray(0, nt).sort();
+      for (let q = 0; q < nt; q++) {
+        const b = touched[q]!;
+        const ao = b * M;
+        const co = o * M;
+        outB[o] = b;
+        if (q > 0) for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]! + cum[co - M + m]!;
+        else for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]!;
+        acc.fill(0, ao, ao + M);
+        o++;
+      }
     }
-    start[n] = out;
+    start[n] = o;
     this.start = start;
-    this.bucket = out === count ? rb : rb.slice(0, out);
-    this.cum = out === count ? rv : rv.slice(0, out * M);
+    this.bucket = outB;
+    this.cum = cum;
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */
