@@ -47,6 +47,12 @@ export class BucketLog {
   }
 
   private flush(e: number): void {
+    this.append(e, this.accStart[e]!, this.acc, e * M);
+    this.acc.fill(0, e * M, e * M + M);
+  }
+
+  /** Adds an entry: entity e, bucket start time, values src[off..off+M). */
+  append(e: number, start: number, src: Float64Array, off: number): void {
     const k = this.entries & (LOG_CHUNK - 1);
     if (k === 0) {
       this.entEnt.push(new Uint32Array(LOG_CHUNK));
@@ -55,13 +61,8 @@ export class BucketLog {
     }
     const c = this.entEnt.length - 1;
     this.entEnt[c]![k] = e;
-    this.entStart[c]![k] = this.accStart[e]!;
-    const v = this.entVals[c]!;
-    const o = e * M;
-    for (let m = 0; m < M; m++) {
-      v[k * M + m] = this.acc[o + m]!;
-      this.acc[o + m] = 0;
-    }
+    this.entStart[c]![k] = start;
+    this.entVals[c]!.set(src.subarray(off, off + M), k * M);
     this.entries++;
   }
 
@@ -81,6 +82,20 @@ export class BucketLog {
   /** Start time of flushed entry i. */
   start(i: number): number {
     return this.entStart[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
+  }
+
+  /** Sums of the entries' values per bucket of `width` (nb buckets), and which buckets have any. */
+  bucketSums(width: number, nb: number): { sums: Float64Array; any: Uint8Array } {
+    const sums = new Float64Array(nb * M);
+    const any = new Uint8Array(nb);
+    for (let i = 0; i < this.entries; i++) {
+      const b = Math.floor(this.start(i) / width);
+      any[b] = 1;
+      const v = this.entVals[i >>> LOG_BITS]!;
+      const vo = (i & (LOG_CHUNK - 1)) * M;
+      for (let m = 0; m < M; m++) sums[b * M + m]! += v[vo + m]!;
+    }
+    return { sums, any };
   }
 
   /** Applies f to every flushed entry's values (vals[off..off+M)). */

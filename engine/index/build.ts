@@ -35,6 +35,51 @@ class U32List {
   }
 }
 
+/** (thread entity, fd entity) → pair id: open addressing over typed arrays. */
+class PairTable {
+  private keyT = new Int32Array(1 << 12).fill(-1);
+  private keyF = new Int32Array(1 << 12);
+  private val = new Int32Array(1 << 12);
+  private n = 0;
+
+  private slot(t: number, f: number): number {
+    const mask = this.keyT.length - 1;
+    let h = (Math.imul(t, 0x9e3779b1) ^ Math.imul(f + 1, 0x85ebca6b)) >>> 0;
+    h = (h ^ (h >>> 16)) & mask;
+    while (this.keyT[h] !== -1 && (this.keyT[h] !== t || this.keyF[h] !== f)) h = (h + 1) & mask;
+    return h;
+  }
+
+  /** The pair's id, -1 when absent. */
+  get(t: number, f: number): number {
+    const h = this.slot(t, f);
+    return this.keyT[h] === -1 ? -1 : this.val[h]!;
+  }
+
+  set(t: number, f: number, id: number): void {
+    if (2 * (this.n + 1) > this.keyT.length) this.grow();
+    const h = this.slot(t, f);
+    if (this.keyT[h] === -1) this.n++;
+    this.keyT[h] = t;
+    this.keyF[h] = f;
+    this.val[h] = id;
+  }
+
+  private grow(): void {
+    const { keyT, keyF, val } = this;
+    this.keyT = new Int32Array(keyT.length * 2).fill(-1);
+    this.keyF = new Int32Array(keyT.length * 2);
+    this.val = new Int32Array(keyT.length * 2);
+    for (let h = 0; h < keyT.length; h++) {
+      if (keyT[h] === -1) continue;
+      const j = this.slot(keyT[h]!, keyF[h]!);
+      this.keyT[j] = keyT[h]!;
+      this.keyF[j] = keyF[h]!;
+      this.val[j] = val[h]!;
+    }
+  }
+}
+
 /** List views whose rows are exit events of given types; event code → 1 + index here. */
 const LIST_TYPE_VIEWS = VIEWS.filter((v): v is ListViewDef => v.kind === 'list' && v.select.types.length > 0);
 const LIST_OF_CODE = new Uint8Array(0x10000);
@@ -301,7 +346,7 @@ class Builder {
   };
   // (thread, fd) pairs: the thread and fd buckets are sums over them (finalize), and a drill-down
   // by process or thread into an fd view (or back) is a sum over pairs, not a scan.
-  readonly pairByThread: (Map<number, number> | undefined)[] = [];
+  private readonly pairIds = new PairTable();
   readonly pairThread = new U32List();
   readonly pairFd = new U32List();
   private lastPairThread = -1;
@@ -500,8 +545,9 @@ class Builder {
         const er = failed ? this.errorId(errno) : 0;
         if (thr !== this.lastPairThread || fdEnt !== this.lastPairFd) this.pairOf(thr, fdEnt);
         addTo(this.logs.pair, this.lastPair, start, cm, cv, nc);
-        addTo(this.logs.syscall, sc, start, cm, cv, nc);
-        addTo(this.logs.error, er, start, cm, cv, nc);
+        // Entity 0 ("none") of the syscall and error kinds is derived at the end (all minus the rest).
+        if (sc !== 0) addTo(this.logs.syscall, sc, start, cm, cv, nc);
+        if (er !== 0) addTo(this.logs.error, er, start, cm, cv, nc);
         const g = this.global.bucket(rel);
         const gm = this.global.metric;
         if (notSwitch) gm[M.EVENTS]![g]!++;
@@ -586,12 +632,10 @@ class Builder {
   }
 
   private pairOf(thr: number, fdEnt: number): void {
-    // Small-integer keys per thread: no boxed doubles.
-    const m = (this.pairByThread[thr] ??= new Map<number, number>());
-    let id = m.get(fdEnt);
-    if (id === undefined) {
+    let id = this.pairIds.get(thr, fdEnt);
+    if (id < 0) {
       id = this.pairThread.n;
-      m.set(fdEnt, id);
+      this.pairIds.set(thr, fdEnt, id);
       this.pairThread.push(thr);
       this.pairFd.push(fdEnt);
     }
@@ -875,6 +919,25 @@ function finalize(p: Parts): CaptureIndex {
     return new EntityBuckets(n, l.log, ent, l.bucket, l.nb);
   };
   const pairLog = prep(logs.pair);
+  const nb = Math.floor(p.tEnd / width) + 1;
+  const totals = logs.pair.bucketSums(width, nb);
+  /** Entity 0 of a kind whose log holds only entities > 0: per bucket, all events minus theirs
+   *  (integer-valued sums, so exact). */
+  const addZeroRows = (log: BucketLog): BucketLog => {
+    const { sums } = log.bucketSums(width, nb);
+    const row = new Float64Array(MC);
+    for (let b = 0; b < nb; b++) {
+      if (!totals.any[b]) continue;
+      let nonzero = false;
+      for (let m = 0; m < MC; m++) {
+        row[m] = totals.sums[b * MC + m]! - sums[b * MC + m]!;
+        if (row[m] !== 0) nonzero = true;
+      }
+      // Every event that reaches the buckets adds to some metric: no events, no row.
+      if (nonzero) log.append(0, b * width, row, 0);
+    }
+    return log;
+  };
   const thr = ents.threadsTable;
   const procOf = (e: number): number => thr[e]!.proc;
   const fds = ents.fds;
@@ -890,12 +953,11 @@ function finalize(p: Parts): CaptureIndex {
     directory: make(ents.directories.rows.length, pairLog, (q) => fds[pf[q]!]!.dir),
     sport: make(ents.sports.rows.length, pairLog, (q) => fds[pf[q]!]!.sport),
     fdtype: make(ents.fdtypes.rows.length, pairLog, (q) => fds[pf[q]!]!.fdtype),
-    syscall: make(ents.syscalls.rows.length, prep(logs.syscall)),
-    error: make(ents.errors.rows.length, prep(logs.error)),
+    syscall: make(ents.syscalls.rows.length, prep(addZeroRows(logs.syscall))),
+    error: make(ents.errors.rows.length, prep(addZeroRows(logs.error))),
   };
   const pairs = make(p.pairThread.length, pairLog);
   // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
-  const nb = Math.floor(p.tEnd / width) + 1;
   const lo = new Uint32Array(nb).fill(0xffffffff);
   const hi = new Uint32Array(nb);
   let i = 0;

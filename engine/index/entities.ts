@@ -76,6 +76,9 @@ export interface NamedRec {
   threads?: Set<number>;
 }
 
+const CACHE_SIZE = 4096;
+const CACHE_MASK = CACHE_SIZE - 1;
+
 const L4_NAMES = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
 
 function exeline(t: ThreadInfo): string {
@@ -225,6 +228,14 @@ export class Entities {
     // its new name, as proc.name shows them at the time.
     if (t === this.lastThreadObj && t.comm === this.threadsTable[this.lastThreadId]!.name)
       return this.lastThreadId;
+    // Then a small direct-mapped cache by tid (cheaper than the WeakMap).
+    const slot = t.tid & CACHE_MASK;
+    const cid = this.tCacheId[slot]!;
+    if (this.tCacheObj[slot] === t && this.threadsTable[cid]!.name === t.comm) {
+      this.lastThreadObj = t;
+      this.lastThreadId = cid;
+      return cid;
+    }
     let id = this.threadByObj.get(t);
     if (id === undefined || this.threadsTable[id]!.name !== t.comm) {
       id = this.threadsTable.length;
@@ -249,6 +260,8 @@ export class Entities {
     }
     this.lastThreadObj = t;
     this.lastThreadId = id;
+    this.tCacheObj[slot] = t;
+    this.tCacheId[slot] = id;
     return id;
   }
 
@@ -290,7 +303,17 @@ export class Entities {
     // Consecutive events often use the same fd: skip the WeakMap then.
     if (f === this.lastFdObj && f.name === this.lastFdName && f.kind === this.lastFdKind)
       return this.lastFdId;
-    const id = this.fdLookup(f);
+    const slot = (f.fd * 31 + f.name.length) & CACHE_MASK;
+    let id: number;
+    if (this.fCacheObj[slot] === f && this.fCacheName[slot] === f.name && this.fCacheKind[slot] === f.kind)
+      id = this.fCacheId[slot]!;
+    else {
+      id = this.fdLookup(f);
+      this.fCacheObj[slot] = f;
+      this.fCacheName[slot] = f.name;
+      this.fCacheKind[slot] = f.kind;
+      this.fCacheId[slot] = id;
+    }
     this.lastFdObj = f;
     this.lastFdName = f.name;
     this.lastFdKind = f.kind;
@@ -298,6 +321,15 @@ export class Entities {
     return id;
   }
 
+  // Direct-mapped caches of the tracker's thread and fd objects (build time only).
+  private tCacheObj: (ThreadInfo | undefined)[] = new Array<ThreadInfo | undefined>(CACHE_SIZE).fill(
+    undefined,
+  );
+  private readonly tCacheId = new Uint32Array(CACHE_SIZE);
+  private fCacheObj: (FdInfo | undefined)[] = new Array<FdInfo | undefined>(CACHE_SIZE).fill(undefined);
+  private readonly fCacheName: string[] = new Array<string>(CACHE_SIZE).fill('');
+  private readonly fCacheKind = new Int32Array(CACHE_SIZE).fill(-1);
+  private readonly fCacheId = new Uint32Array(CACHE_SIZE);
   private lastFdObj: FdInfo | undefined;
   private lastFdName = '';
   private lastFdKind = FdKind.UNKNOWN;
@@ -363,6 +395,9 @@ export class Entities {
     this.lastThreadObj = undefined;
     this.lastThreadId = 0;
     this.lastFdObj = undefined;
+    this.tCacheObj = [];
+    this.fCacheObj = [];
+    this.fCacheName.fill('');
   }
 
   /** Records that `thread` used fd entity `fd` at `ts` (flow attribution, first/last seen). */
