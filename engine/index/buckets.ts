@@ -98,10 +98,96 @@ export class BucketLog {
     return { sums, any };
   }
 
+  /** The flushed entries' values as a row source. */
+  rowValues(): RowValues {
+    return { chunks: this.entVals, bits: LOG_BITS };
+  }
+
   /** Applies f to every flushed entry's values (vals[off..off+M)). */
   forEachValues(f: (vals: Float64Array, off: number) => void): void {
     for (let i = 0; i < this.entries; i++) f(this.entVals[i >>> LOG_BITS]!, (i & (LOG_CHUNK - 1)) * M);
   }
+}
+
+/** Values of source rows: row i's M values at chunks[i >>> bits][(i & (2^bits - 1)) * M..]; with
+ *  `first`, the rows are prefix sums per entity (first[i] = 1 where an entity's rows start). */
+export interface RowValues {
+  chunks: Float64Array[];
+  bits: number;
+  first?: Uint8Array;
+}
+
+/** Number of distinct (entity, bucket) pairs of the rows (entity order in ord, ranges in per). */
+function countDistinct(
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  bucket: Int32Array,
+  nb: number,
+): number {
+  const seen = new Int32Array(nb).fill(-1);
+  let rows = 0;
+  for (let e = 0; e < n; e++)
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const b = bucket[ord[r]!]!;
+      if (seen[b] !== e) {
+        seen[b] = e;
+        rows++;
+      }
+    }
+  return rows;
+}
+
+function mergeRows(
+  out: { start: Uint32Array; bucket: Int32Array; cum: Float64Array },
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  src: RowValues,
+  bucket: Int32Array,
+  nb: number,
+): void {
+  const { start, cum } = out;
+  const outB = out.bucket;
+  const acc = new Float64Array(nb * M);
+  const touched = new Int32Array(nb);
+  const seen = new Int32Array(nb).fill(-1);
+  const { chunks, bits, first } = src;
+  const mask = bits >= 31 ? 0x7fffffff : (1 << bits) - 1;
+  let o = 0;
+  for (let e = 0; e < n; e++) {
+    start[e] = o;
+    let nt = 0;
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const i = ord[r]!;
+      const b = bucket[i]!;
+      if (seen[b] !== e) {
+        seen[b] = e;
+        touched[nt++] = b;
+      }
+      const v = chunks[i >>> bits]!;
+      const vo = (i & mask) * M;
+      const ao = b * M;
+      if (first !== undefined && first[i] === 0)
+        for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]! - v[vo - M + m]!;
+      else for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
+    }
+    // Usually already in order (rows arrive by time).
+    let sorted = true;
+    for (let q = 1; q < nt && sorted; q++) if (touched[q]! < touched[q - 1]!) sorted = false;
+    if (!sorted) touched.subarray(0, nt).sort();
+    for (let q = 0; q < nt; q++) {
+      const b = touched[q]!;
+      const ao = b * M;
+      const co = o * M;
+      outB[o] = b;
+      if (q > 0) for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]! + cum[co - M + m]!;
+      else for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]!;
+      for (let m = 0; m < M; m++) acc[ao + m] = 0;
+      o++;
+    }
+  }
+  start[n] = o;
 }
 
 /** The query side: per entity, sorted buckets and inclusive prefix sums of the metric vector. */
@@ -112,69 +198,36 @@ export class EntityBuckets {
   readonly cum: Float64Array;
 
   /**
-   * From a log's entries: entity `ent[i]` (< n) and final-width bucket `bucket[i]` (< nb) of
-   * entry i; an (entity, bucket) pair may repeat, in any order. Per entity, its entries are
-   * summed into a dense per-bucket accumulator and written out in bucket order as prefix sums.
+   * From source rows: row i has entity `ent[i]` (< n), final-width bucket `bucket[i]` (< nb) and
+   * values from `src`; an (entity, bucket) pair may repeat, in any order. Per entity, its rows
+   * are summed into a dense per-bucket accumulator and written out in bucket order as prefix sums.
    */
-  constructor(n: number, log: BucketLog, ent: Uint32Array, bucket: Int32Array, nb: number) {
-    const count = log.entries;
-    // Counting sort of the entries by entity (indices only).
+  constructor(n: number, src: RowValues, ent: Uint32Array, bucket: Int32Array, nb: number) {
+    const count = ent.length;
+    // Counting sort of the rows by entity (indices only).
     const per = new Uint32Array(n + 1);
     for (let i = 0; i < count; i++) per[ent[i]! + 1]!++;
     for (let e = 0; e < n; e++) per[e + 1]! += per[e]!;
     const fill = per.slice(0, n);
     const ord = new Uint32Array(count);
     for (let i = 0; i < count; i++) ord[fill[ent[i]!]!++] = i;
-    // Distinct (entity, bucket) pairs: the output size.
-    const seen = new Int32Array(nb).fill(-1);
-    let rows = 0;
-    for (let e = 0; e < n; e++)
-      for (let r = per[e]!; r < per[e + 1]!; r++) {
-        const b = bucket[ord[r]!]!;
-        if (seen[b] !== e) {
-          seen[b] = e;
-          rows++;
-        }
-      }
-    const start = new Uint32Array(n + 1);
-    const outB = new Int32Array(rows);
-    const cum = new Float64Array(rows * M);
-    const acc = new Float64Array(nb * M);
-    const touched = new Int32Array(nb);
-    seen.fill(-1);
-    const vals = log.entVals;
-    let o = 0;
+    const rows = countDistinct(n, per, ord, bucket, nb);
+    this.start = new Uint32Array(n + 1);
+    this.bucket = new Int32Array(rows);
+    this.cum = new Float64Array(rows * M);
+    mergeRows(this, n, per, ord, src, bucket, nb);
+  }
+
+  /** This table's rows as a source for a coarser kind (values un-accumulated on the fly). */
+  source(): { src: RowValues; ent: Uint32Array } {
+    const n = this.start.length - 1;
+    const ent = new Uint32Array(this.bucket.length);
+    const first = new Uint8Array(this.bucket.length);
     for (let e = 0; e < n; e++) {
-      start[e] = o;
-      let nt = 0;
-      for (let r = per[e]!; r < per[e + 1]!; r++) {
-        const i = ord[r]!;
-        const b = bucket[i]!;
-        if (seen[b] !== e) {
-          seen[b] = e;
-          touched[nt++] = b;
-        }
-        const v = vals[i >>> LOG_BITS]!;
-        const vo = (i & (LOG_CHUNK - 1)) * M;
-        const ao = b * M;
-        for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
-      }
-      if (nt > 1) touched.subarray(0, nt).sort();
-      for (let q = 0; q < nt; q++) {
-        const b = touched[q]!;
-        const ao = b * M;
-        const co = o * M;
-        outB[o] = b;
-        if (q > 0) for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]! + cum[co - M + m]!;
-        else for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]!;
-        acc.fill(0, ao, ao + M);
-        o++;
-      }
+      if (this.start[e]! < this.start[e + 1]!) first[this.start[e]!] = 1;
+      ent.fill(e, this.start[e]!, this.start[e + 1]!);
     }
-    start[n] = o;
-    this.start = start;
-    this.bucket = outB;
-    this.cum = cum;
+    return { src: { chunks: [this.cum], bits: 31, first }, ent };
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */

@@ -914,9 +914,18 @@ function finalize(p: Parts): CaptureIndex {
     }
     return { log, bucket, nb, ids };
   };
-  const make = (n: number, l: Log, map?: (e: number) => number): EntityBuckets => {
-    const ent = map ? l.ids.map(map) : l.ids;
-    return new EntityBuckets(n, l.log, ent, l.bucket, l.nb);
+  const make = (n: number, l: Log): EntityBuckets =>
+    new EntityBuckets(n, l.log.rowValues(), l.ids, l.bucket, l.nb);
+  /** A coarser kind from a finer one's table: its rows re-keyed by `map`. */
+  const coarser = (n: number, from: EntityBuckets, map: (e: number) => number): EntityBuckets => {
+    const { src, ent } = from.source();
+    const memo = new Int32Array(from.start.length - 1).fill(-1);
+    for (let r = 0; r < ent.length; r++) {
+      const e = ent[r]!;
+      if (memo[e] === -1) memo[e] = map(e);
+      ent[r] = memo[e]!;
+    }
+    return new EntityBuckets(n, src, ent, from.bucket, Math.floor(p.tEnd / width) + 1);
   };
   const pairLog = prep(logs.pair);
   const nb = Math.floor(p.tEnd / width) + 1;
@@ -941,22 +950,25 @@ function finalize(p: Parts): CaptureIndex {
   const thr = ents.threadsTable;
   const procOf = (e: number): number => thr[e]!.proc;
   const fds = ents.fds;
-  // Thread- and fd-side kinds are sums over the (thread, fd) pair log.
   const pt = p.pairThread;
   const pf = p.pairFd;
+  // Thread- and fd-side kinds are sums over the (thread, fd) pairs, coarser kinds over those.
+  const pairs = make(p.pairThread.length, pairLog);
+  const thread = coarser(thr.length, pairs, (q) => pt[q]!);
+  const fd = coarser(fds.length, pairs, (q) => pf[q]!);
+  const procs = ents.processes;
   const buckets: CaptureIndex['buckets'] = {
-    thread: make(thr.length, pairLog, (q) => pt[q]!),
-    process: make(ents.processes.length, pairLog, (q) => procOf(pt[q]!)),
-    user: make(ents.users.rows.length, pairLog, (q) => ents.processes[procOf(pt[q]!)]!.user),
-    container: make(ents.containers.rows.length, pairLog, (q) => ents.processes[procOf(pt[q]!)]!.container),
-    fd: make(fds.length, pairLog, (q) => pf[q]!),
-    directory: make(ents.directories.rows.length, pairLog, (q) => fds[pf[q]!]!.dir),
-    sport: make(ents.sports.rows.length, pairLog, (q) => fds[pf[q]!]!.sport),
-    fdtype: make(ents.fdtypes.rows.length, pairLog, (q) => fds[pf[q]!]!.fdtype),
+    thread,
+    process: coarser(procs.length, thread, procOf),
+    user: coarser(ents.users.rows.length, thread, (e) => procs[procOf(e)]!.user),
+    container: coarser(ents.containers.rows.length, thread, (e) => procs[procOf(e)]!.container),
+    fd,
+    directory: coarser(ents.directories.rows.length, fd, (e) => fds[e]!.dir),
+    sport: coarser(ents.sports.rows.length, fd, (e) => fds[e]!.sport),
+    fdtype: coarser(ents.fdtypes.rows.length, fd, (e) => fds[e]!.fdtype),
     syscall: make(ents.syscalls.rows.length, prep(addZeroRows(logs.syscall))),
     error: make(ents.errors.rows.length, prep(addZeroRows(logs.error))),
   };
-  const pairs = make(p.pairThread.length, pairLog);
   // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
   const lo = new Uint32Array(nb).fill(0xffffffff);
   const hi = new Uint32Array(nb);
