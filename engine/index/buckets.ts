@@ -12,43 +12,87 @@ const LOG_CHUNK = 1 << LOG_BITS;
 
 /** The build-time side of one entity kind. */
 export class BucketLog {
+  // Open accumulators live in a compact pool of slots (entity -> slot), not one per entity: most
+  // entities (a (thread, fd) pair, a thread) are active for a short while, and sweep() closes
+  // those left behind by the current bucket, so the pool stays as small as the active set.
+  private slotOf = new Int32Array(64).fill(-1);
+  private slotEnt = new Int32Array(64);
+  private slotStart = new Float64Array(64);
   private acc = new Float64Array(64 * M);
-  private accStart = new Float64Array(64).fill(-1);
+  private nSlots = 0;
   /** Flushed entries: entity, start time (ns rel), M metrics. */
   readonly entEnt: Uint32Array[] = [];
   readonly entStart: Float64Array[] = [];
   readonly entVals: Float64Array[] = [];
   entries = 0;
 
-  private grow(e: number): void {
-    let n = this.accStart.length;
-    while (n <= e) n *= 2;
-    const a = new Float64Array(n * M);
-    a.set(this.acc);
-    this.acc = a;
-    const s = new Float64Array(n).fill(-1);
-    s.set(this.accStart);
-    this.accStart = s;
-  }
-
   /** The accumulator offset of entity `e` for the bucket starting at `start` (flushing the old one). */
   slot(e: number, start: number): number {
-    if (e >= this.accStart.length) this.grow(e);
-    const cur = this.accStart[e]!;
-    if (cur !== start) {
-      if (cur >= 0) this.flush(e);
-      this.accStart[e] = start;
+    if (e >= this.slotOf.length) this.growEntities(e);
+    let s = this.slotOf[e]!;
+    if (s >= 0) {
+      if (this.slotStart[s] !== start) {
+        this.append(e, this.slotStart[s]!, this.acc, s * M);
+        this.acc.fill(0, s * M, s * M + M);
+        this.slotStart[s] = start;
+      }
+      return s * M;
     }
-    return e * M;
+    if (this.nSlots === this.slotEnt.length) this.growSlots();
+    s = this.nSlots++;
+    this.slotOf[e] = s;
+    this.slotEnt[s] = e;
+    this.slotStart[s] = start;
+    return s * M;
   }
 
   get values(): Float64Array {
     return this.acc;
   }
 
-  private flush(e: number): void {
-    this.append(e, this.accStart[e]!, this.acc, e * M);
-    this.acc.fill(0, e * M, e * M + M);
+  /** Flushes and closes every open accumulator of a bucket starting before `before`. */
+  sweep(before: number): void {
+    const acc = this.acc;
+    for (let s = 0; s < this.nSlots;) {
+      if (this.slotStart[s]! >= before) {
+        s++;
+        continue;
+      }
+      const e = this.slotEnt[s]!;
+      this.append(e, this.slotStart[s]!, acc, s * M);
+      this.slotOf[e] = -1;
+      // The last slot moves into this one.
+      const last = --this.nSlots;
+      if (last !== s) {
+        const le = this.slotEnt[last]!;
+        this.slotEnt[s] = le;
+        this.slotStart[s] = this.slotStart[last]!;
+        this.slotOf[le] = s;
+        acc.copyWithin(s * M, last * M, last * M + M);
+      }
+      acc.fill(0, last * M, last * M + M);
+    }
+  }
+
+  private growEntities(e: number): void {
+    let n = this.slotOf.length;
+    while (n <= e) n *= 2;
+    const a = new Int32Array(n).fill(-1);
+    a.set(this.slotOf);
+    this.slotOf = a;
+  }
+
+  private growSlots(): void {
+    const n = this.slotEnt.length * 2;
+    const ent = new Int32Array(n);
+    ent.set(this.slotEnt);
+    this.slotEnt = ent;
+    const st = new Float64Array(n);
+    st.set(this.slotStart);
+    this.slotStart = st;
+    const acc = new Float64Array(n * M);
+    acc.set(this.acc);
+    this.acc = acc;
   }
 
   /** Adds an entry: entity e, bucket start time, values src[off..off+M). */
@@ -62,16 +106,22 @@ export class BucketLog {
     const c = this.entEnt.length - 1;
     this.entEnt[c]![k] = e;
     this.entStart[c]![k] = start;
-    this.entVals[c]!.set(src.subarray(off, off + M), k * M);
+    const v = this.entVals[c]!;
+    for (let m = 0; m < M; m++) v[k * M + m] = src[off + m]!;
     this.entries++;
   }
 
   /** Flushes every open accumulator (end of indexing). */
   flushAll(): void {
-    for (let e = 0; e < this.accStart.length; e++) {
-      if (this.accStart[e]! >= 0) this.flush(e);
-      this.accStart[e] = -1;
-    }
+    this.sweep(Infinity);
+  }
+
+  /** Drops the entries (after the tables are built from them). */
+  release(): void {
+    this.entEnt.length = 0;
+    this.entStart.length = 0;
+    this.entVals.length = 0;
+    this.entries = 0;
   }
 
   /** Entity of flushed entry i. */

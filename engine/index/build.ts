@@ -372,6 +372,8 @@ class Builder {
   };
   markBitsUsed = 0;
   width = START_WIDTH;
+  /** Start of the latest bucket seen (at the width of its time). */
+  private curStart = 0;
   t0: bigint | undefined;
   tEnd = 0;
   hasCpuInfo = false;
@@ -542,6 +544,7 @@ class Builder {
         while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
         this.width = width;
         const start = Math.floor(rel / width) * width;
+        if (start > this.curStart) this.nextBucket(start);
         const er = failed ? this.errorId(errno) : 0;
         if (thr !== this.lastPairThread || fdEnt !== this.lastPairFd) this.pairOf(thr, fdEnt);
         addTo(this.logs.pair, this.lastPair, start, cm, cv, nc);
@@ -574,6 +577,13 @@ class Builder {
           this.exitMarks(b, i, idx, rel, code, tf, mk, res, ioClass, fr, t, lat, bytes, fdEnt);
       } else if (mk !== MK.NONE) this.otherMarks(b, i, idx, rel, code, mk);
     }
+  }
+
+  /** A later bucket began: accumulators of buckets before the previous one are done. */
+  private nextBucket(start: number): void {
+    const before = this.curStart;
+    this.curStart = start;
+    for (const l of [this.logs.pair, this.logs.syscall, this.logs.error]) l.sweep(before);
   }
 
   private onSwitch(b: EventBatch, i: number, rel: number, tidNow: number): number {
@@ -800,6 +810,14 @@ function errMetric(code: number, kind: FdKind | undefined): number {
 
 export function buildIndex(o: BuildOptions): CaptureIndex {
   const started = performance.now();
+  // Reading and finalizing in separate frames: the tracker (and everything it holds) is garbage
+  // by the time the tables are built.
+  const index = finalize(readAll(o));
+  index.buildMs = performance.now() - started;
+  return index;
+}
+
+function readAll(o: BuildOptions): Parts {
   const { reader } = o;
   const header = reader.header;
   const bd = new Builder(header);
@@ -824,8 +842,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     LIST_TYPE_VIEWS.map((v, k) => [v.id, bd.listLists[k]!.done()]),
   );
   listCands.set('slow_io', bd.slowIo.done());
-
-  const index = finalize({
+  return {
     path: o.path,
     header,
     fileSize: reader.fileSize,
@@ -849,9 +866,7 @@ export function buildIndex(o: BuildOptions): CaptureIndex {
     ioByFd: bd.ioByFd.map((l) => l?.done()),
     listCands,
     countablePerChunk: bd.countable.done(),
-  });
-  index.buildMs = performance.now() - started;
-  return index;
+  };
 }
 
 interface Parts {
@@ -954,6 +969,10 @@ function finalize(p: Parts): CaptureIndex {
   const pf = p.pairFd;
   // Thread- and fd-side kinds are sums over the (thread, fd) pairs, coarser kinds over those.
   const pairs = make(p.pairThread.length, pairLog);
+  const syscall = make(ents.syscalls.rows.length, prep(addZeroRows(logs.syscall)));
+  const error = make(ents.errors.rows.length, prep(addZeroRows(logs.error)));
+  // The logs are done with: their memory goes before the other tables are built.
+  for (const l of Object.values(logs)) l.release();
   const thread = coarser(thr.length, pairs, (q) => pt[q]!);
   const fd = coarser(fds.length, pairs, (q) => pf[q]!);
   const procs = ents.processes;
@@ -966,8 +985,8 @@ function finalize(p: Parts): CaptureIndex {
     directory: coarser(ents.directories.rows.length, fd, (e) => fds[e]!.dir),
     sport: coarser(ents.sports.rows.length, fd, (e) => fds[e]!.sport),
     fdtype: coarser(ents.fdtypes.rows.length, fd, (e) => fds[e]!.fdtype),
-    syscall: make(ents.syscalls.rows.length, prep(addZeroRows(logs.syscall))),
-    error: make(ents.errors.rows.length, prep(addZeroRows(logs.error))),
+    syscall,
+    error,
   };
   // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
   const lo = new Uint32Array(nb).fill(0xffffffff);

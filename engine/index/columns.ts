@@ -7,8 +7,8 @@
 // - ts: u32 ns offsets from a base kept per TS_BLOCK events; the few times that lie more than
 //   2^32 - 2 ns below their block's latest (metadata events at time 0, idle gaps) are kept apart
 //   as exceptions;
-// - `te`: a u16 code into the chunk's palette of (type key, errno, flags) combinations;
-// - `cx`: a u16 code into the chunk's palette of (thread entity, fd entity, fd number): a chunk
+// - `te`: a u8 or u16 code into the chunk's palette of (type key, errno, flags) combinations;
+// - `cx`: a u8 or u16 code into the chunk's palette of (thread entity, fd entity, fd number): a chunk
 //   has at most CHUNK events, so at most CHUNK distinct combinations of either kind;
 // - lat and bytes: only for the events that have them (ascending positions + values);
 // - one block offset per OFFSET_STRIDE events.
@@ -44,13 +44,13 @@ export interface EventChunk {
   tsExcVal: Float64Array;
   /** (type key, errno, flags) code per event and the palette. Type key: the event code, or for
    *  generic syscall events GENERIC_KEY_BASE + 2*syscall id + dir. errno: -res of a failed exit. */
-  te: Uint16Array;
+  te: Uint8Array | Uint16Array;
   typeOf: Uint16Array;
   errOf: Uint16Array;
   flagsOf: Uint8Array;
   /** (thread entity, fd entity, fd number) code per event and the palette. Entity 0: none; the fd
    *  number (-1 none) is what re-rendering resolves fd parameters with. */
-  cx: Uint16Array;
+  cx: Uint8Array | Uint16Array;
   thrOf: Uint32Array;
   fdOf: Uint32Array;
   fdNumOf: Int32Array;
@@ -235,7 +235,7 @@ export class ColumnWriter {
     return this.cols.length;
   }
 
-  /** Appends one event. `lat` is stored as float32: read it back with float32Of. */
+  /** Appends one event. `lat` is stored as float32 (pass Math.fround(lat) to use the stored value). */
   push(
     ts: number,
     key: number,
@@ -355,11 +355,11 @@ export class ColumnWriter {
       tsOff,
       tsExcPos: Uint16Array.from(excPos),
       tsExcVal: Float64Array.from(excVal),
-      te: this.te.slice(0, n),
+      te: narrow(this.te, n, this.nTe),
       typeOf: this.typeOf.slice(0, this.nTe),
       errOf: this.errOf.slice(0, this.nTe),
       flagsOf: this.flagsOf.slice(0, this.nTe),
-      cx: this.cx.slice(0, n),
+      cx: narrow(this.cx, n, this.nCx),
       thrOf: this.thrOf.slice(0, this.nCx),
       fdOf: this.fdOf.slice(0, this.nCx),
       fdNumOf: this.fdNumOf.slice(0, this.nCx),
@@ -386,8 +386,10 @@ export class ColumnWriter {
   }
 }
 
-/** A number as the lat column stores it (float32), so sums over buckets and over rescans agree. */
-export const float32Of = Math.fround;
+/** The first n codes, in bytes when the palette has at most 256 entries. */
+function narrow(codes: Uint16Array, n: number, paletteSize: number): Uint8Array | Uint16Array {
+  return paletteSize <= 256 ? Uint8Array.from(codes.subarray(0, n)) : codes.slice(0, n);
+}
 
 /** Generic syscall events are keyed by their syscall id so each syscall is its own row. */
 export const GENERIC_KEY_BASE = 0x4000;
