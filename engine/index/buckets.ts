@@ -9,6 +9,8 @@ import { METRIC_COUNT } from '../../core/views/types.js';
 const M = METRIC_COUNT;
 const LOG_BITS = 14;
 const LOG_CHUNK = 1 << LOG_BITS;
+const VAL_BITS = 16;
+const VAL_CHUNK = 1 << VAL_BITS;
 
 /** The build-time side of one entity kind. */
 export class BucketLog {
@@ -20,10 +22,14 @@ export class BucketLog {
   private slotStart = new Float64Array(64);
   private acc = new Float64Array(64 * M);
   private nSlots = 0;
-  /** Flushed entries: entity, start time (ns rel), M metrics. */
+  /** Flushed entries: entity, start time (ns rel), and the metrics as a bit mask of the non-zero
+   *  ones plus their values at entOff in the value stream (most entries have a few of M). */
   readonly entEnt: Uint32Array[] = [];
   readonly entStart: Float64Array[] = [];
-  readonly entVals: Float64Array[] = [];
+  readonly entMask: Uint32Array[] = [];
+  readonly entOff: Uint32Array[] = [];
+  readonly vals: Float64Array[] = [];
+  private vpos = VAL_CHUNK;
   entries = 0;
 
   /** The accumulator offset of entity `e` for the bucket starting at `start` (flushing the old one). */
@@ -101,13 +107,29 @@ export class BucketLog {
     if (k === 0) {
       this.entEnt.push(new Uint32Array(LOG_CHUNK));
       this.entStart.push(new Float64Array(LOG_CHUNK));
-      this.entVals.push(new Float64Array(LOG_CHUNK * M));
+      this.entMask.push(new Uint32Array(LOG_CHUNK));
+      this.entOff.push(new Uint32Array(LOG_CHUNK));
     }
     const c = this.entEnt.length - 1;
     this.entEnt[c]![k] = e;
     this.entStart[c]![k] = start;
-    const v = this.entVals[c]!;
-    for (let m = 0; m < M; m++) v[k * M + m] = src[off + m]!;
+    if (this.vpos + M > VAL_CHUNK) {
+      this.vals.push(new Float64Array(VAL_CHUNK));
+      this.vpos = 0;
+    }
+    const v = this.vals[this.vals.length - 1]!;
+    let p = this.vpos;
+    this.entOff[c]![k] = (this.vals.length - 1) * VAL_CHUNK + p;
+    let mask = 0;
+    for (let m = 0; m < M; m++) {
+      const x = src[off + m]!;
+      if (x !== 0) {
+        mask |= 1 << m;
+        v[p++] = x;
+      }
+    }
+    this.entMask[c]![k] = mask;
+    this.vpos = p;
     this.entries++;
   }
 
@@ -118,9 +140,8 @@ export class BucketLog {
 
   /** Drops the entries (after the tables are built from them). */
   release(): void {
-    this.entEnt.length = 0;
-    this.entStart.length = 0;
-    this.entVals.length = 0;
+    for (const a of [this.entEnt, this.entStart, this.entMask, this.entOff, this.vals]) a.length = 0;
+    this.vpos = VAL_CHUNK;
     this.entries = 0;
   }
 
@@ -134,6 +155,20 @@ export class BucketLog {
     return this.entStart[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
   }
 
+  /** Adds entry i's values to acc[ao..ao+M). */
+  addTo(i: number, acc: Float64Array, ao: number): void {
+    const k = i & (LOG_CHUNK - 1);
+    let mask = this.entMask[i >>> LOG_BITS]![k]!;
+    let o = this.entOff[i >>> LOG_BITS]![k]!;
+    const v = this.vals[o >>> VAL_BITS]!;
+    o &= VAL_CHUNK - 1;
+    while (mask !== 0) {
+      const m = 31 - Math.clz32(mask & -mask);
+      acc[ao + m]! += v[o++]!;
+      mask &= mask - 1;
+    }
+  }
+
   /** Sums of the entries' values per bucket of `width` (nb buckets), and which buckets have any. */
   bucketSums(width: number, nb: number): { sums: Float64Array; any: Uint8Array } {
     const sums = new Float64Array(nb * M);
@@ -141,30 +176,31 @@ export class BucketLog {
     for (let i = 0; i < this.entries; i++) {
       const b = Math.floor(this.start(i) / width);
       any[b] = 1;
-      const v = this.entVals[i >>> LOG_BITS]!;
-      const vo = (i & (LOG_CHUNK - 1)) * M;
-      for (let m = 0; m < M; m++) sums[b * M + m]! += v[vo + m]!;
+      this.addTo(i, sums, b * M);
     }
     return { sums, any };
   }
-
-  /** The flushed entries' values as a row source. */
-  rowValues(): RowValues {
-    return { chunks: this.entVals, bits: LOG_BITS };
-  }
-
-  /** Applies f to every flushed entry's values (vals[off..off+M)). */
-  forEachValues(f: (vals: Float64Array, off: number) => void): void {
-    for (let i = 0; i < this.entries; i++) f(this.entVals[i >>> LOG_BITS]!, (i & (LOG_CHUNK - 1)) * M);
-  }
 }
 
-/** Values of source rows: row i's M values at chunks[i >>> bits][(i & (2^bits - 1)) * M..]; with
- *  `first`, the rows are prefix sums per entity (first[i] = 1 where an entity's rows start). */
+/** Source rows' values: a log's entries, or a table's rows (see EntityBuckets.source). */
 export interface RowValues {
-  chunks: Float64Array[];
-  bits: number;
-  first?: Uint8Array;
+  /** Adds row i's values to acc[ao..ao+M). */
+  addTo(i: number, acc: Float64Array, ao: number): void;
+}
+
+/** A table's rows: prefix sums per entity, so a row's values are its difference to the previous
+ *  row of the same entity (first[i] = 1 where an entity's rows start). */
+class TableRows implements RowValues {
+  constructor(
+    private readonly cum: Float64Array,
+    private readonly first: Uint8Array,
+  ) {}
+  addTo(i: number, acc: Float64Array, ao: number): void {
+    const v = this.cum;
+    const vo = i * M;
+    if (this.first[i] === 0) for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]! - v[vo - M + m]!;
+    else for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
+  }
 }
 
 /** Number of distinct (entity, bucket) pairs of the rows (entity order in ord, ranges in per). */
@@ -202,8 +238,6 @@ function mergeRows(
   const acc = new Float64Array(nb * M);
   const touched = new Int32Array(nb);
   const seen = new Int32Array(nb).fill(-1);
-  const { chunks, bits, first } = src;
-  const mask = bits >= 31 ? 0x7fffffff : (1 << bits) - 1;
   let o = 0;
   for (let e = 0; e < n; e++) {
     start[e] = o;
@@ -215,12 +249,7 @@ function mergeRows(
         seen[b] = e;
         touched[nt++] = b;
       }
-      const v = chunks[i >>> bits]!;
-      const vo = (i & mask) * M;
-      const ao = b * M;
-      if (first !== undefined && first[i] === 0)
-        for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]! - v[vo - M + m]!;
-      else for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
+      src.addTo(i, acc, b * M);
     }
     // Usually already in order (rows arrive by time).
     let sorted = true;
@@ -268,6 +297,11 @@ export class EntityBuckets {
     mergeRows(this, n, per, ord, src, bucket, nb);
   }
 
+  /** Sets metric `to` to metric `from` in every row. */
+  copyMetric(from: number, to: number): void {
+    for (let o = 0; o < this.cum.length; o += M) this.cum[o + to] = this.cum[o + from]!;
+  }
+
   /** This table's rows as a source for a coarser kind (values un-accumulated on the fly). */
   source(): { src: RowValues; ent: Uint32Array } {
     const n = this.start.length - 1;
@@ -277,7 +311,7 @@ export class EntityBuckets {
       if (this.start[e]! < this.start[e + 1]!) first[this.start[e]!] = 1;
       ent.fill(e, this.start[e]!, this.start[e + 1]!);
     }
-    return { src: { chunks: [this.cum], bits: 31, first }, ent };
+    return { src: new TableRows(this.cum, first), ent };
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */

@@ -914,10 +914,9 @@ function csr(owner: Uint32Array, n: number): Csr {
 function finalize(p: Parts): CaptureIndex {
   const { ents, width, logs } = p;
   const fix = !p.hasCpuInfo;
-  // Entries at the final width; without procinfo, CPU time is the time spent in syscalls.
+  // Entries at the final width.
   type Log = { log: BucketLog; bucket: Int32Array; nb: number; ids: Uint32Array };
   const prep = (log: BucketLog): Log => {
-    if (fix) log.forEachValues((v, off) => (v[off + M.CPU_NS] = v[off + M.LAT_NS]!));
     const bucket = new Int32Array(log.entries);
     const ids = new Uint32Array(log.entries);
     let nb = 1;
@@ -929,8 +928,7 @@ function finalize(p: Parts): CaptureIndex {
     }
     return { log, bucket, nb, ids };
   };
-  const make = (n: number, l: Log): EntityBuckets =>
-    new EntityBuckets(n, l.log.rowValues(), l.ids, l.bucket, l.nb);
+  const make = (n: number, l: Log): EntityBuckets => new EntityBuckets(n, l.log, l.ids, l.bucket, l.nb);
   /** A coarser kind from a finer one's table: its rows re-keyed by `map`. */
   const coarser = (n: number, from: EntityBuckets, map: (e: number) => number): EntityBuckets => {
     const { src, ent } = from.source();
@@ -973,6 +971,8 @@ function finalize(p: Parts): CaptureIndex {
   const error = make(ents.errors.rows.length, prep(addZeroRows(logs.error)));
   // The logs are done with: their memory goes before the other tables are built.
   for (const l of Object.values(logs)) l.release();
+  // Without procinfo, CPU time is the time spent in syscalls (coarser tables inherit it).
+  if (fix) for (const t of [pairs, syscall, error]) t.copyMetric(M.LAT_NS, M.CPU_NS);
   const thread = coarser(thr.length, pairs, (q) => pt[q]!);
   const fd = coarser(fds.length, pairs, (q) => pf[q]!);
   const procs = ents.processes;

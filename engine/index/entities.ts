@@ -81,9 +81,22 @@ const CACHE_MASK = CACHE_SIZE - 1;
 
 const L4_NAMES = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
 
+// Threads of one program share their command line: one string kept per distinct text.
+const exelines = new Map<string, string>();
 function exeline(t: ThreadInfo): string {
-  return t.args.length ? t.exe + ' ' + t.args.join(' ') : t.exe;
+  if (!t.args.length) return t.exe;
+  const s = t.exe + ' ' + t.args.join(' ');
+  const k = exelines.get(s);
+  if (k !== undefined) return k;
+  if (exelines.size > 100_000) exelines.clear();
+  exelines.set(s, s);
+  return s;
 }
+
+// Snapshots carry no fd table, environment or cgroups: one shared empty instance of each (readers
+// only look things up in them).
+const NO_FDS: ThreadInfo['fds'] = new Map();
+const NO_STRINGS: string[] = [];
 
 /** fd.directory: the name up to its last slash (files); a directory fd is its own directory. */
 export function directoryOf(name: string, kind: FdKind): string {
@@ -105,9 +118,9 @@ function snapshot(t: ThreadInfo): ThreadInfo {
     exe: t.exe,
     exepath: t.exepath,
     args: t.args,
-    env: [],
+    env: NO_STRINGS,
     cwd: t.cwd,
-    cgroups: [],
+    cgroups: NO_STRINGS,
     root: t.root,
     uid: t.uid,
     gid: t.gid,
@@ -123,7 +136,7 @@ function snapshot(t: ThreadInfo): ThreadInfo {
     pfminor: t.pfminor,
     containerId: t.containerId,
     cloneTs: t.cloneTs,
-    fds: new Map(),
+    fds: NO_FDS,
   };
 }
 
