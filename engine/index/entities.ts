@@ -173,7 +173,7 @@ export class Entities {
   // Weak: the tracker drops exited threads and closed fds; the index must not keep them alive.
   private threadByObj = new WeakMap<ThreadInfo, number>();
   private readonly fdByKey = new Map<string, number>();
-  private fdCache = new WeakMap<FdInfo, { id: number; name: string; kind: FdKind }>();
+  private fdByName = new Map<string, number>();
   private lastThreadObj: ThreadInfo | undefined;
   private lastThreadId = 0;
 
@@ -349,8 +349,10 @@ export class Entities {
   private lastFdId = 0;
 
   private fdLookup(f: FdInfo): number {
-    const c = this.fdCache.get(f);
-    if (c !== undefined && c.name === f.name && c.kind === f.kind) return c.id;
+    // By name first (no key string to build, and a string's hash is computed once); the rare
+    // name shared by fds of different types goes through the (type, name) map.
+    const byName = this.fdByName.get(f.name);
+    if (byName !== undefined && this.fds[byName]!.typeChar === f.typeChar) return byName;
     // Unnamed fds (a socket before connect, a pipe) get an entity too, so events keep their fd's
     // type; the views' fd.name!='' filters leave them out.
     const key = f.typeChar + '\u0000' + f.name;
@@ -361,8 +363,8 @@ export class Entities {
       this.describeFd(r, f);
       this.fds.push(r);
       this.fdByKey.set(key, id);
+      if (byName === undefined) this.fdByName.set(f.name, id);
     }
-    this.fdCache.set(f, { id, name: f.name, kind: f.kind });
     return id;
   }
 
@@ -404,7 +406,7 @@ export class Entities {
   endBuild(): void {
     // The build-time caches go too (measured: they kept ~3 KB per thread alive after indexing).
     this.threadByObj = new WeakMap();
-    this.fdCache = new WeakMap();
+    this.fdByName = new Map();
     this.lastThreadObj = undefined;
     this.lastThreadId = 0;
     this.lastFdObj = undefined;
