@@ -1003,7 +1003,8 @@ function finalize(p: Parts): CaptureIndex {
   const gn = Math.floor(p.tEnd / p.global.width) + 1;
   const prefix = (a: Float64Array): Float64Array => {
     const out = new Float64Array(gn + 1);
-    for (let k = 0; k < gn; k++) out[k + 1] = out[k]! + a[k]!;
+    // Buckets past the series (the capture ends with events that add to no metric) are empty.
+    for (let k = 0; k < gn; k++) out[k + 1] = out[k]! + (a[k] ?? 0);
     return out;
   };
   const syscallOfKey = new Uint32Array(0x10000);
