@@ -224,6 +224,11 @@ function countDistinct(
   return rows;
 }
 
+/**
+ * Fills out's rows: per entity its distinct buckets in order (pass 1, over bucket ids only), then
+ * every source row added into its output row in source order (pass 2: sequential reads of the
+ * large source), then prefix sums per entity (pass 3).
+ */
 function mergeRows(
   out: { start: Uint32Array; bucket: Int32Array; cum: Float64Array },
   n: number,
@@ -235,7 +240,9 @@ function mergeRows(
 ): void {
   const { start, cum } = out;
   const outB = out.bucket;
-  const acc = new Float64Array(nb * M);
+  const count = ord.length;
+  const rowOf = new Uint32Array(count);
+  const rowOfBucket = new Int32Array(nb);
   const touched = new Int32Array(nb);
   const seen = new Int32Array(nb).fill(-1);
   let o = 0;
@@ -243,30 +250,33 @@ function mergeRows(
     start[e] = o;
     let nt = 0;
     for (let r = per[e]!; r < per[e + 1]!; r++) {
-      const i = ord[r]!;
-      const b = bucket[i]!;
+      const b = bucket[ord[r]!]!;
       if (seen[b] !== e) {
         seen[b] = e;
         touched[nt++] = b;
       }
-      src.addTo(i, acc, b * M);
     }
     // Usually already in order (rows arrive by time).
     let sorted = true;
     for (let q = 1; q < nt && sorted; q++) if (touched[q]! < touched[q - 1]!) sorted = false;
     if (!sorted) touched.subarray(0, nt).sort();
     for (let q = 0; q < nt; q++) {
-      const b = touched[q]!;
-      const ao = b * M;
-      const co = o * M;
-      outB[o] = b;
-      if (q > 0) for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]! + cum[co - M + m]!;
-      else for (let m = 0; m < M; m++) cum[co + m] = acc[ao + m]!;
-      for (let m = 0; m < M; m++) acc[ao + m] = 0;
-      o++;
+      rowOfBucket[touched[q]!] = o + q;
+      outB[o + q] = touched[q]!;
     }
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const i = ord[r]!;
+      rowOf[i] = rowOfBucket[bucket[i]!]!;
+    }
+    o += nt;
   }
   start[n] = o;
+  for (let i = 0; i < count; i++) src.addTo(i, cum, rowOf[i]! * M);
+  for (let e = 0; e < n; e++)
+    for (let r = start[e]! + 1; r < start[e + 1]!; r++) {
+      const co = r * M;
+      for (let m = 0; m < M; m++) cum[co + m]! += cum[co - M + m]!;
+    }
 }
 
 /** The query side: per entity, sorted buckets and inclusive prefix sums of the metric vector. */

@@ -11,7 +11,15 @@ import { VIEWS } from '../../core/views/defs.js';
 import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
 import { httpStatus, isLogFile, logLineCounts } from '../../core/overview/tiles.js';
 import { latin1 } from '../../core/bytes.js';
-import { ColumnWriter, EventColumns, EvFlag, GENERIC_KEY_BASE, CHUNK_MASK, chunkTs } from './columns.js';
+import {
+  ColumnWriter,
+  EventColumns,
+  EvFlag,
+  GENERIC_KEY_BASE,
+  CHUNK_MASK,
+  chunkTs,
+  tsBlock,
+} from './columns.js';
 import { Entities, type FdRec } from './entities.js';
 import { BucketLog, EntityBuckets } from './buckets.js';
 import { TF, typeFlags, paramPos, markBit, codesNamed } from './typeinfo.js';
@@ -991,13 +999,24 @@ function finalize(p: Parts): CaptureIndex {
   // Event index range of each entity bucket (timestamps across CPUs are not strictly ordered).
   const lo = new Uint32Array(nb).fill(0xffffffff);
   const hi = new Uint32Array(nb);
-  let i = 0;
+  let base = 0;
   for (const c of p.cols.chunks) {
-    for (let k = 0; k < c.n; k++, i++) {
-      const bb = Math.floor(chunkTs(c, k) / width);
-      if (i < lo[bb]!) lo[bb] = i;
-      hi[bb] = i;
+    // Per block of events: a block inside one bucket (most) sets that bucket's range at once.
+    for (let blk = 0; blk < c.tsBase.length; blk++) {
+      const { lo: k0, hi: k1, plain } = tsBlock(c, blk);
+      const b0 = Math.floor(c.tsBase[blk]! / width);
+      if (plain && b0 === Math.floor(c.tsMax[blk]! / width)) {
+        if (base + k0 < lo[b0]!) lo[b0] = base + k0;
+        hi[b0] = Math.max(hi[b0]!, base + k1 - 1);
+        continue;
+      }
+      for (let k = k0; k < k1; k++) {
+        const bb = Math.floor(chunkTs(c, k) / width);
+        if (base + k < lo[bb]!) lo[bb] = base + k;
+        hi[bb] = Math.max(hi[bb]!, base + k);
+      }
     }
+    base += c.n;
   }
   // Global series as prefix sums (length n+1) over GLOBAL_BUCKETS buckets.
   const gn = Math.floor(p.tEnd / p.global.width) + 1;

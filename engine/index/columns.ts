@@ -42,6 +42,8 @@ export interface EventChunk {
   tsOff: Uint32Array;
   tsExcPos: Uint16Array;
   tsExcVal: Float64Array;
+  /** Latest ts of each block (exceptions included). */
+  tsMax: Float64Array;
   /** (type key, errno, flags) code per event and the palette. Type key: the event code, or for
    *  generic syscall events GENERIC_KEY_BASE + 2*syscall id + dir. errno: -res of a failed exit. */
   te: Uint8Array | Uint16Array;
@@ -81,6 +83,15 @@ function lowerPos(a: Uint16Array, k: number): number {
 export function chunkTs(c: EventChunk, k: number): number {
   const o = c.tsOff[k]!;
   return o !== TS_EXC ? c.tsBase[k >>> TS_BLOCK_BITS]! + o : c.tsExcVal[lowerPos(c.tsExcPos, k)]!;
+}
+
+/** Whether block b (TS_BLOCK events from b * TS_BLOCK) of chunk c has its times in
+ *  [tsBase[b], tsMax[b]] without exceptions, and its event range. */
+export function tsBlock(c: EventChunk, b: number): { lo: number; hi: number; plain: boolean } {
+  const lo = b << TS_BLOCK_BITS;
+  const hi = Math.min(c.n, lo + TS_BLOCK);
+  const q = lowerPos(c.tsExcPos, lo);
+  return { lo, hi, plain: q === c.tsExcPos.length || c.tsExcPos[q]! >= hi };
 }
 
 /** Value of event k in a sparse (positions, values) list, 0 when absent. The cursor makes
@@ -169,6 +180,7 @@ export class EventColumns {
         c.tsOff,
         c.tsExcPos,
         c.tsExcVal,
+        c.tsMax,
         c.te,
         c.typeOf,
         c.errOf,
@@ -327,6 +339,7 @@ export class ColumnWriter {
     const nb = (n + TS_BLOCK - 1) >>> TS_BLOCK_BITS;
     const ts = this.ts;
     const tsBase = new Float64Array(nb);
+    const tsMax = new Float64Array(nb);
     const tsOff = new Uint32Array(n);
     const excPos: number[] = [];
     const excVal: number[] = [];
@@ -335,6 +348,7 @@ export class ColumnWriter {
       const hi = Math.min(n, lo + TS_BLOCK);
       let mx = -Infinity;
       for (let k = lo; k < hi; k++) if (ts[k]! > mx) mx = ts[k]!;
+      tsMax[b] = mx;
       const floor = mx - TS_SPAN;
       let mn = mx;
       for (let k = lo; k < hi; k++) if (ts[k]! < mn && ts[k]! >= floor) mn = ts[k]!;
@@ -355,6 +369,7 @@ export class ColumnWriter {
       tsOff,
       tsExcPos: Uint16Array.from(excPos),
       tsExcVal: Float64Array.from(excVal),
+      tsMax,
       te: narrow(this.te, n, this.nTe),
       typeOf: this.typeOf.slice(0, this.nTe),
       errOf: this.errOf.slice(0, this.nTe),
