@@ -155,6 +155,10 @@ export class BucketLog {
     return this.entStart[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
   }
 
+  addAll(rowOf: Uint32Array, out: Float64Array): void {
+    for (let i = 0; i < rowOf.length; i++) this.addTo(i, out, rowOf[i]! * M);
+  }
+
   /** Adds entry i's values to acc[ao..ao+M). */
   addTo(i: number, acc: Float64Array, ao: number): void {
     const k = i & (LOG_CHUNK - 1);
@@ -186,6 +190,8 @@ export class BucketLog {
 export interface RowValues {
   /** Adds row i's values to acc[ao..ao+M). */
   addTo(i: number, acc: Float64Array, ao: number): void;
+  /** Adds every row i's values to out's row rowOf[i] (each source has its own loop: monomorphic). */
+  addAll(rowOf: Uint32Array, out: Float64Array): void;
 }
 
 /** A table's rows: prefix sums per entity, so a row's values are its difference to the previous
@@ -195,6 +201,10 @@ class TableRows implements RowValues {
     private readonly cum: Float64Array,
     private readonly first: Uint8Array,
   ) {}
+  addAll(rowOf: Uint32Array, out: Float64Array): void {
+    for (let i = 0; i < rowOf.length; i++) this.addTo(i, out, rowOf[i]! * M);
+  }
+
   addTo(i: number, acc: Float64Array, ao: number): void {
     const v = this.cum;
     const vo = i * M;
@@ -238,10 +248,23 @@ function mergeRows(
   bucket: Int32Array,
   nb: number,
 ): void {
-  const { start, cum } = out;
-  const outB = out.bucket;
-  const count = ord.length;
-  const rowOf = new Uint32Array(count);
+  // One function per pass: each is optimised once and stays so across the tables.
+  const rowOf = assignRows(out.start, out.bucket, n, per, ord, bucket, nb);
+  src.addAll(rowOf, out.cum);
+  prefixSums(out.start, out.cum, n);
+}
+
+/** Pass 1: per entity its distinct buckets in order (start, outB); the output row of each source row. */
+function assignRows(
+  start: Uint32Array,
+  outB: Int32Array,
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  bucket: Int32Array,
+  nb: number,
+): Uint32Array {
+  const rowOf = new Uint32Array(ord.length);
   const rowOfBucket = new Int32Array(nb);
   const touched = new Int32Array(nb);
   const seen = new Int32Array(nb).fill(-1);
@@ -271,7 +294,11 @@ function mergeRows(
     o += nt;
   }
   start[n] = o;
-  for (let i = 0; i < count; i++) src.addTo(i, cum, rowOf[i]! * M);
+  return rowOf;
+}
+
+/** Pass 3: each entity's rows become inclusive prefix sums. */
+function prefixSums(start: Uint32Array, cum: Float64Array, n: number): void {
   for (let e = 0; e < n; e++)
     for (let r = start[e]! + 1; r < start[e + 1]!; r++) {
       const co = r * M;

@@ -43,6 +43,14 @@ class U32List {
   }
 }
 
+/** Slots of Builder.num: the entity bucket width, the latest time, the start of the latest
+ *  bucket seen (at the width of its time). */
+const enum NUM {
+  WIDTH,
+  T_END,
+  CUR_START,
+}
+
 /** (thread entity, fd entity) → pair id: open addressing over typed arrays. */
 class PairTable {
   private keyT = new Int32Array(1 << 12).fill(-1);
@@ -175,19 +183,22 @@ export interface CaptureIndex {
 }
 
 class GlobalSeries {
-  width = START_WIDTH;
+  private readonly w = Float64Array.of(START_WIDTH);
+  get width(): number {
+    return this.w[0]!;
+  }
   readonly metric: Float64Array[] = Array.from({ length: MC }, () => new Float64Array(2 * GLOBAL_BUCKETS));
   readonly mark: Float64Array[] = Array.from({ length: 32 }, () => new Float64Array(2 * GLOBAL_BUCKETS));
   bucket(rel: number): number {
-    let b = Math.floor(rel / this.width);
+    let b = Math.floor(rel / this.w[0]!);
     while (b >= 2 * GLOBAL_BUCKETS) {
       this.double();
-      b = Math.floor(rel / this.width);
+      b = Math.floor(rel / this.w[0]!);
     }
     return b < 0 ? 0 : b;
   }
   private double(): void {
-    this.width *= 2;
+    this.w[0]! *= 2;
     for (const a of [...this.metric, ...this.mark]) {
       for (let k = 0; k < GLOBAL_BUCKETS; k++) a[k] = a[2 * k]! + a[2 * k + 1]!;
       a.fill(0, GLOBAL_BUCKETS);
@@ -379,11 +390,18 @@ class Builder {
     err: new Uint16Array(1024),
   };
   markBitsUsed = 0;
-  width = START_WIDTH;
-  /** Start of the latest bucket seen (at the width of its time). */
-  private curStart = 0;
+  // Growing times (ns) in a typed array, not fields: a field holding a small integer first and a
+  // large one later changes representation, which throws away the optimised loop.
+  private readonly num = Float64Array.of(START_WIDTH, 0, 0);
+  /** Entity bucket width (ns). */
+  get width(): number {
+    return this.num[NUM.WIDTH]!;
+  }
+  /** Largest ts - t0 seen. */
+  get tEnd(): number {
+    return this.num[NUM.T_END]!;
+  }
   t0: bigint | undefined;
-  tEnd = 0;
   hasCpuInfo = false;
   // Per CPU: time and `next` tid of the last switch (NaN: none yet).
   private readonly switchTs = new Float64Array(1024).fill(NaN);
@@ -432,7 +450,6 @@ class Builder {
     const paramOff = b.paramOff;
     const paramLen = b.paramLen;
     const arena = b.arena;
-    const fdRecs = ents.fds;
     for (let i = 0; i < b.count; i++) {
       const st: TrackedEventState = tracker.process(b, i);
       const code = types[i]!;
@@ -444,7 +461,7 @@ class Builder {
       const dh = tsw[2 * i + 1]! - baseHi;
       const rel0 = dh * 4294967296 + (tsw[2 * i]! - baseLo);
       const rel = rel0 > 0 ? rel0 : 0;
-      if (rel > this.tEnd) this.tEnd = rel;
+      if (rel > this.num[NUM.T_END]!) this.num[NUM.T_END] = rel;
 
       const pb = paramBase[i]!;
       const pEnd = paramBase[i + 1]!;
@@ -497,100 +514,122 @@ class Builder {
       cw.push(rel, key, errno, flags, thr, fdEnt, fdNum, lat, bytes, b.offset[i]!);
       if (hidden) continue;
 
-      // Metric contributions.
-      const isExit = (tf & TF.EXIT) !== 0;
-      const notSwitch = (tf & TF.UNCOUNTED) === 0;
-      const cpu = tf & TF.PROCINFO ? lat : 0;
-      const fr = fdRecs[fdEnt]!;
-      // From the fd entity only, so scans over the columns classify exactly as this pass does.
-      const ioClass = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
-      const cm = this.cm;
-      const cv = this.cv;
-      let nc = 0;
-      if (notSwitch) {
-        cm[nc] = M.EVENTS;
-        cv[nc++] = 1;
-      }
-      if (isExit) {
-        cm[nc] = M.EXITS;
-        cv[nc++] = 1;
-        cm[nc] = M.LAT_NS;
-        cv[nc++] = lat;
-      }
-      if (cpu !== 0) {
-        cm[nc] = M.CPU_NS;
-        cv[nc++] = cpu;
-      }
-      let ioM = -1;
-      if (bytes > 0) {
-        ioM = IO_METRIC[ioClass * 2 + (tf & TF.OUT ? 1 : 0)]!;
-        cm[nc] = ioM;
-        cv[nc++] = bytes;
-      }
-      const failed = errno !== 0 && isExit;
-      if (failed) {
-        cm[nc] = M.ERRORS;
-        cv[nc++] = 1;
-        cm[nc] = errMetric(code, fdEnt !== 0 ? fr.kind : undefined);
-        cv[nc++] = 1;
-      }
-      if (isExit && tf & TF.OPEN) {
-        cm[nc] = M.OPENS;
-        cv[nc++] = 1;
-      }
-      if (isExit && tf & TF.IO && fdEnt !== 0) {
-        cm[nc] = M.IO_CALLS;
-        cv[nc++] = 1;
-      }
-
-      // Every syscall gets its entity, in order of appearance (also those that add to no metric).
-      const sc = tf & TF.NOT_SYSCALL ? 0 : this.syscallId(key);
-      // Events that add nothing to any metric (most procinfo and switch events: more than half of
-      // some captures) skip the buckets.
-      if (notSwitch || isExit || cpu !== 0) {
-        let width = this.width;
-        while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
-        this.width = width;
-        const start = Math.floor(rel / width) * width;
-        if (start > this.curStart) this.nextBucket(start);
-        const er = failed ? this.errorId(errno) : 0;
-        if (thr !== this.lastPairThread || fdEnt !== this.lastPairFd) this.pairOf(thr, fdEnt);
-        addTo(this.logs.pair, this.lastPair, start, cm, cv, nc);
-        // Entity 0 ("none") of the syscall and error kinds is derived at the end (all minus the rest).
-        if (sc !== 0) addTo(this.logs.syscall, sc, start, cm, cv, nc);
-        if (er !== 0) addTo(this.logs.error, er, start, cm, cv, nc);
-        const g = this.global.bucket(rel);
-        const gm = this.global.metric;
-        if (notSwitch) gm[M.EVENTS]![g]!++;
-        if (ioM >= 0) gm[ioM]![g]! += bytes;
-        if (isExit) gm[M.EXITS]![g]!++;
-        if (failed) gm[M.ERRORS]![g]!++;
-      }
-      if (bytes > 0) {
-        this.ioAll.push(idx);
-        (this.ioByFd[fdEnt] ??= new U32List()).push(idx);
-      }
-      if (notSwitch) this.countInChunk++;
-      const lv = LIST_OF_CODE[code]!;
-      if (lv !== 0 && isExit) this.listLists[lv - 1]!.push(idx);
-
-      // Overview marks: most events have none (decided from tables; the rest out of line).
-      const mk = MARK_KIND[code]! as MK;
-      if (isExit) {
-        if (
-          mk !== MK.NONE ||
-          (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6) ||
-          (bytes > 0 && (ioClass === IoClass.NET || (tf & TF.OUT && fdEnt !== 0)))
-        )
-          this.exitMarks(b, i, idx, rel, code, tf, mk, res, ioClass, fr, t, lat, bytes, fdEnt);
-      } else if (mk !== MK.NONE) this.otherMarks(b, i, idx, rel, code, mk);
+      this.account(b, i, idx, rel, code, key, tf, thr, fdEnt, t, res, errno, bytes, lat);
     }
+  }
+
+  /** The metrics, lists and marks of one shown event (kept apart from the per-event loop above
+   *  so that each stays small for the JIT). */
+  private account(
+    b: EventBatch,
+    i: number,
+    idx: number,
+    rel: number,
+    code: number,
+    key: number,
+    tf: number,
+    thr: number,
+    fdEnt: number,
+    t: ThreadInfo | undefined,
+    res: number,
+    errno: number,
+    bytes: number,
+    lat: number,
+  ): void {
+    // Metric contributions.
+    const isExit = (tf & TF.EXIT) !== 0;
+    const notSwitch = (tf & TF.UNCOUNTED) === 0;
+    const cpu = tf & TF.PROCINFO ? lat : 0;
+    const fr = this.ents.fds[fdEnt]!;
+    // From the fd entity only, so scans over the columns classify exactly as this pass does.
+    const ioClass = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
+    const cm = this.cm;
+    const cv = this.cv;
+    let nc = 0;
+    if (notSwitch) {
+      cm[nc] = M.EVENTS;
+      cv[nc++] = 1;
+    }
+    if (isExit) {
+      cm[nc] = M.EXITS;
+      cv[nc++] = 1;
+      cm[nc] = M.LAT_NS;
+      cv[nc++] = lat;
+    }
+    if (cpu !== 0) {
+      cm[nc] = M.CPU_NS;
+      cv[nc++] = cpu;
+    }
+    let ioM = -1;
+    if (bytes > 0) {
+      ioM = IO_METRIC[ioClass * 2 + (tf & TF.OUT ? 1 : 0)]!;
+      cm[nc] = ioM;
+      cv[nc++] = bytes;
+    }
+    const failed = errno !== 0 && isExit;
+    if (failed) {
+      cm[nc] = M.ERRORS;
+      cv[nc++] = 1;
+      cm[nc] = errMetric(code, fdEnt !== 0 ? fr.kind : undefined);
+      cv[nc++] = 1;
+    }
+    if (isExit && tf & TF.OPEN) {
+      cm[nc] = M.OPENS;
+      cv[nc++] = 1;
+    }
+    if (isExit && tf & TF.IO && fdEnt !== 0) {
+      cm[nc] = M.IO_CALLS;
+      cv[nc++] = 1;
+    }
+
+    // Every syscall gets its entity, in order of appearance (also those that add to no metric).
+    const sc = tf & TF.NOT_SYSCALL ? 0 : this.syscallId(key);
+    // Events that add nothing to any metric (most procinfo and switch events: more than half of
+    // some captures) skip the buckets.
+    if (notSwitch || isExit || cpu !== 0) {
+      const num = this.num;
+      let width = num[NUM.WIDTH]!;
+      while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
+      num[NUM.WIDTH] = width;
+      const start = Math.floor(rel / width) * width;
+      if (start > num[NUM.CUR_START]!) this.nextBucket(start);
+      const er = failed ? this.errorId(errno) : 0;
+      if (thr !== this.lastPairThread || fdEnt !== this.lastPairFd) this.pairOf(thr, fdEnt);
+      addTo(this.logs.pair, this.lastPair, start, cm, cv, nc);
+      // Entity 0 ("none") of the syscall and error kinds is derived at the end (all minus the rest).
+      if (sc !== 0) addTo(this.logs.syscall, sc, start, cm, cv, nc);
+      if (er !== 0) addTo(this.logs.error, er, start, cm, cv, nc);
+      const g = this.global.bucket(rel);
+      const gm = this.global.metric;
+      if (notSwitch) gm[M.EVENTS]![g]!++;
+      if (ioM >= 0) gm[ioM]![g]! += bytes;
+      if (isExit) gm[M.EXITS]![g]!++;
+      if (failed) gm[M.ERRORS]![g]!++;
+    }
+    if (bytes > 0) {
+      this.ioAll.push(idx);
+      (this.ioByFd[fdEnt] ??= new U32List()).push(idx);
+    }
+    if (notSwitch) this.countInChunk++;
+    const lv = LIST_OF_CODE[code]!;
+    if (lv !== 0 && isExit) this.listLists[lv - 1]!.push(idx);
+
+    // Overview marks: most events have none (decided from tables; the rest out of line).
+    const mk = MARK_KIND[code]! as MK;
+    if (isExit) {
+      if (
+        mk !== MK.NONE ||
+        (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6) ||
+        (bytes > 0 && (ioClass === IoClass.NET || (tf & TF.OUT && fdEnt !== 0)))
+      )
+        this.exitMarks(b, i, idx, rel, code, tf, mk, res, ioClass, fr, t, lat, bytes, fdEnt);
+    } else if (mk !== MK.NONE) this.otherMarks(b, i, idx, rel, code, mk);
   }
 
   /** A later bucket began: accumulators of buckets before the previous one are done. */
   private nextBucket(start: number): void {
-    const before = this.curStart;
-    this.curStart = start;
+    const before = this.num[NUM.CUR_START]!;
+    this.num[NUM.CUR_START] = start;
     for (const l of [this.logs.pair, this.logs.syscall, this.logs.error]) l.sweep(before);
   }
 
