@@ -51,6 +51,8 @@ const enum NUM {
   CUR_START,
 }
 
+const PAIR_CACHE_MASK = 4095;
+
 /** (thread entity, fd entity) → pair id: open addressing over typed arrays. */
 class PairTable {
   private keyT = new Int32Array(1 << 12).fill(-1);
@@ -366,6 +368,9 @@ class Builder {
   // (thread, fd) pairs: the thread and fd buckets are sums over them (finalize), and a drill-down
   // by process or thread into an fd view (or back) is a sum over pairs, not a scan.
   private readonly pairIds = new PairTable();
+  private readonly pcThread = new Int32Array(PAIR_CACHE_MASK + 1).fill(-1);
+  private readonly pcFd = new Int32Array(PAIR_CACHE_MASK + 1);
+  private readonly pcId = new Int32Array(PAIR_CACHE_MASK + 1);
   readonly pairThread = new U32List();
   readonly pairFd = new U32List();
   private lastPairThread = -1;
@@ -689,12 +694,21 @@ class Builder {
   }
 
   private pairOf(thr: number, fdEnt: number): void {
-    let id = this.pairIds.get(thr, fdEnt);
-    if (id < 0) {
-      id = this.pairThread.n;
-      this.pairIds.set(thr, fdEnt, id);
-      this.pairThread.push(thr);
-      this.pairFd.push(fdEnt);
+    // A direct-mapped cache in front of the table: threads switch back and forth between a few fds.
+    const slot = (thr * 31 + fdEnt) & PAIR_CACHE_MASK;
+    let id: number;
+    if (this.pcThread[slot] === thr && this.pcFd[slot] === fdEnt) id = this.pcId[slot]!;
+    else {
+      id = this.pairIds.get(thr, fdEnt);
+      if (id < 0) {
+        id = this.pairThread.n;
+        this.pairIds.set(thr, fdEnt, id);
+        this.pairThread.push(thr);
+        this.pairFd.push(fdEnt);
+      }
+      this.pcThread[slot] = thr;
+      this.pcFd[slot] = fdEnt;
+      this.pcId[slot] = id;
     }
     this.lastPairThread = thr;
     this.lastPairFd = fdEnt;
