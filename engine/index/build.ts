@@ -346,6 +346,21 @@ function userLookup(header: CaptureHeader): (uid: number) => string | undefined 
   return (uid) => users.get(uid);
 }
 
+/** Per type key: events that reach no metric, list or mark by their type (uncounted enter events
+ *  of no list view and no overview mark); procinfo still adds its CPU time. */
+const QUIET = new Uint8Array(0x10000);
+for (let k = 0; k < 0x10000; k++) {
+  const tf = typeFlags[k]!;
+  if (
+    tf & TF.UNCOUNTED &&
+    !(tf & TF.EXIT) &&
+    k < GENERIC_KEY_BASE &&
+    LIST_OF_CODE[k] === 0 &&
+    MARK_KIND[k] === 0
+  )
+    QUIET[k] = 1;
+}
+
 /** Per event code: exit events of the process category refresh their process's attributes. */
 const PROC_EXIT = new Uint8Array(0x10000);
 for (const e of EVENTS) if (e.code & 1 && e.category === 6) PROC_EXIT[e.code] = 1;
