@@ -17,7 +17,8 @@ export interface ProcessRec {
   exeline: string;
   user: number;
   container: number;
-  threads: Set<number>;
+  /** Thread entities (each thread and name) of the process. */
+  nthreads: number;
   vmsize: number;
   vmrss: number;
   pfmajor: number;
@@ -71,9 +72,9 @@ export interface NamedRec {
   name: string;
   /** syscall: event code key; error: errno; sport: port; user: uid. */
   num: number;
-  /** container: its processes and threads. */
+  /** container: its processes, and how many thread entities. */
   procs?: Set<number>;
-  threads?: Set<number>;
+  nthreads?: number;
 }
 
 const CACHE_SIZE = 4096;
@@ -83,14 +84,21 @@ const L4_NAMES = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
 
 // Threads of one program share their command line: one string kept per distinct text.
 const exelines = new Map<string, string>();
+// The same thread's line is asked for again right away (new entity, then its process refresh).
+let lastArgs: readonly string[] | undefined;
+let lastExe = '';
+let lastLine = '';
 function exeline(t: ThreadInfo): string {
   if (!t.args.length) return t.exe;
+  if (t.args === lastArgs && t.exe === lastExe) return lastLine;
   const s = t.exe + ' ' + t.args.join(' ');
+  lastArgs = t.args;
+  lastExe = t.exe;
   const k = exelines.get(s);
-  if (k !== undefined) return k;
+  if (k !== undefined) return (lastLine = k);
   if (exelines.size > 100_000) exelines.clear();
   exelines.set(s, s);
-  return s;
+  return (lastLine = s);
 }
 
 // Snapshots carry no fd table, environment or cgroups: one shared empty instance of each (readers
@@ -197,7 +205,7 @@ export class Entities {
       exeline: '',
       user: 0,
       container: 0,
-      threads: new Set(),
+      nthreads: 0,
       vmsize: 0,
       vmrss: 0,
       pfmajor: 0,
@@ -264,10 +272,10 @@ export class Entities {
       });
       this.threadByObj.set(t, id);
       const p = this.processes[proc]!;
-      p.threads.add(id);
+      p.nthreads++;
       const c = this.containers.rows[p.container];
       if (c) {
-        (c.threads ??= new Set()).add(id);
+        c.nthreads = (c.nthreads ?? 0) + 1;
         (c.procs ??= new Set()).add(proc);
       }
     }

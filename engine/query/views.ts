@@ -44,7 +44,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         ppid: (e) => p(e).ppid,
         vpid: (e) => p(e).vpid,
         user: (e) => E.users.rows[p(e).user]?.name ?? '',
-        nthreads: (e) => p(e).threads.size,
+        nthreads: (e) => p(e).nthreads,
         vmsize: (e) => p(e).vmsize,
         vmrss: (e) => p(e).vmrss,
         pfmajor: (e) => p(e).pfmajor,
@@ -97,7 +97,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         id: (e) => (r(e).name === 'host' ? '' : r(e).name),
         name: (e) => r(e).name,
         nprocs: (e) => r(e).procs?.size ?? 0,
-        nthreads: (e) => r(e).threads?.size ?? 0,
+        nthreads: (e) => r(e).nthreads ?? 0,
       };
       return m[attr] ?? (() => '');
     }
