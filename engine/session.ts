@@ -25,7 +25,7 @@ import type {
   Scope,
 } from '../core/protocol/messages.js';
 import type { CaptureIndex } from './index/build.js';
-import { CHUNK_BITS, CHUNK_MASK, OFFSET_STRIDE } from './index/columns.js';
+import { OFFSET_STRIDE } from './index/columns.js';
 import { TF, codesNamed, paramPos, typeFlags } from './index/typeinfo.js';
 import { openForReading } from './open.js';
 import { Rereader } from './reread.js';
@@ -187,11 +187,11 @@ export class Session {
   private readEvents(idx: readonly number[]): Map<number, EventBatch> {
     const out = new Map<number, EventBatch>();
     const sorted = [...idx].sort((a, b) => a - b);
-    const chunks = this.index.cols.chunks;
+    const cols = this.index.cols;
     for (let p = 0; p < sorted.length;) {
       const i = sorted[p]!;
       const base = i - (i % OFFSET_STRIDE);
-      const off = chunks[base >>> CHUNK_BITS]!.offset[(base & CHUNK_MASK) / OFFSET_STRIDE]!;
+      const off = cols.offset(base);
       // Every wanted event sharing this stride is read in one walk.
       let q = p;
       while (q < sorted.length && sorted[q]! - base < OFFSET_STRIDE) q++;
@@ -238,10 +238,9 @@ export class Session {
     return idx.map((i) => {
       const b = evs.get(i);
       if (!b) return `${i + 1} <unreadable>`;
-      const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
-      const k = i & CHUNK_MASK;
-      const tr = ix.ents.threadsTable[c.thread[k]!]!;
-      const fr = ix.ents.fds[c.fd[k]!]!;
+      const cols = ix.cols;
+      const tr = ix.ents.threadsTable[cols.thread(i)]!;
+      const fr = ix.ents.fds[cols.fd(i)]!;
       const info = EVENTS[b.type[0]!] ?? eventInfo(b.type[0]!);
       const ctx = newContext(b, info, lookup);
       ctx.firstTs = ix.t0;
@@ -256,18 +255,18 @@ export class Session {
           if (f !== undefined) fds.set(n, f);
           else fds.delete(n);
         }
-        if (fr.id !== 0) fds.set(c.fdNum[k]!, fr.info);
+        if (fr.id !== 0) fds.set(cols.fdNum(i), fr.info);
         thread = Object.create(thread, { fds: { value: fds } }) as ThreadInfo;
       }
       setEvent(ctx, 0, info, {
         thread,
-        fdNum: c.fdNum[k]!,
+        fdNum: cols.fdNum(i),
         fd: fr.id !== 0 ? fr.info : undefined,
         enterTs: 0n,
       });
       ctx.num = i + 1;
       env.thread = thread;
-      return defaultLine(ctx, env, time, BigInt(Math.round(c.lat[k]!)));
+      return defaultLine(ctx, env, time, BigInt(Math.round(cols.lat(i))));
     });
   }
 
@@ -322,17 +321,15 @@ export class Session {
    */
   private fdBefore(i: number, proc: number, n: number): FdInfo | undefined {
     const ix = this.index;
-    const chunks = ix.cols.chunks;
+    const cols = ix.cols;
     for (let j = i - 1, steps = 0; j >= 0 && steps < FD_LOOKBACK; j--, steps++) {
-      const c = chunks[j >>> CHUNK_BITS]!;
-      const k = j & CHUNK_MASK;
-      if (c.fdNum[k] !== n) continue;
-      if (ix.ents.threadsTable[c.thread[k]!]!.proc !== proc) continue;
-      const fe = c.fd[k]!;
+      if (cols.fdNum(j) !== n) continue;
+      if (ix.ents.threadsTable[cols.thread(j)]!.proc !== proc) continue;
+      const fe = cols.fd(j);
       if (fe === 0) return undefined;
-      const key = c.type[k]!;
+      const key = cols.type(j);
       // A successful close exit: the number is free from then on.
-      if (CLOSE_X.has(key) && c.err[k] === 0) return undefined;
+      if (CLOSE_X.has(key) && cols.err(j) === 0) return undefined;
       return ix.ents.fds[fe]!.info;
     }
     return undefined;
@@ -356,9 +353,9 @@ export class Session {
       all = r.keys.map((k) => Number(k) - 1);
     } else {
       const [lo, hi] = indexRange(ix, s.r0, s.r1);
-      const chunks = ix.cols.chunks;
+      const cols = ix.cols;
       forEachSelected(ix, s, lo, hi, (i) => {
-        if (!(typeFlags[chunks[i >>> CHUNK_BITS]!.type[i & CHUNK_MASK]!]! & TF.UNCOUNTED)) all.push(i);
+        if (!(typeFlags[cols.type(i)]! & TF.UNCOUNTED)) all.push(i);
       });
     }
     const pageIdx = all.slice(page.offset, page.offset + page.limit);
@@ -416,7 +413,7 @@ export class Session {
     const t0 = performance.now();
     const s = this.selection(scope, hooks);
     const ix = this.index;
-    const chunks = ix.cols.chunks;
+    const cols = ix.cols;
     // Candidates: the I/O events of the allowed fds (a connection's stream), or every I/O event.
     const lists: Uint32Array[] = [];
     if (s.allowFd) s.allowFd.forEach((ok, fd) => ok && ix.ioByFd[fd] && lists.push(ix.ioByFd[fd]));
@@ -426,11 +423,9 @@ export class Session {
     const evs = this.readEvents(pageIdx);
     const fmt = format === 'hex' ? BufFmt.HEXASCII : format === 'printable' ? BufFmt.EOLS : BufFmt.NORMAL;
     const records: IoRecord[] = pageIdx.map((i) => {
-      const c = chunks[i >>> CHUNK_BITS]!;
-      const k = i & CHUNK_MASK;
-      const tr = ix.ents.threadsTable[c.thread[k]!]!;
+      const tr = ix.ents.threadsTable[cols.thread(i)]!;
       const p = ix.ents.processes[tr.proc]!;
-      const fr = ix.ents.fds[c.fd[k]!]!;
+      const fr = ix.ents.fds[cols.fd(i)]!;
       const b = evs.get(i);
       let data = '';
       if (b) {
@@ -440,9 +435,9 @@ export class Session {
       }
       return {
         num: i + 1,
-        ts: ix.t0 + BigInt(Math.round(c.ts[k]!)),
-        dir: typeFlags[c.type[k]!]! & TF.OUT ? '>' : '<',
-        len: c.bytes[k]!,
+        ts: ix.t0 + BigInt(Math.round(cols.ts(i))),
+        dir: typeFlags[cols.type(i)]! & TF.OUT ? '>' : '<',
+        len: cols.bytes(i),
         fd: fr.name,
         proc: tr.name,
         pid: p.pid,

@@ -7,84 +7,303 @@
 import { METRIC_COUNT } from '../../core/views/types.js';
 
 const M = METRIC_COUNT;
-const LOG_CHUNK = 1 << 14;
+const LOG_BITS = 14;
+const LOG_CHUNK = 1 << LOG_BITS;
+const VAL_BITS = 16;
+const VAL_CHUNK = 1 << VAL_BITS;
 
 /** The build-time side of one entity kind. */
 export class BucketLog {
+  // Open accumulators live in a compact pool of slots (entity -> slot), not one per entity: most
+  // entities (a (thread, fd) pair, a thread) are active for a short while, and sweep() closes
+  // those left behind by the current bucket, so the pool stays as small as the active set.
+  private slotOf = new Int32Array(64).fill(-1);
+  private slotEnt = new Int32Array(64);
+  private slotStart = new Float64Array(64);
   private acc = new Float64Array(64 * M);
-  private accStart = new Float64Array(64).fill(-1);
-  private accTouched = new Uint8Array(64);
-  /** Flushed entries: entity, start time (ns rel), M metrics. */
+  private nSlots = 0;
+  /** Flushed entries: entity, start time (ns rel), and the metrics as a bit mask of the non-zero
+   *  ones plus their values at entOff in the value stream (most entries have a few of M). */
   readonly entEnt: Uint32Array[] = [];
   readonly entStart: Float64Array[] = [];
-  readonly entVals: Float64Array[] = [];
+  readonly entMask: Uint32Array[] = [];
+  readonly entOff: Uint32Array[] = [];
+  readonly vals: Float64Array[] = [];
+  private vpos = VAL_CHUNK;
   entries = 0;
-
-  private grow(e: number): void {
-    let n = this.accStart.length;
-    while (n <= e) n *= 2;
-    const a = new Float64Array(n * M);
-    a.set(this.acc);
-    this.acc = a;
-    const s = new Float64Array(n).fill(-1);
-    s.set(this.accStart);
-    this.accStart = s;
-    const t = new Uint8Array(n);
-    t.set(this.accTouched);
-    this.accTouched = t;
-  }
 
   /** The accumulator offset of entity `e` for the bucket starting at `start` (flushing the old one). */
   slot(e: number, start: number): number {
-    if (e >= this.accStart.length) this.grow(e);
-    const cur = this.accStart[e]!;
-    if (cur !== start) {
-      if (cur >= 0) this.flush(e);
-      this.accStart[e] = start;
+    if (e >= this.slotOf.length) this.growEntities(e);
+    let s = this.slotOf[e]!;
+    if (s >= 0) {
+      if (this.slotStart[s] !== start) {
+        this.append(e, this.slotStart[s]!, this.acc, s * M);
+        this.acc.fill(0, s * M, s * M + M);
+        this.slotStart[s] = start;
+      }
+      return s * M;
     }
-    this.accTouched[e] = 1;
-    return e * M;
+    if (this.nSlots === this.slotEnt.length) this.growSlots();
+    s = this.nSlots++;
+    this.slotOf[e] = s;
+    this.slotEnt[s] = e;
+    this.slotStart[s] = start;
+    return s * M;
   }
 
   get values(): Float64Array {
     return this.acc;
   }
 
-  private flush(e: number): void {
+  /** Flushes and closes every open accumulator of a bucket starting before `before`. */
+  sweep(before: number): void {
+    const acc = this.acc;
+    for (let s = 0; s < this.nSlots;) {
+      if (this.slotStart[s]! >= before) {
+        s++;
+        continue;
+      }
+      const e = this.slotEnt[s]!;
+      this.append(e, this.slotStart[s]!, acc, s * M);
+      this.slotOf[e] = -1;
+      // The last slot moves into this one.
+      const last = --this.nSlots;
+      if (last !== s) {
+        const le = this.slotEnt[last]!;
+        this.slotEnt[s] = le;
+        this.slotStart[s] = this.slotStart[last]!;
+        this.slotOf[le] = s;
+        acc.copyWithin(s * M, last * M, last * M + M);
+      }
+      acc.fill(0, last * M, last * M + M);
+    }
+  }
+
+  private growEntities(e: number): void {
+    let n = this.slotOf.length;
+    while (n <= e) n *= 2;
+    const a = new Int32Array(n).fill(-1);
+    a.set(this.slotOf);
+    this.slotOf = a;
+  }
+
+  private growSlots(): void {
+    const n = this.slotEnt.length * 2;
+    const ent = new Int32Array(n);
+    ent.set(this.slotEnt);
+    this.slotEnt = ent;
+    const st = new Float64Array(n);
+    st.set(this.slotStart);
+    this.slotStart = st;
+    const acc = new Float64Array(n * M);
+    acc.set(this.acc);
+    this.acc = acc;
+  }
+
+  /** Adds an entry: entity e, bucket start time, values src[off..off+M). */
+  append(e: number, start: number, src: Float64Array, off: number): void {
     const k = this.entries & (LOG_CHUNK - 1);
     if (k === 0) {
       this.entEnt.push(new Uint32Array(LOG_CHUNK));
       this.entStart.push(new Float64Array(LOG_CHUNK));
-      this.entVals.push(new Float64Array(LOG_CHUNK * M));
+      this.entMask.push(new Uint32Array(LOG_CHUNK));
+      this.entOff.push(new Uint32Array(LOG_CHUNK));
     }
     const c = this.entEnt.length - 1;
     this.entEnt[c]![k] = e;
-    this.entStart[c]![k] = this.accStart[e]!;
-    const v = this.entVals[c]!;
-    const o = e * M;
-    for (let m = 0; m < M; m++) {
-      v[k * M + m] = this.acc[o + m]!;
-      this.acc[o + m] = 0;
+    this.entStart[c]![k] = start;
+    if (this.vpos + M > VAL_CHUNK) {
+      this.vals.push(new Float64Array(VAL_CHUNK));
+      this.vpos = 0;
     }
+    const v = this.vals[this.vals.length - 1]!;
+    let p = this.vpos;
+    this.entOff[c]![k] = (this.vals.length - 1) * VAL_CHUNK + p;
+    let mask = 0;
+    for (let m = 0; m < M; m++) {
+      const x = src[off + m]!;
+      if (x !== 0) {
+        mask |= 1 << m;
+        v[p++] = x;
+      }
+    }
+    this.entMask[c]![k] = mask;
+    this.vpos = p;
     this.entries++;
   }
 
   /** Flushes every open accumulator (end of indexing). */
   flushAll(): void {
-    for (let e = 0; e < this.accStart.length; e++) {
-      if (this.accStart[e]! >= 0) this.flush(e);
-      this.accStart[e] = -1;
+    this.sweep(Infinity);
+  }
+
+  /** Drops the entries (after the tables are built from them). */
+  release(): void {
+    for (const a of [this.entEnt, this.entStart, this.entMask, this.entOff, this.vals]) a.length = 0;
+    this.vpos = VAL_CHUNK;
+    this.entries = 0;
+  }
+
+  /** Entity of flushed entry i. */
+  entity(i: number): number {
+    return this.entEnt[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
+  }
+
+  /** Start time of flushed entry i. */
+  start(i: number): number {
+    return this.entStart[i >>> LOG_BITS]![i & (LOG_CHUNK - 1)]!;
+  }
+
+  addAll(rowOf: Uint32Array, out: Float64Array): void {
+    for (let i = 0; i < rowOf.length; i++) this.addTo(i, out, rowOf[i]! * M);
+  }
+
+  /** Adds entry i's values to acc[ao..ao+M). */
+  addTo(i: number, acc: Float64Array, ao: number): void {
+    const k = i & (LOG_CHUNK - 1);
+    let mask = this.entMask[i >>> LOG_BITS]![k]!;
+    let o = this.entOff[i >>> LOG_BITS]![k]!;
+    const v = this.vals[o >>> VAL_BITS]!;
+    o &= VAL_CHUNK - 1;
+    while (mask !== 0) {
+      const m = 31 - Math.clz32(mask & -mask);
+      acc[ao + m]! += v[o++]!;
+      mask &= mask - 1;
     }
   }
 
-  /** Visits every flushed entry. */
-  forEach(f: (entity: number, start: number, vals: Float64Array, off: number) => void): void {
+  /** Sums of the entries' values per bucket of `width` (nb buckets), and which buckets have any. */
+  bucketSums(width: number, nb: number): { sums: Float64Array; any: Uint8Array } {
+    const sums = new Float64Array(nb * M);
+    const any = new Uint8Array(nb);
     for (let i = 0; i < this.entries; i++) {
-      const c = i >>> 14;
-      const k = i & (LOG_CHUNK - 1);
-      f(this.entEnt[c]![k]!, this.entStart[c]![k]!, this.entVals[c]!, k * M);
+      const b = Math.floor(this.start(i) / width);
+      any[b] = 1;
+      this.addTo(i, sums, b * M);
     }
+    return { sums, any };
   }
+}
+
+/** Source rows' values: a log's entries, or a table's rows (see EntityBuckets.source). */
+export interface RowValues {
+  /** Adds row i's values to acc[ao..ao+M). */
+  addTo(i: number, acc: Float64Array, ao: number): void;
+  /** Adds every row i's values to out's row rowOf[i] (each source has its own loop: monomorphic). */
+  addAll(rowOf: Uint32Array, out: Float64Array): void;
+}
+
+/** A table's rows: prefix sums per entity, so a row's values are its difference to the previous
+ *  row of the same entity (first[i] = 1 where an entity's rows start). */
+class TableRows implements RowValues {
+  constructor(
+    private readonly cum: Float64Array,
+    private readonly first: Uint8Array,
+  ) {}
+  addAll(rowOf: Uint32Array, out: Float64Array): void {
+    for (let i = 0; i < rowOf.length; i++) this.addTo(i, out, rowOf[i]! * M);
+  }
+
+  addTo(i: number, acc: Float64Array, ao: number): void {
+    const v = this.cum;
+    const vo = i * M;
+    if (this.first[i] === 0) for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]! - v[vo - M + m]!;
+    else for (let m = 0; m < M; m++) acc[ao + m]! += v[vo + m]!;
+  }
+}
+
+/** Number of distinct (entity, bucket) pairs of the rows (entity order in ord, ranges in per). */
+function countDistinct(
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  bucket: Int32Array,
+  nb: number,
+): number {
+  const seen = new Int32Array(nb).fill(-1);
+  let rows = 0;
+  for (let e = 0; e < n; e++)
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const b = bucket[ord[r]!]!;
+      if (seen[b] !== e) {
+        seen[b] = e;
+        rows++;
+      }
+    }
+  return rows;
+}
+
+/**
+ * Fills out's rows: per entity its distinct buckets in order (pass 1, over bucket ids only), then
+ * every source row added into its output row in source order (pass 2: sequential reads of the
+ * large source), then prefix sums per entity (pass 3).
+ */
+function mergeRows(
+  out: { start: Uint32Array; bucket: Int32Array; cum: Float64Array },
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  src: RowValues,
+  bucket: Int32Array,
+  nb: number,
+): void {
+  // One function per pass: each is optimised once and stays so across the tables.
+  const rowOf = assignRows(out.start, out.bucket, n, per, ord, bucket, nb);
+  src.addAll(rowOf, out.cum);
+  prefixSums(out.start, out.cum, n);
+}
+
+/** Pass 1: per entity its distinct buckets in order (start, outB); the output row of each source row. */
+function assignRows(
+  start: Uint32Array,
+  outB: Int32Array,
+  n: number,
+  per: Uint32Array,
+  ord: Uint32Array,
+  bucket: Int32Array,
+  nb: number,
+): Uint32Array {
+  const rowOf = new Uint32Array(ord.length);
+  const rowOfBucket = new Int32Array(nb);
+  const touched = new Int32Array(nb);
+  const seen = new Int32Array(nb).fill(-1);
+  let o = 0;
+  for (let e = 0; e < n; e++) {
+    start[e] = o;
+    let nt = 0;
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const b = bucket[ord[r]!]!;
+      if (seen[b] !== e) {
+        seen[b] = e;
+        touched[nt++] = b;
+      }
+    }
+    // Usually already in order (rows arrive by time).
+    let sorted = true;
+    for (let q = 1; q < nt && sorted; q++) if (touched[q]! < touched[q - 1]!) sorted = false;
+    if (!sorted) touched.subarray(0, nt).sort();
+    for (let q = 0; q < nt; q++) {
+      rowOfBucket[touched[q]!] = o + q;
+      outB[o + q] = touched[q]!;
+    }
+    for (let r = per[e]!; r < per[e + 1]!; r++) {
+      const i = ord[r]!;
+      rowOf[i] = rowOfBucket[bucket[i]!]!;
+    }
+    o += nt;
+  }
+  start[n] = o;
+  return rowOf;
+}
+
+/** Pass 3: each entity's rows become inclusive prefix sums. */
+function prefixSums(start: Uint32Array, cum: Float64Array, n: number): void {
+  for (let e = 0; e < n; e++)
+    for (let r = start[e]! + 1; r < start[e + 1]!; r++) {
+      const co = r * M;
+      for (let m = 0; m < M; m++) cum[co + m]! += cum[co - M + m]!;
+    }
 }
 
 /** The query side: per entity, sorted buckets and inclusive prefix sums of the metric vector. */
@@ -95,69 +314,41 @@ export class EntityBuckets {
   readonly cum: Float64Array;
 
   /**
-   * @param n entity count; @param entries (entity, bucket, values) triples at the final width,
-   * any order, possibly repeating an (entity, bucket) pair.
+   * From source rows: row i has entity `ent[i]` (< n), final-width bucket `bucket[i]` (< nb) and
+   * values from `src`; an (entity, bucket) pair may repeat, in any order. Per entity, its rows
+   * are summed into a dense per-bucket accumulator and written out in bucket order as prefix sums.
    */
-  constructor(
-    n: number,
-    count: number,
-    each: (f: (e: number, b: number, vals: Float64Array, off: number) => void) => void,
-  ) {
-    // Counting sort by entity; rows of one entity arrive in time order except around
-    // out-of-order timestamps, so a sort is only needed where a bucket goes backwards.
+  constructor(n: number, src: RowValues, ent: Uint32Array, bucket: Int32Array, nb: number) {
+    const count = ent.length;
+    // Counting sort of the rows by entity (indices only).
     const per = new Uint32Array(n + 1);
-    each((e) => void per[e + 1]!++);
+    for (let i = 0; i < count; i++) per[ent[i]! + 1]!++;
     for (let e = 0; e < n; e++) per[e + 1]! += per[e]!;
     const fill = per.slice(0, n);
-    const rb = new Int32Array(count);
-    const rv = new Float64Array(count * M);
-    each((e, b, vals, off) => {
-      const r = fill[e]!++;
-      rb[r] = b;
-      rv.set(vals.subarray(off, off + M), r * M);
-    });
-    // Merged rows and their prefix sums are written back into rb/rv in place: an entity's output
-    // row never lies past the input row being read (rows are only merged, never split).
-    const start = new Uint32Array(n + 1);
-    let out = 0;
+    const ord = new Uint32Array(count);
+    for (let i = 0; i < count; i++) ord[fill[ent[i]!]!++] = i;
+    const rows = countDistinct(n, per, ord, bucket, nb);
+    this.start = new Uint32Array(n + 1);
+    this.bucket = new Int32Array(rows);
+    this.cum = new Float64Array(rows * M);
+    mergeRows(this, n, per, ord, src, bucket, nb);
+  }
+
+  /** Sets metric `to` to metric `from` in every row. */
+  copyMetric(from: number, to: number): void {
+    for (let o = 0; o < this.cum.length; o += M) this.cum[o + to] = this.cum[o + from]!;
+  }
+
+  /** This table's rows as a source for a coarser kind (values un-accumulated on the fly). */
+  source(): { src: RowValues; ent: Uint32Array } {
+    const n = this.start.length - 1;
+    const ent = new Uint32Array(this.bucket.length);
+    const first = new Uint8Array(this.bucket.length);
     for (let e = 0; e < n; e++) {
-      start[e] = out;
-      const lo = per[e]!;
-      const hi = per[e + 1]!;
-      let sorted = true;
-      for (let r = lo + 1; r < hi && sorted; r++) if (rb[r]! < rb[r - 1]!) sorted = false;
-      // Unsorted rows are read from a sorted copy (in-place writes would clobber unread rows).
-      let srcB: Int32Array = rb;
-      let srcV: Float64Array = rv;
-      let base0 = lo;
-      if (!sorted) {
-        const o = Array.from({ length: hi - lo }, (_, k) => lo + k).sort((x, y) => rb[x]! - rb[y]!);
-        srcB = Int32Array.from(o, (r) => rb[r]!);
-        srcV = new Float64Array((hi - lo) * M);
-        o.forEach((r, k) => srcV.set(rv.subarray(r * M, r * M + M), k * M));
-        base0 = 0;
-      }
-      for (let q = 0; q < hi - lo; q++) {
-        const r = base0 + q;
-        const b = srcB[r]!;
-        if (out > start[e]! && rb[out - 1] === b) {
-          // Same bucket again: its values join the (cumulative) row, which stays cumulative.
-          const base = (out - 1) * M;
-          for (let m = 0; m < M; m++) rv[base + m]! += srcV[r * M + m]!;
-        } else {
-          const base = out * M;
-          rb[out] = b;
-          if (out > start[e]!)
-            for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]! + rv[base - M + m]!;
-          else for (let m = 0; m < M; m++) rv[base + m] = srcV[r * M + m]!;
-          out++;
-        }
-      }
+      if (this.start[e]! < this.start[e + 1]!) first[this.start[e]!] = 1;
+      ent.fill(e, this.start[e]!, this.start[e + 1]!);
     }
-    start[n] = out;
-    this.start = start;
-    this.bucket = out === count ? rb : rb.slice(0, out);
-    this.cum = out === count ? rv : rv.slice(0, out * M);
+    return { src: new TableRows(this.cum, first), ent };
   }
 
   /** Adds entity e's sums over buckets [b0, b1) into out (length M). Returns false if none. */

@@ -17,7 +17,8 @@ export interface ProcessRec {
   exeline: string;
   user: number;
   container: number;
-  threads: Set<number>;
+  /** Thread entities (each thread and name) of the process. */
+  nthreads: number;
   vmsize: number;
   vmrss: number;
   pfmajor: number;
@@ -71,16 +72,39 @@ export interface NamedRec {
   name: string;
   /** syscall: event code key; error: errno; sport: port; user: uid. */
   num: number;
-  /** container: its processes and threads. */
+  /** container: its processes, and how many thread entities. */
   procs?: Set<number>;
-  threads?: Set<number>;
+  nthreads?: number;
 }
+
+const CACHE_SIZE = 4096;
+const CACHE_MASK = CACHE_SIZE - 1;
 
 const L4_NAMES = ['<NA>', '<NA>', 'tcp', 'udp', 'icmp', 'raw'];
 
+// Threads of one program share their command line: one string kept per distinct text.
+const exelines = new Map<string, string>();
+// The same thread's line is asked for again right away (new entity, then its process refresh).
+let lastArgs: readonly string[] | undefined;
+let lastExe = '';
+let lastLine = '';
 function exeline(t: ThreadInfo): string {
-  return t.args.length ? t.exe + ' ' + t.args.join(' ') : t.exe;
+  if (!t.args.length) return t.exe;
+  if (t.args === lastArgs && t.exe === lastExe) return lastLine;
+  const s = t.exe + ' ' + t.args.join(' ');
+  lastArgs = t.args;
+  lastExe = t.exe;
+  const k = exelines.get(s);
+  if (k !== undefined) return (lastLine = k);
+  if (exelines.size > 100_000) exelines.clear();
+  exelines.set(s, s);
+  return (lastLine = s);
 }
+
+// Snapshots carry no fd table, environment or cgroups: one shared empty instance of each (readers
+// only look things up in them).
+const NO_FDS: ThreadInfo['fds'] = new Map();
+const NO_STRINGS: string[] = [];
 
 /** fd.directory: the name up to its last slash (files); a directory fd is its own directory. */
 export function directoryOf(name: string, kind: FdKind): string {
@@ -102,9 +126,9 @@ function snapshot(t: ThreadInfo): ThreadInfo {
     exe: t.exe,
     exepath: t.exepath,
     args: t.args,
-    env: [],
+    env: NO_STRINGS,
     cwd: t.cwd,
-    cgroups: [],
+    cgroups: NO_STRINGS,
     root: t.root,
     uid: t.uid,
     gid: t.gid,
@@ -120,7 +144,7 @@ function snapshot(t: ThreadInfo): ThreadInfo {
     pfminor: t.pfminor,
     containerId: t.containerId,
     cloneTs: t.cloneTs,
-    fds: new Map(),
+    fds: NO_FDS,
   };
 }
 
@@ -157,7 +181,7 @@ export class Entities {
   // Weak: the tracker drops exited threads and closed fds; the index must not keep them alive.
   private threadByObj = new WeakMap<ThreadInfo, number>();
   private readonly fdByKey = new Map<string, number>();
-  private fdCache = new WeakMap<FdInfo, { id: number; name: string; kind: FdKind }>();
+  private fdByName = new Map<string, number>();
   private lastThreadObj: ThreadInfo | undefined;
   private lastThreadId = 0;
 
@@ -181,7 +205,7 @@ export class Entities {
       exeline: '',
       user: 0,
       container: 0,
-      threads: new Set(),
+      nthreads: 0,
       vmsize: 0,
       vmrss: 0,
       pfmajor: 0,
@@ -225,6 +249,14 @@ export class Entities {
     // its new name, as proc.name shows them at the time.
     if (t === this.lastThreadObj && t.comm === this.threadsTable[this.lastThreadId]!.name)
       return this.lastThreadId;
+    // Then a small direct-mapped cache by tid (cheaper than the WeakMap).
+    const slot = t.tid & CACHE_MASK;
+    const cid = this.tCacheId[slot]!;
+    if (this.tCacheObj[slot] === t && this.threadsTable[cid]!.name === t.comm) {
+      this.lastThreadObj = t;
+      this.lastThreadId = cid;
+      return cid;
+    }
     let id = this.threadByObj.get(t);
     if (id === undefined || this.threadsTable[id]!.name !== t.comm) {
       id = this.threadsTable.length;
@@ -240,15 +272,17 @@ export class Entities {
       });
       this.threadByObj.set(t, id);
       const p = this.processes[proc]!;
-      p.threads.add(id);
+      p.nthreads++;
       const c = this.containers.rows[p.container];
       if (c) {
-        (c.threads ??= new Set()).add(id);
+        c.nthreads = (c.nthreads ?? 0) + 1;
         (c.procs ??= new Set()).add(proc);
       }
     }
     this.lastThreadObj = t;
     this.lastThreadId = id;
+    this.tCacheObj[slot] = t;
+    this.tCacheId[slot] = id;
     return id;
   }
 
@@ -290,7 +324,17 @@ export class Entities {
     // Consecutive events often use the same fd: skip the WeakMap then.
     if (f === this.lastFdObj && f.name === this.lastFdName && f.kind === this.lastFdKind)
       return this.lastFdId;
-    const id = this.fdLookup(f);
+    const slot = (f.fd * 31 + f.name.length) & CACHE_MASK;
+    let id: number;
+    if (this.fCacheObj[slot] === f && this.fCacheName[slot] === f.name && this.fCacheKind[slot] === f.kind)
+      id = this.fCacheId[slot]!;
+    else {
+      id = this.fdLookup(f);
+      this.fCacheObj[slot] = f;
+      this.fCacheName[slot] = f.name;
+      this.fCacheKind[slot] = f.kind;
+      this.fCacheId[slot] = id;
+    }
     this.lastFdObj = f;
     this.lastFdName = f.name;
     this.lastFdKind = f.kind;
@@ -298,14 +342,25 @@ export class Entities {
     return id;
   }
 
+  // Direct-mapped caches of the tracker's thread and fd objects (build time only).
+  private tCacheObj: (ThreadInfo | undefined)[] = new Array<ThreadInfo | undefined>(CACHE_SIZE).fill(
+    undefined,
+  );
+  private readonly tCacheId = new Uint32Array(CACHE_SIZE);
+  private fCacheObj: (FdInfo | undefined)[] = new Array<FdInfo | undefined>(CACHE_SIZE).fill(undefined);
+  private readonly fCacheName: string[] = new Array<string>(CACHE_SIZE).fill('');
+  private readonly fCacheKind = new Int32Array(CACHE_SIZE).fill(-1);
+  private readonly fCacheId = new Uint32Array(CACHE_SIZE);
   private lastFdObj: FdInfo | undefined;
   private lastFdName = '';
   private lastFdKind = FdKind.UNKNOWN;
   private lastFdId = 0;
 
   private fdLookup(f: FdInfo): number {
-    const c = this.fdCache.get(f);
-    if (c !== undefined && c.name === f.name && c.kind === f.kind) return c.id;
+    // By name first (no key string to build, and a string's hash is computed once); the rare
+    // name shared by fds of different types goes through the (type, name) map.
+    const byName = this.fdByName.get(f.name);
+    if (byName !== undefined && this.fds[byName]!.typeChar === f.typeChar) return byName;
     // Unnamed fds (a socket before connect, a pipe) get an entity too, so events keep their fd's
     // type; the views' fd.name!='' filters leave them out.
     const key = f.typeChar + '\u0000' + f.name;
@@ -316,8 +371,8 @@ export class Entities {
       this.describeFd(r, f);
       this.fds.push(r);
       this.fdByKey.set(key, id);
+      if (byName === undefined) this.fdByName.set(f.name, id);
     }
-    this.fdCache.set(f, { id, name: f.name, kind: f.kind });
     return id;
   }
 
@@ -359,10 +414,13 @@ export class Entities {
   endBuild(): void {
     // The build-time caches go too (measured: they kept ~3 KB per thread alive after indexing).
     this.threadByObj = new WeakMap();
-    this.fdCache = new WeakMap();
+    this.fdByName = new Map();
     this.lastThreadObj = undefined;
     this.lastThreadId = 0;
     this.lastFdObj = undefined;
+    this.tCacheObj = [];
+    this.fCacheObj = [];
+    this.fCacheName.fill('');
   }
 
   /** Records that `thread` used fd entity `fd` at `ts` (flow attribution, first/last seen). */

@@ -6,7 +6,6 @@ import { TILES, MARK_BIT, isSystemPath, type TileDef } from '../../core/overview
 import { IoClass } from '../../core/views/classify.js';
 import type { OverviewResult, OverviewTileResult } from '../../core/protocol/messages.js';
 import type { CaptureIndex } from '../index/build.js';
-import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
 import {
   addEventMetrics,
   aggregate,
@@ -72,7 +71,7 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     });
   } else {
     const [lo, hi] = indexRange(ix, s.r0, s.r1);
-    const chunks = ix.cols.chunks;
+    const cols = ix.cols;
     const procOf = entityOf(ix, 'process');
     const contOf = entityOf(ix, 'container');
     const sportOf = entityOf(ix, 'sport');
@@ -80,13 +79,13 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     const one = new Float64Array(MC);
     forEachSelected(ix, s, lo, hi, (i) => {
       selected[i - lo] = 1;
-      const j = sampleOf(chunks[i >>> CHUNK_BITS]!.ts[i & CHUNK_MASK]!);
+      const j = sampleOf(cols.ts(i));
       addEventMetrics(ix, i, metrics, j * MC);
       gauge.get('process')![j]!.add(procOf(i));
       gauge.get('container')![j]!.add(contOf(i));
       const sp = sportOf(i);
       if (sp) gauge.get('sport')![j]!.add(sp);
-      const fd = chunks[i >>> CHUNK_BITS]!.fd[i & CHUNK_MASK]!;
+      const fd = cols.fd(i);
       if (fd) {
         one.fill(0);
         addEventMetrics(ix, i, one, 0);
@@ -99,7 +98,7 @@ export function overview(ix: CaptureIndex, s: Selection, samples: number): Overv
     for (let q = 0; q < mk.n; q++) {
       const i = mk.idx[q]!;
       if (i < lo || i >= hi || !selected[i - lo]) continue;
-      const j = sampleOf(chunks[i >>> CHUNK_BITS]!.ts[i & CHUNK_MASK]!);
+      const j = sampleOf(cols.ts(i));
       for (let m = mk.mask[q]!, bit = 0; m !== 0; m >>>= 1, bit++) {
         if (!(m & 1)) continue;
         const id = MARK_TILE_IDS[bit];

@@ -5,7 +5,7 @@ import { M, METRIC_COUNT, type DrillStep, type EntityKind } from '../../core/vie
 import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
 import { EVENTS, eventInfo } from '../../core/schema/index.js';
 import type { CaptureIndex } from '../index/build.js';
-import { CHUNK_BITS, CHUNK_MASK, EvFlag } from '../index/columns.js';
+import { CHUNK_BITS, CHUNK_MASK, EvFlag, chunkTs } from '../index/columns.js';
 import { TF, codeOfKey, typeFlags, typeNameOfKey } from '../index/typeinfo.js';
 import { lowerBound } from '../index/buckets.js';
 
@@ -182,18 +182,33 @@ export function forEachSelected(
   const chunks = ix.cols.chunks;
   const { r0, r1, allowThread, allowFd, allowType, allowErr, bits } = s;
   for (let i = lo; i < hi;) {
-    const c = chunks[i >>> CHUNK_BITS]!;
-    const end = Math.min(hi, ((i >>> CHUNK_BITS) + 1) << CHUNK_BITS);
+    const ci = i >>> CHUNK_BITS;
+    const c = chunks[ci]!;
+    const end = Math.min(hi, (ci + 1) << CHUNK_BITS);
+    const { te, cx } = c;
+    // Verdicts per palette entry, not per event: hidden, type and errno by the (type, errno,
+    // flags) code; thread and fd by the (thread, fd, fd number) code.
+    const teOk = new Uint8Array(c.typeOf.length);
+    for (let j = 0; j < teOk.length; j++)
+      teOk[j] =
+        !(c.flagsOf[j]! & EvFlag.HIDDEN) &&
+        (!allowType || allowType[c.typeOf[j]!]) &&
+        (!allowErr || allowErr[c.errOf[j]!])
+          ? 1
+          : 0;
+    let cxOk: Uint8Array | null = null;
+    if (allowThread || allowFd) {
+      cxOk = new Uint8Array(c.thrOf.length);
+      for (let j = 0; j < cxOk.length; j++)
+        cxOk[j] = (!allowThread || allowThread[c.thrOf[j]!]) && (!allowFd || allowFd[c.fdOf[j]!]) ? 1 : 0;
+    }
     for (; i < end; i++) {
       const k = i & CHUNK_MASK;
-      if (c.flags[k]! & EvFlag.HIDDEN) continue;
-      const t = c.ts[k]!;
+      if (!teOk[te[k]!]) continue;
+      const t = chunkTs(c, k);
       if (t < r0 || t >= r1) continue;
       if (bits && !(bits[i >>> 5]! & (1 << (i & 31)))) continue;
-      if (allowThread && !allowThread[c.thread[k]!]) continue;
-      if (allowFd && !allowFd[c.fd[k]!]) continue;
-      if (allowType && !allowType[c.type[k]!]) continue;
-      if (allowErr && !allowErr[c.err[k]!]) continue;
+      if (cxOk && !cxOk[cx[k]!]) continue;
       f(i);
     }
   }
@@ -201,12 +216,11 @@ export function forEachSelected(
 
 /** Adds event i's metric contributions to out[off..off+M). Mirrors engine/index/build.ts. */
 export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, off: number): void {
-  const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
-  const k = i & CHUNK_MASK;
-  const key = c.type[k]!;
+  const cols = ix.cols;
+  const key = cols.type(i);
   const tf = typeFlags[key]!;
   const isExit = (tf & TF.EXIT) !== 0;
-  const lat = c.lat[k]!;
+  const lat = tf & (TF.EXIT | TF.PROCINFO) ? cols.lat(i) : 0;
   if (!(tf & TF.UNCOUNTED)) out[off + M.EVENTS]!++;
   if (isExit) {
     out[off + M.EXITS]!++;
@@ -214,9 +228,9 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
   }
   if (tf & TF.PROCINFO) out[off + M.CPU_NS]! += lat;
   else if (!ix.hasCpuInfo && isExit) out[off + M.CPU_NS]! += lat;
-  const fdEnt = c.fd[k]!;
+  const fdEnt = cols.fd(i);
   const fr = ix.ents.fds[fdEnt]!;
-  const bytes = c.bytes[k]!;
+  const bytes = tf & (TF.IN | TF.OUT) ? cols.bytes(i) : 0;
   if (bytes > 0) {
     const outDir = (tf & TF.OUT) !== 0;
     const cls = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
@@ -234,8 +248,8 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
             : M.OTHER_IN;
     out[off + m]! += bytes;
   }
-  const errno = c.err[k]!;
-  if (errno !== 0 && isExit) {
+  const errno = isExit ? cols.err(i) : 0;
+  if (errno !== 0) {
     const code = codeOfKey(key);
     const info = EVENTS[code] ?? eventInfo(code);
     const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
@@ -257,17 +271,13 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
 
 /** The entity of `kind` event i belongs to (0 = none). */
 export function entityOf(ix: CaptureIndex, kind: EntityKind): (i: number) => number {
-  const chunks = ix.cols.chunks;
+  const cols = ix.cols;
   const E = ix.ents;
   const thr = E.threadsTable;
   const procs = E.processes;
   const fds = E.fds;
-  const col =
-    <K extends 'thread' | 'fd' | 'type' | 'err'>(name: K) =>
-    (i: number): number =>
-      chunks[i >>> CHUNK_BITS]![name][i & CHUNK_MASK]!;
-  const thread = col('thread');
-  const fd = col('fd');
+  const thread = (i: number): number => cols.thread(i);
+  const fd = (i: number): number => cols.fd(i);
   switch (kind) {
     case 'thread':
       return thread;
@@ -286,16 +296,13 @@ export function entityOf(ix: CaptureIndex, kind: EntityKind): (i: number) => num
     case 'fdtype':
       return (i) => fds[fd(i)]!.fdtype;
     case 'syscall': {
-      const t = col('type');
       return (i) => {
-        const key = t(i);
+        const key = cols.type(i);
         return typeFlags[key]! & TF.NOT_SYSCALL ? 0 : ix.syscallOfKey[key]!;
       };
     }
     case 'error': {
-      const e = col('err');
-      const t = col('type');
-      return (i) => (typeFlags[t(i)]! & TF.EXIT ? ix.errorOfErrno[e(i)]! : 0);
+      return (i) => (typeFlags[cols.type(i)]! & TF.EXIT ? ix.errorOfErrno[cols.err(i)]! : 0);
     }
   }
 }
@@ -414,13 +421,15 @@ export function selectedAmong(ix: CaptureIndex, s: Selection, lists: readonly Ui
 export function isSelected(ix: CaptureIndex, s: Selection, i: number): boolean {
   const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
   const k = i & CHUNK_MASK;
-  if (c.flags[k]! & EvFlag.HIDDEN) return false;
-  const t = c.ts[k]!;
+  const te = c.te[k]!;
+  if (c.flagsOf[te]! & EvFlag.HIDDEN) return false;
+  const t = chunkTs(c, k);
   if (t < s.r0 || t >= s.r1) return false;
   if (s.bits && !(s.bits[i >>> 5]! & (1 << (i & 31)))) return false;
-  if (s.allowThread && !s.allowThread[c.thread[k]!]) return false;
-  if (s.allowFd && !s.allowFd[c.fd[k]!]) return false;
-  if (s.allowType && !s.allowType[c.type[k]!]) return false;
-  if (s.allowErr && !s.allowErr[c.err[k]!]) return false;
+  const cx = c.cx[k]!;
+  if (s.allowThread && !s.allowThread[c.thrOf[cx]!]) return false;
+  if (s.allowFd && !s.allowFd[c.fdOf[cx]!]) return false;
+  if (s.allowType && !s.allowType[c.typeOf[te]!]) return false;
+  if (s.allowErr && !s.allowErr[c.errOf[te]!]) return false;
   return true;
 }

@@ -17,7 +17,7 @@ import type { ColumnData, Page, Sort, ViewResult } from '../../core/protocol/mes
 import { tsToString } from '../../core/time.js';
 import { ERRNO_NAMES } from '../../core/schema/index.js';
 import type { CaptureIndex } from '../index/build.js';
-import { CHUNK_BITS, CHUNK_MASK } from '../index/columns.js';
+import { CHUNK_BITS } from '../index/columns.js';
 import { TF, codesNamed, typeFlags, typeNameOfKey, codeOfKey } from '../index/typeinfo.js';
 import {
   aggregate,
@@ -44,7 +44,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         ppid: (e) => p(e).ppid,
         vpid: (e) => p(e).vpid,
         user: (e) => E.users.rows[p(e).user]?.name ?? '',
-        nthreads: (e) => p(e).threads.size,
+        nthreads: (e) => p(e).nthreads,
         vmsize: (e) => p(e).vmsize,
         vmrss: (e) => p(e).vmrss,
         pfmajor: (e) => p(e).pfmajor,
@@ -97,7 +97,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         id: (e) => (r(e).name === 'host' ? '' : r(e).name),
         name: (e) => r(e).name,
         nprocs: (e) => r(e).procs?.size ?? 0,
-        nthreads: (e) => r(e).threads?.size ?? 0,
+        nthreads: (e) => r(e).nthreads ?? 0,
       };
       return m[attr] ?? (() => '');
     }
@@ -246,11 +246,8 @@ function countablePage(
   const rows: number[] = [];
   if (offset >= total || limit <= 0) return { rows, total };
   // The k-th printable event (0-based, capture order).
-  const ok = (i: number): boolean => {
-    const c = ix.cols.chunks[i >>> CHUNK_BITS]!;
-    const k = i & CHUNK_MASK;
-    return !(typeFlags[c.type[k]!]! & TF.UNCOUNTED) && !(c.flags[k]! & 1);
-  };
+  const cols = ix.cols;
+  const ok = (i: number): boolean => !(typeFlags[cols.type(i)]! & TF.UNCOUNTED) && !(cols.flags(i) & 1);
   const want = Math.min(limit, total - offset);
   const k = desc ? total - 1 - offset : offset;
   let chunk = 0;
@@ -284,22 +281,20 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
   const sel = v.select;
   const codes = sel.types.length ? codeMask(sel.types) : null;
   const out: number[] = [];
-  const chunks = ix.cols.chunks;
+  const cols = ix.cols;
   const fds = ix.ents.fds;
   const test = (i: number): void => {
-    const c = chunks[i >>> CHUNK_BITS]!;
-    const k = i & CHUNK_MASK;
-    const key = c.type[k]!;
+    const key = cols.type(i);
     const tf = typeFlags[key]!;
     if (codes && !codes[codeOfKey(key)]) return;
     if (sel.exitOnly && !(tf & TF.EXIT)) return;
-    if (sel.result === 'success' && c.err[k] !== 0) return;
-    if (sel.result === 'failure' && c.err[k] === 0) return;
+    if (sel.result === 'success' && cols.err(i) !== 0) return;
+    if (sel.result === 'failure' && cols.err(i) === 0) return;
     if (v.id === 'dig' && tf & TF.UNCOUNTED) return;
-    const f = fds[c.fd[k]!]!;
+    const f = fds[cols.fd(i)]!;
     if (sel.fdClass === 'net' && f.ioClass !== IoClass.NET) return;
     if (sel.fdClass === 'file' && f.ioClass !== IoClass.FILE) return;
-    if (sel.minLatencyNs !== undefined && !(tf & TF.IO && c.lat[k]! > sel.minLatencyNs)) return;
+    if (sel.minLatencyNs !== undefined && !(tf & TF.IO && cols.lat(i) > sel.minLatencyNs)) return;
     if (sel.excludeFdNameContaining !== undefined && f.name.includes(sel.excludeFdNameContaining)) return;
     out.push(i);
   };
@@ -316,16 +311,14 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
 
 /** Column values of a list view's row (event i). `info` and `cpu` come from a re-read. */
 export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
-  const chunks = ix.cols.chunks;
+  const cols = ix.cols;
   const E = ix.ents;
-  const c = (i: number) => chunks[i >>> CHUNK_BITS]!;
-  const k = (i: number) => i & CHUNK_MASK;
-  const thr = (i: number) => E.threadsTable[c(i).thread[k(i)]!]!;
+  const thr = (i: number) => E.threadsTable[cols.thread(i)]!;
   const proc = (i: number) => E.processes[thr(i).proc]!;
   const m: Record<string, (i: number) => Cell> = {
     num: (i) => i + 1,
-    time: (i) => tsToString(ix.t0 + BigInt(Math.round(c(i).ts[k(i)]!)), true, true),
-    latency: (i) => c(i).lat[k(i)]!,
+    time: (i) => tsToString(ix.t0 + BigInt(Math.round(cols.ts(i))), true, true),
+    latency: (i) => cols.lat(i),
     proc: (i) => thr(i).name,
     pid: (i) => proc(i).pid,
     tid: (i) => thr(i).tid,
@@ -333,11 +326,11 @@ export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
     user: (i) => E.users.rows[proc(i).user]?.name ?? '',
     container: (i) => E.containers.rows[proc(i).container]?.name ?? '',
     exeline: (i) => thr(i).exeline,
-    fd: (i) => E.fds[c(i).fd[k(i)]!]!.name,
-    type: (i) => typeNameOfKey(c(i).type[k(i)]!),
-    dir: (i) => (typeFlags[c(i).type[k(i)]!]! & TF.EXIT ? '<' : '>'),
+    fd: (i) => E.fds[cols.fd(i)]!.name,
+    type: (i) => typeNameOfKey(cols.type(i)),
+    dir: (i) => (typeFlags[cols.type(i)]! & TF.EXIT ? '<' : '>'),
     res: (i) => {
-      const e = c(i).err[k(i)]!;
+      const e = cols.err(i);
       return e === 0 ? 'SUCCESS' : (ERRNO_NAMES.get(e) ?? String(-e));
     },
   };
