@@ -130,6 +130,8 @@ export interface CaptureIndex {
   header: CaptureHeader;
   fileSize: number;
   compressed: boolean;
+  /** Gzip access points recorded while indexing (re-reads inflate from the nearest); null: plain. */
+  gzipIndex: Uint8Array | null;
   error: string | undefined;
   cols: EventColumns;
   ents: Entities;
@@ -898,8 +900,13 @@ function readAll(o: BuildOptions): Parts {
   const header = reader.header;
   const bd = new Builder(header);
   let lastProgress = 0;
+  let section = 0;
   for (let b = reader.next(); b !== null; b = reader.next()) {
     if (o.cancelled?.()) throw new Cancelled();
+    // Concatenated captures: each section restarts the state from its own process and fd lists,
+    // as libsinsp does (a batch never spans two sections).
+    while (section + 1 < reader.sections.length && b.firstNum >= reader.sections[section + 1]!.firstNum)
+      bd.tracker.restart(reader.sections[++section]!.header);
     bd.batch(b);
     const now = performance.now();
     if (o.progress && now - lastProgress > 100) {
@@ -923,6 +930,7 @@ function readAll(o: BuildOptions): Parts {
     header,
     fileSize: reader.fileSize,
     compressed: reader.compressed,
+    gzipIndex: reader.compressed ? reader.gzipIndex() : null,
     error,
     cols,
     ents,
@@ -950,6 +958,8 @@ interface Parts {
   header: CaptureHeader;
   fileSize: number;
   compressed: boolean;
+  /** Gzip access points recorded while indexing (re-reads inflate from the nearest); null: plain. */
+  gzipIndex: Uint8Array | null;
   error: string | undefined;
   cols: EventColumns;
   ents: Entities;
@@ -1108,6 +1118,7 @@ function finalize(p: Parts): CaptureIndex {
     header: p.header,
     fileSize: p.fileSize,
     compressed: p.compressed,
+    gzipIndex: p.gzipIndex,
     error: p.error,
     cols: p.cols,
     ents,
