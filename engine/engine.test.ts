@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { openForReading } from './open.js';
 import { buildIndex, type CaptureIndex } from './index/build.js';
 import { aggregate, select } from './query/select.js';
-import { tableView } from './query/views.js';
+import { listEvents, tableView } from './query/views.js';
 import { Session } from './session.js';
 import { Engine } from './engine.js';
 import { viewDef } from '../core/views/defs.js';
@@ -241,6 +241,26 @@ test('filter bitsets equal the events sysdig selects with the same filter', { sk
       .filter((l) => l !== '')
       .map(Number);
     assert.deepEqual(mine, theirs, `${name}: ${filter}`);
+  }
+});
+
+test('list views select the events sysdig selects with the views’ filters', { skip: noOracle }, () => {
+  for (const [name, id] of [
+    ['run_as_user_0_container.scap', 'spy_users'],
+    [LAMP, 'spy_users'],
+    ['example4-1.scap', 'spy_users'],
+  ] as const) {
+    const ix = index(sample(name));
+    const v = viewDef(id);
+    assert.ok(v && v.kind === 'list');
+    if (!v || v.kind !== 'list') return;
+    const mine = Array.from(listEvents(ix, v, select(ix, undefined, undefined, null)), (i) => i + 1);
+    const theirs = sysdig(['-r', sample(name), '-p', '%evt.num', v.filter])
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(Number);
+    assert.ok(theirs.length > 0, `${name}: sysdig selects events`);
+    assert.deepEqual(mine, theirs, `${name}: ${id}`);
   }
 });
 

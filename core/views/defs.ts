@@ -358,10 +358,16 @@ export const VIEWS: readonly ViewDef[] = [
   list({
     id: 'spy_users',
     title: 'Spy Users',
-    description: 'Commands executed (successful execve), with user and parent.',
+    description: 'What users do: commands executed (successful execve) and directory changes made by shells.',
     listed: true,
-    filter: 'evt.type=execve and evt.dir=< and evt.failed=false',
-    select: { types: ['execve', 'execveat'], exitOnly: true, result: 'success' },
+    filter:
+      '((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh and not proc.name contains sshd)) and evt.failed=false',
+    select: {
+      types: ['execve', 'execveat', 'chdir'],
+      exitOnly: true,
+      result: 'success',
+      procNameIf: { chdir: { contains: 'sh', excludes: 'sshd' } },
+    },
     defaultSort: 'time',
     columns: [
       TIME,

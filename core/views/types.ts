@@ -105,6 +105,9 @@ export interface EventSelector {
   minLatencyNs?: number;
   /** Events whose fd name contains this text are dropped (slow_io's /dev/ exclusion). */
   excludeFdNameContaining?: string;
+  /** Per event name, a condition on the thread's process name (Spy Users keeps chdir only when
+   *  a shell makes it: name contains `contains` and not `excludes`). */
+  procNameIf?: Readonly<Record<string, { contains: string; excludes?: string }>>;
 }
 
 interface ViewBase {

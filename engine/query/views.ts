@@ -283,6 +283,13 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
   const out: number[] = [];
   const cols = ix.cols;
   const fds = ix.ents.fds;
+  // procNameIf by event code.
+  let nameIf: ({ contains: string; excludes?: string } | undefined)[] | undefined;
+  if (sel.procNameIf !== undefined) {
+    nameIf = [];
+    for (const [name, cond] of Object.entries(sel.procNameIf))
+      for (const c of codesNamed([name])) nameIf[c] = cond;
+  }
   const test = (i: number): void => {
     const key = cols.type(i);
     const tf = typeFlags[key]!;
@@ -296,6 +303,14 @@ export function listEvents(ix: CaptureIndex, v: ListViewDef, s: Selection): Uint
     if (sel.fdClass === 'file' && f.ioClass !== IoClass.FILE) return;
     if (sel.minLatencyNs !== undefined && !(tf & TF.IO && cols.lat(i) > sel.minLatencyNs)) return;
     if (sel.excludeFdNameContaining !== undefined && f.name.includes(sel.excludeFdNameContaining)) return;
+    if (nameIf !== undefined) {
+      const cond = nameIf[codeOfKey(key)];
+      if (cond !== undefined) {
+        const name = ix.ents.threadsTable[cols.thread(i)]!.name;
+        if (!name.includes(cond.contains) || (cond.excludes !== undefined && name.includes(cond.excludes)))
+          return;
+      }
+    }
     out.push(i);
   };
   const cands = ix.listCands.get(v.id);
