@@ -368,13 +368,16 @@ export class StateTracker implements ThreadLookup {
       this.viewsOf = batch;
       this.ts32 = new Uint32Array(batch.ts.buffer, batch.ts.byteOffset, batch.ts.length * 2);
       this.tid32 = new Int32Array(batch.tid.buffer, batch.tid.byteOffset, batch.tid.length * 2);
+      this.arena = batch.arena;
+      this.offs = batch.paramOff;
+      this.lens = batch.paramLen;
     }
     this.tsLo = this.ts32[2 * i]!;
     this.tsHi = this.ts32[2 * i + 1]!;
-    this.tid = this.tid32[2 * i + 1]! * 4294967296 + (this.tid32[2 * i]! >>> 0);
-    this.arena = batch.arena;
-    this.offs = batch.paramOff;
-    this.lens = batch.paramLen;
+    // A tid that fits 32 bits stays an int32 (no double arithmetic, no boxed Map keys).
+    const tidLo = this.tid32[2 * i]!;
+    const tidHi = this.tid32[2 * i + 1]!;
+    this.tid = tidHi === tidLo >> 31 ? tidLo : tidHi * 4294967296 + (tidLo >>> 0);
     const base = batch.paramBase[i]!;
     this.base = base;
     this.np = batch.paramBase[i + 1]! - base;
@@ -925,10 +928,11 @@ export class StateTracker implements ThreadLookup {
     this.fdsToRemove[this.nFdsToRemove++] = fd;
   }
 
-  /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. */
-  private addFd(t: Thread, fd: number, f: Fd): Fd | undefined {
+  /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. `owned`: f
+   *  is a fresh object nobody else holds, so a new entry can be f itself instead of a copy. */
+  private addFd(t: Thread, fd: number, f: Fd, owned = false): Fd | undefined {
     const table = t.fdTable();
-    const r = table === undefined ? undefined : tableAdd(table, fd, f);
+    const r = table === undefined ? undefined : tableAdd(table, fd, f, owned);
     t.lastEventFd = fd;
     return r;
   }
@@ -1278,7 +1282,7 @@ export class StateTracker implements ThreadLookup {
       f.dev = dev;
       f.name = fullpath;
       f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
-      this.fdinfo = this.addFd(t, fd, f);
+      this.fdinfo = this.addFd(t, fd, f, true);
     }
   }
 
@@ -1350,21 +1354,8 @@ export class StateTracker implements ThreadLookup {
     const c = new Thread(this);
     c.tid = childtid;
     c.ptid = tid;
-    const copyFromParent = (p: Thread): void => {
-      c.comm = p.comm;
-      c.exe = p.exe;
-      c.exepath = p.exepath;
-      c.exeWritable = p.exeWritable;
-      c.args = [...p.args];
-      c.root = p.root;
-      c.sid = p.sid;
-      c.vpgid = p.vpgid;
-      c.tty = p.tty;
-      c.loginuid = p.loginuid;
-      if ((flags & CL.CLONE_THREAD) === 0) c.ownEnv = [...p.ownEnv];
-    };
     if (validParent) {
-      copyFromParent(parent);
+      copyFromParent(c, parent, flags);
     } else {
       // A placeholder parent: look it up again (no /proc here, so a fresh placeholder) and
       // give both the event's names.
@@ -1373,7 +1364,7 @@ export class StateTracker implements ThreadLookup {
       parent = this.getThreadRef(tid, true);
       if (parent === undefined) return;
       if (parent.comm !== '<NA>' && parent.uid !== UINT32_MAX) {
-        copyFromParent(parent);
+        copyFromParent(c, parent, flags);
       } else {
         c.exe = this.pText(1);
         const ci = this.at(P.comm);
@@ -1505,7 +1496,7 @@ export class StateTracker implements ThreadLookup {
     const f = new Fd();
     f.kind = FdKind.FIFO;
     f.ino = ino;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onPipeExit(): void {
@@ -1551,7 +1542,7 @@ export class StateTracker implements ThreadLookup {
     }
     // Other domains (AF_PACKET...) stay SCAP_FD_UNKNOWN and are still added: sysdig 0.29.3 is
     // built with INCLUDE_UNKNOWN_SOCKET_FDS (it shows them as fd.typechar 'o').
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onBindExit(): void {
@@ -1701,7 +1692,7 @@ export class StateTracker implements ThreadLookup {
     }
     f.name = socktupleString(a, o, p.l);
     f.flags = FDF.ROLE_SERVER | FDF.SOCKET_CONNECTED;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onCloseEnter(): void {
@@ -1751,7 +1742,7 @@ export class StateTracker implements ThreadLookup {
     if (fd < 0) return;
     const f = new Fd();
     f.kind = kind;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onEventfdExit(): void {
@@ -1934,7 +1925,11 @@ export class StateTracker implements ThreadLookup {
 
   /** A container's JSON description; the event gets the container's stand-in thread. */
   private onContainerJson(): void {
-    const info = parseContainerJson(this.pText(0));
+    let info: ContainerInfo | undefined;
+    if (this.np > 0) {
+      const j = this.base;
+      info = CONTAINER_JSON_CACHE.get(this.arena, this.offs[j]!, this.lens[j]!);
+    } else info = parseContainerJson('');
     if (info === undefined) return;
     if (info.lookupState !== 1) this.hidden = true;
     const t = new Thread(this);
@@ -2006,12 +2001,30 @@ const IS_CLONE_OLD_COMM = codeSet([
   PPME.SYSCALL_VFORK_X,
 ]);
 
-/** sinsp_fdtable::add: a new entry is a copy; an existing one is overwritten in place. */
-function tableAdd(table: Map<number, Fd>, fd: number, src: Fd): Fd | undefined {
+/** The clone child's inheritance from its parent. comm, exe and args are the event's (set after
+ *  this); the env array is shared, not copied: nothing edits an env array in place (execve and
+ *  the process list make new ones). */
+function copyFromParent(c: Thread, p: Thread, flags: number): void {
+  c.comm = p.comm;
+  c.exe = p.exe;
+  c.exepath = p.exepath;
+  c.exeWritable = p.exeWritable;
+  c.args = p.args;
+  c.root = p.root;
+  c.sid = p.sid;
+  c.vpgid = p.vpgid;
+  c.tty = p.tty;
+  c.loginuid = p.loginuid;
+  if ((flags & CL.CLONE_THREAD) === 0) c.ownEnv = p.ownEnv;
+}
+
+/** sinsp_fdtable::add: a new entry is a copy (src itself when `owned`: nobody else holds it);
+ *  an existing one is overwritten in place. */
+function tableAdd(table: Map<number, Fd>, fd: number, src: Fd, owned = false): Fd | undefined {
   const cur = table.get(fd);
   if (cur === undefined) {
     if (table.size >= MAX_FD_TABLE_SIZE) return undefined;
-    const c = src.clone();
+    const c = owned ? src : src.clone();
     c.fd = fd;
     table.set(fd, c);
     return c;
@@ -2043,7 +2056,7 @@ interface Cgroups {
 }
 
 /** Slots of getThreadRef's tid cache (a power of two). */
-const REF_CACHE_SIZE = 64;
+const REF_CACHE_SIZE = 4096;
 
 const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[], containerId: '' };
 
@@ -2056,6 +2069,12 @@ const CGROUPS_CACHE = new BlobCache<Cgroups>((a, o, l) => {
   const cgroups = Object.freeze(normalizeCgroups(readList(a, o, l))) as unknown as string[];
   return { cgroups, containerId: resolveContainerId(cgroups) };
 });
+
+// Container events repeat the same description (every capture chunk restates it): parse each
+// distinct JSON once. The ContainerInfo is shared by the events that carry it; nothing edits one.
+const CONTAINER_JSON_CACHE = new BlobCache<ContainerInfo | undefined>((a, o, l) =>
+  parseContainerJson(readText(a, o, l)),
+);
 
 /** set_cgroups: `subsys=path` entries with libsinsp's subsystem renames. */
 function normalizeCgroups(list: readonly string[]): string[] {
