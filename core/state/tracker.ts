@@ -94,11 +94,54 @@ import { EnterCopy, Thread } from './thread.js';
 import type { ThreadLookup } from './thread.js';
 import type { ContainerInfo, EventState, ThreadInfo } from './types.js';
 
-type Handler = (this: StateTracker) => void;
-
 const EINPROGRESS = 115;
 const UINT32_MAX = 0xffffffff;
 const FD_EVENT_FLAGS = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
+
+/** Parser ids (hid entries; 0: no parser), dispatched by dispatch(). */
+const H = {
+  STORE: 1,
+  SENDTO_ENTER: 2,
+  WRITE_ENTER: 3,
+  RW_EXIT: 4,
+  SENDFILE_EXIT: 5,
+  OPEN_EXIT: 6,
+  CLONE_EXIT: 7,
+  EXECVE_EXIT: 8,
+  PROC_EXIT: 9,
+  PIPE_EXIT: 10,
+  SOCKET_EXIT: 11,
+  BIND_EXIT: 12,
+  CONNECT_ENTER: 13,
+  CONNECT_EXIT: 14,
+  ACCEPT_EXIT: 15,
+  CLOSE_ENTER: 16,
+  CLOSE_EXIT: 17,
+  FCNTL_ENTER: 18,
+  FCNTL_EXIT: 19,
+  EVENTFD_EXIT: 20,
+  CHDIR_EXIT: 21,
+  FCHDIR_EXIT: 22,
+  GETCWD_EXIT: 23,
+  DUP_EXIT: 24,
+  SIGNALFD_EXIT: 25,
+  TIMERFD_EXIT: 26,
+  INOTIFY_EXIT: 27,
+  RLIMIT_EXIT: 28,
+  PRLIMIT_EXIT: 29,
+  SOCKETPAIR_EXIT: 30,
+  CONTEXT_SWITCH: 31,
+  MEM_EXIT: 32,
+  SETRESUID_EXIT: 33,
+  SETRESGID_EXIT: 34,
+  SETUID_EXIT: 35,
+  SETGID_EXIT: 36,
+  CHROOT_EXIT: 37,
+  SETSID_EXIT: 38,
+  GETSOCKOPT_EXIT: 39,
+  CONTAINER: 40,
+  CONTAINER_JSON: 41,
+} as const;
 
 /** What process() reports beyond the contract: fd-field availability and the thread's latency. */
 export interface TrackedEventState extends EventState {
@@ -206,7 +249,8 @@ type Pos = Int16Array;
 export class StateTracker implements ThreadLookup {
   private readonly table = new Map<number, Thread>();
   private readonly ef: Uint32Array;
-  private readonly handlers: (Handler | undefined)[];
+  /** Parser id by event code (0: none), see installHandlers and dispatch. */
+  private readonly hid: Uint8Array;
   private readonly serverPorts = new Set<number>();
   private ifaces: NetInterfaces;
   private readonly st = new State();
@@ -218,8 +262,8 @@ export class StateTracker implements ThreadLookup {
 
   /** Number of table entries per pid value (for placeholder threads' child counts). */
   private readonly pidCounts = new Map<number, number>();
-  /** getThreadRef's cache: a small direct-mapped tid -> entry table (NaN: empty slot); a slot is
-   *  dropped whenever the table entry of its tid changes. libsinsp keeps one entry (m_last_tid),
+  /** getThreadRef's cache: a direct-mapped tid -> entry table (NaN: empty slot; an undefined entry:
+   *  the tid is not in the table); a slot is dropped whenever the table entry of its tid changes. libsinsp keeps one entry (m_last_tid),
    *  but threads sharing their fd table look their main thread up on every fd access, which
    *  made a single entry ping-pong between tid and pid. */
   private readonly refTids = new Float64Array(REF_CACHE_SIZE).fill(NaN);
@@ -262,7 +306,7 @@ export class StateTracker implements ThreadLookup {
     this.ef = tables.ef;
     this.P = tables.P;
     const n = this.ef.length;
-    this.handlers = new Array<Handler | undefined>(n).fill(undefined);
+    this.hid = new Uint8Array(n);
     this.installHandlers();
     this.ifaces = new NetInterfaces(header.interfaces);
     this.importHeader(header);
@@ -443,8 +487,8 @@ export class StateTracker implements ThreadLookup {
       }
     }
     if (known) {
-      const h = this.handlers[type];
-      if (h !== undefined) h.call(this);
+      const h = this.hid[type]!;
+      if (h !== 0) this.dispatch(h);
     }
     let filteredOut = false;
     if (filterLater) {
@@ -521,12 +565,17 @@ export class StateTracker implements ThreadLookup {
 
   private getThreadRef(tid: number, queryOs: boolean): Thread | undefined {
     const slot = tid & (REF_CACHE_SIZE - 1);
-    if (this.refTids[slot] === tid) return this.refThreads[slot];
-    let t = this.table.get(tid);
-    if (t !== undefined) {
+    let t: Thread | undefined;
+    if (this.refTids[slot] === tid) {
+      t = this.refThreads[slot];
+      if (t !== undefined) return t;
+    } else {
+      // Misses are cached too: procinfo events of tids never added (no placeholder for them) are
+      // most events of some captures. Every table change drops its tid's slot.
+      t = this.table.get(tid);
       this.refTids[slot] = tid;
       this.refThreads[slot] = t;
-      return t;
+      if (t !== undefined) return t;
     }
     if (queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
       // Reading a file there is no /proc to ask: libsinsp adds a placeholder so it stops looking.
@@ -940,10 +989,140 @@ export class StateTracker implements ThreadLookup {
   // ----------------------------------------------------------------------------------------------
   // Dispatch table
 
+  /** Runs parser `id` (see installHandlers). A switch of direct calls rather than a table of
+   *  functions: each call site stays monomorphic, so V8 can inline the small parsers. */
+  private dispatch(id: number): void {
+    switch (id) {
+      case H.STORE:
+        this.storeEvent();
+        return;
+      case H.SENDTO_ENTER:
+        this.onSendtoEnter();
+        return;
+      case H.WRITE_ENTER:
+        this.onWriteEnter();
+        return;
+      case H.RW_EXIT:
+        this.onRwExit();
+        return;
+      case H.SENDFILE_EXIT:
+        this.onSendfileExit();
+        return;
+      case H.OPEN_EXIT:
+        this.onOpenExit();
+        return;
+      case H.CLONE_EXIT:
+        this.onCloneExit();
+        return;
+      case H.EXECVE_EXIT:
+        this.onExecveExit();
+        return;
+      case H.PROC_EXIT:
+        this.onProcExit();
+        return;
+      case H.PIPE_EXIT:
+        this.onPipeExit();
+        return;
+      case H.SOCKET_EXIT:
+        this.onSocketExit();
+        return;
+      case H.BIND_EXIT:
+        this.onBindExit();
+        return;
+      case H.CONNECT_ENTER:
+        this.onConnectEnter();
+        return;
+      case H.CONNECT_EXIT:
+        this.onConnectExit();
+        return;
+      case H.ACCEPT_EXIT:
+        this.onAcceptExit();
+        return;
+      case H.CLOSE_ENTER:
+        this.onCloseEnter();
+        return;
+      case H.CLOSE_EXIT:
+        this.onCloseExit();
+        return;
+      case H.FCNTL_ENTER:
+        this.onFcntlEnter();
+        return;
+      case H.FCNTL_EXIT:
+        this.onFcntlExit();
+        return;
+      case H.EVENTFD_EXIT:
+        this.onEventfdExit();
+        return;
+      case H.CHDIR_EXIT:
+        this.onChdirExit();
+        return;
+      case H.FCHDIR_EXIT:
+        this.onFchdirExit();
+        return;
+      case H.GETCWD_EXIT:
+        this.onGetcwdExit();
+        return;
+      case H.DUP_EXIT:
+        this.onDupExit();
+        return;
+      case H.SIGNALFD_EXIT:
+        this.onSignalfdExit();
+        return;
+      case H.TIMERFD_EXIT:
+        this.onTimerfdExit();
+        return;
+      case H.INOTIFY_EXIT:
+        this.onInotifyExit();
+        return;
+      case H.RLIMIT_EXIT:
+        this.onRlimitExit();
+        return;
+      case H.PRLIMIT_EXIT:
+        this.onPrlimitExit();
+        return;
+      case H.SOCKETPAIR_EXIT:
+        this.onSocketpairExit();
+        return;
+      case H.CONTEXT_SWITCH:
+        this.onContextSwitch();
+        return;
+      case H.MEM_EXIT:
+        this.onMemExit();
+        return;
+      case H.SETRESUID_EXIT:
+        this.onSetresuidExit();
+        return;
+      case H.SETRESGID_EXIT:
+        this.onSetresgidExit();
+        return;
+      case H.SETUID_EXIT:
+        this.onSetuidExit();
+        return;
+      case H.SETGID_EXIT:
+        this.onSetgidExit();
+        return;
+      case H.CHROOT_EXIT:
+        this.onChrootExit();
+        return;
+      case H.SETSID_EXIT:
+        this.onSetsidExit();
+        return;
+      case H.GETSOCKOPT_EXIT:
+        this.onGetsockoptExit();
+        return;
+      case H.CONTAINER:
+        this.onContainer();
+        return;
+      case H.CONTAINER_JSON:
+        this.onContainerJson();
+        return;
+    }
+  }
+
   private installHandlers(): void {
-    const h = this.handlers;
-    const set = (codes: readonly number[], fn: Handler): void => {
-      for (const c of codes) if (c < h.length) h[c] = fn;
+    const h = this.hid;
+    const set = (codes: readonly number[], id: number): void => {
+      for (const c of codes) if (c < h.length) h[c] = id;
     };
     set(
       [
@@ -971,10 +1150,10 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_EXECVEAT_E,
         PPME.SYSCALL_SETPGID_E,
       ],
-      this.storeEvent,
+      H.STORE,
     );
-    set([PPME.SOCKET_SENDTO_E], this.onSendtoEnter);
-    set([PPME.SYSCALL_WRITE_E], this.onWriteEnter);
+    set([PPME.SOCKET_SENDTO_E], H.SENDTO_ENTER);
+    set([PPME.SYSCALL_WRITE_E], H.WRITE_ENTER);
     set(
       [
         PPME.SYSCALL_READ_X,
@@ -992,9 +1171,9 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_PREADV_X,
         PPME.SYSCALL_PWRITEV_X,
       ],
-      this.onRwExit,
+      H.RW_EXIT,
     );
-    set([PPME.SYSCALL_SENDFILE_X], this.onSendfileExit);
+    set([PPME.SYSCALL_SENDFILE_X], H.SENDFILE_EXIT);
     set(
       [
         PPME.SYSCALL_OPEN_X,
@@ -1003,9 +1182,9 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_OPENAT_2_X,
         PPME.SYSCALL_OPENAT2_X,
       ],
-      this.onOpenExit,
+      H.OPEN_EXIT,
     );
-    set(CLONE_EXITS, this.onCloneExit);
+    set(CLONE_EXITS, H.CLONE_EXIT);
     set(
       [
         PPME.SYSCALL_EXECVE_8_X,
@@ -1018,47 +1197,44 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_EXECVE_19_X,
         PPME.SYSCALL_EXECVEAT_X,
       ],
-      this.onExecveExit,
+      H.EXECVE_EXIT,
     );
-    set([PPME.PROCEXIT_E, PPME.PROCEXIT_1_E], this.onProcExit);
-    set([PPME.SYSCALL_PIPE_X], this.onPipeExit);
-    set([PPME.SOCKET_SOCKET_X], this.onSocketExit);
-    set([PPME.SOCKET_BIND_X], this.onBindExit);
-    set([PPME.SOCKET_CONNECT_E], this.onConnectEnter);
-    set([PPME.SOCKET_CONNECT_X], this.onConnectExit);
+    set([PPME.PROCEXIT_E, PPME.PROCEXIT_1_E], H.PROC_EXIT);
+    set([PPME.SYSCALL_PIPE_X], H.PIPE_EXIT);
+    set([PPME.SOCKET_SOCKET_X], H.SOCKET_EXIT);
+    set([PPME.SOCKET_BIND_X], H.BIND_EXIT);
+    set([PPME.SOCKET_CONNECT_E], H.CONNECT_ENTER);
+    set([PPME.SOCKET_CONNECT_X], H.CONNECT_EXIT);
     set(
       [PPME.SOCKET_ACCEPT_X, PPME.SOCKET_ACCEPT_5_X, PPME.SOCKET_ACCEPT4_X, PPME.SOCKET_ACCEPT4_5_X],
-      this.onAcceptExit,
+      H.ACCEPT_EXIT,
     );
-    set([PPME.SYSCALL_CLOSE_E], this.onCloseEnter);
-    set([PPME.SYSCALL_CLOSE_X], this.onCloseExit);
-    set([PPME.SYSCALL_FCNTL_E], this.onFcntlEnter);
-    set([PPME.SYSCALL_FCNTL_X], this.onFcntlExit);
-    set([PPME.SYSCALL_EVENTFD_X], this.onEventfdExit);
-    set([PPME.SYSCALL_CHDIR_X], this.onChdirExit);
-    set([PPME.SYSCALL_FCHDIR_X], this.onFchdirExit);
-    set([PPME.SYSCALL_GETCWD_X], this.onGetcwdExit);
-    set([PPME.SYSCALL_DUP_X], this.onDupExit);
-    set([PPME.SYSCALL_SIGNALFD_X], this.onSignalfdExit);
-    set([PPME.SYSCALL_TIMERFD_CREATE_X], this.onTimerfdExit);
-    set([PPME.SYSCALL_INOTIFY_INIT_X], this.onInotifyExit);
-    set([PPME.SYSCALL_GETRLIMIT_X, PPME.SYSCALL_SETRLIMIT_X], this.onRlimitExit);
-    set([PPME.SYSCALL_PRLIMIT_X], this.onPrlimitExit);
-    set([PPME.SOCKET_SOCKETPAIR_X], this.onSocketpairExit);
-    set([PPME.SCHEDSWITCH_1_E, PPME.SCHEDSWITCH_6_E], this.onContextSwitch);
-    set(
-      [PPME.SYSCALL_BRK_4_X, PPME.SYSCALL_MMAP_X, PPME.SYSCALL_MMAP2_X, PPME.SYSCALL_MUNMAP_X],
-      this.onMemExit,
-    );
-    set([PPME.SYSCALL_SETRESUID_X], this.onSetresuidExit);
-    set([PPME.SYSCALL_SETRESGID_X], this.onSetresgidExit);
-    set([PPME.SYSCALL_SETUID_X], this.onSetuidExit);
-    set([PPME.SYSCALL_SETGID_X], this.onSetgidExit);
-    set([PPME.SYSCALL_CHROOT_X], this.onChrootExit);
-    set([PPME.SYSCALL_SETSID_X], this.onSetsidExit);
-    set([PPME.SOCKET_GETSOCKOPT_X], this.onGetsockoptExit);
-    set([PPME.CONTAINER_E], this.onContainer);
-    set([PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E], this.onContainerJson);
+    set([PPME.SYSCALL_CLOSE_E], H.CLOSE_ENTER);
+    set([PPME.SYSCALL_CLOSE_X], H.CLOSE_EXIT);
+    set([PPME.SYSCALL_FCNTL_E], H.FCNTL_ENTER);
+    set([PPME.SYSCALL_FCNTL_X], H.FCNTL_EXIT);
+    set([PPME.SYSCALL_EVENTFD_X], H.EVENTFD_EXIT);
+    set([PPME.SYSCALL_CHDIR_X], H.CHDIR_EXIT);
+    set([PPME.SYSCALL_FCHDIR_X], H.FCHDIR_EXIT);
+    set([PPME.SYSCALL_GETCWD_X], H.GETCWD_EXIT);
+    set([PPME.SYSCALL_DUP_X], H.DUP_EXIT);
+    set([PPME.SYSCALL_SIGNALFD_X], H.SIGNALFD_EXIT);
+    set([PPME.SYSCALL_TIMERFD_CREATE_X], H.TIMERFD_EXIT);
+    set([PPME.SYSCALL_INOTIFY_INIT_X], H.INOTIFY_EXIT);
+    set([PPME.SYSCALL_GETRLIMIT_X, PPME.SYSCALL_SETRLIMIT_X], H.RLIMIT_EXIT);
+    set([PPME.SYSCALL_PRLIMIT_X], H.PRLIMIT_EXIT);
+    set([PPME.SOCKET_SOCKETPAIR_X], H.SOCKETPAIR_EXIT);
+    set([PPME.SCHEDSWITCH_1_E, PPME.SCHEDSWITCH_6_E], H.CONTEXT_SWITCH);
+    set([PPME.SYSCALL_BRK_4_X, PPME.SYSCALL_MMAP_X, PPME.SYSCALL_MMAP2_X, PPME.SYSCALL_MUNMAP_X], H.MEM_EXIT);
+    set([PPME.SYSCALL_SETRESUID_X], H.SETRESUID_EXIT);
+    set([PPME.SYSCALL_SETRESGID_X], H.SETRESGID_EXIT);
+    set([PPME.SYSCALL_SETUID_X], H.SETUID_EXIT);
+    set([PPME.SYSCALL_SETGID_X], H.SETGID_EXIT);
+    set([PPME.SYSCALL_CHROOT_X], H.CHROOT_EXIT);
+    set([PPME.SYSCALL_SETSID_X], H.SETSID_EXIT);
+    set([PPME.SOCKET_GETSOCKOPT_X], H.GETSOCKOPT_EXIT);
+    set([PPME.CONTAINER_E], H.CONTAINER);
+    set([PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E], H.CONTAINER_JSON);
   }
 
   // ----------------------------------------------------------------------------------------------
