@@ -17,9 +17,7 @@ const MAX_CACHED_LENGTH = 8192;
  *  match is confirmed by the full compare, so the hash only has to spread distinct blobs). */
 const HASH_SAMPLES = 32;
 
-// The full compare is memcmp through Buffer's compare (a JS byte loop was most of a hit's cost);
-// it accepts any Uint8Array as receiver and target.
-const compareBytes = Buffer.prototype.compare as (
+type Compare = (
   this: Uint8Array,
   target: Uint8Array,
   targetStart: number,
@@ -27,6 +25,18 @@ const compareBytes = Buffer.prototype.compare as (
   sourceStart: number,
   sourceEnd: number,
 ) => number;
+
+// The full compare is memcmp through Node's Buffer compare where the runtime has it (a JS byte
+// loop was most of a hit's cost; it accepts any Uint8Array as receiver and target); core stays
+// runnable without Node, with the loop.
+const nativeCompare = (globalThis as { Buffer?: { prototype: { compare?: Compare } } }).Buffer?.prototype
+  .compare;
+
+function sameBytes(b: Uint8Array, a: Uint8Array, o: number, len: number): boolean {
+  if (nativeCompare !== undefined) return nativeCompare.call(b, a, o, o + len, 0, len) === 0;
+  for (let k = 0; k < len; k++) if (b[k] !== a[o + k]) return false;
+  return true;
+}
 
 export class BlobCache<T> {
   private readonly slots: (Entry<T> | undefined)[];
@@ -56,7 +66,7 @@ export class BlobCache<T> {
     const idx = (h >>> 0) & this.mask;
     const e = this.slots[idx];
     if (e !== undefined && e.hash === h && e.bytes.length === len) {
-      if (compareBytes.call(e.bytes, a, o, o + len, 0, len) === 0) return e.value;
+      if (sameBytes(e.bytes, a, o, len)) return e.value;
     }
     const end = o + len;
     const value = this.parse(a, o, len);

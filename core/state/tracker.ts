@@ -453,8 +453,18 @@ export class StateTracker implements ThreadLookup {
       leading = !this.seenNonContainerEvent;
       if (leading) this.hidden = true;
     } else this.seenNonContainerEvent = true;
-    this.reset();
     const st = this.st;
+    if (typeMask != null && filter !== undefined && typeMask[type] !== 1) {
+      // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
+      // thread up (without adding one): nothing of such an event reaches the state (procinfo, most
+      // events of many captures).
+      const ef = known ? this.ef[type]! : 0;
+      if ((ef & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET) {
+        st.hidden = true;
+        return st;
+      }
+    }
+    this.reset();
     let filterLater = false;
     if (filter !== undefined) {
       // sinsp_parser::process_event runs the inspector's filter here: state-changing events are
@@ -879,6 +889,14 @@ export class StateTracker implements ThreadLookup {
 
   private ePath(e: EnterCopy | null, k: number): string {
     return e !== null && k >= 0 && k < e.n ? readBytesText(e.buf, e.off[k]!, e.len[k]!) : '';
+  }
+
+  /** The stored enter event's path parameter k, or null when it is empty or "(NULL)" (the
+   *  open parsers then use the exit's). */
+  private enterName(e: EnterCopy, k: number): string | null {
+    if (this.eLen(e, k) === 0) return null;
+    const n = this.ePath(e, k);
+    return n === '(NULL)' ? null : n;
   }
 
   private eRaw(e: EnterCopy | null, k: number): Raw | null {
@@ -1395,34 +1413,32 @@ export class StateTracker implements ThreadLookup {
     let flags: number;
     let dev = 0;
     let sdir: string;
+    // The enter event's name, when it has one, wins over the exit's: it is read first so that
+    // the exit's is decoded only when needed.
     if (type === PPME.SYSCALL_OPEN_X) {
-      name = this.pPath(1);
-      nameLen = this.pLen(1);
-      flags = this.pUint(2);
-      if (this.np > 4) dev = this.pUint(4);
-      if (e !== null && e.n >= 2) {
-        const en = this.ePath(e, 0);
-        const el = this.eLen(e, 0);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-          flags = this.eUint(e, 1);
-        }
+      const en = e !== null && e.n >= 2 ? this.enterName(e, 0) : null;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 0);
+        flags = this.eUint(e, 1);
+      } else {
+        name = this.pPath(1);
+        nameLen = this.pLen(1);
+        flags = this.pUint(2);
       }
+      if (this.np > 4) dev = this.pUint(4);
       sdir = t.getCwd();
     } else if (type === PPME.SYSCALL_CREAT_X) {
-      name = this.pPath(1);
-      nameLen = this.pLen(1);
+      const en = e !== null && e.n >= 1 ? this.enterName(e, 0) : null;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 0);
+      } else {
+        name = this.pPath(1);
+        nameLen = this.pLen(1);
+      }
       flags = 0;
       if (this.np > 3) dev = this.pUint(3);
-      if (e !== null && e.n >= 1) {
-        const en = this.ePath(e, 0);
-        const el = this.eLen(e, 0);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-        }
-      }
       sdir = t.getCwd();
     } else if (type === PPME.SYSCALL_OPENAT_X) {
       // The old openat exit has only the fd: everything comes from the enter event, even a stale
@@ -1433,21 +1449,20 @@ export class StateTracker implements ThreadLookup {
       flags = this.eUint(src, 2);
       sdir = this.parseDirfd(t, name, this.eInt(src, 0));
     } else {
-      name = this.pPath(2);
-      nameLen = this.pLen(2);
-      flags = this.pUint(3);
-      let dirfd = this.pInt(1);
-      if (type === PPME.SYSCALL_OPENAT_2_X && this.np > 5) dev = this.pUint(5);
-      if (e !== null && e.n >= 3) {
-        const en = this.ePath(e, 1);
-        const el = this.eLen(e, 1);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-          flags = this.eUint(e, 2);
-          dirfd = this.eInt(e, 0);
-        }
+      const en = e !== null && e.n >= 3 ? this.enterName(e, 1) : null;
+      let dirfd: number;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 1);
+        flags = this.eUint(e, 2);
+        dirfd = this.eInt(e, 0);
+      } else {
+        name = this.pPath(2);
+        nameLen = this.pLen(2);
+        flags = this.pUint(3);
+        dirfd = this.pInt(1);
       }
+      if (type === PPME.SYSCALL_OPENAT_2_X && this.np > 5) dev = this.pUint(5);
       sdir = this.parseDirfd(t, name, dirfd);
     }
     const fullpath = concatenatePaths(sdir, name, nameLen);
@@ -1872,10 +1887,9 @@ export class StateTracker implements ThreadLookup {
   }
 
   private onCloseEnter(): void {
-    const t = this.tinfo;
-    if (t === undefined) return;
-    const f = t.getFd(t.lastEventFd);
-    this.fdinfo = f;
+    if (this.tinfo === undefined) return;
+    // reset() just looked the closed fd up (close has EF_USES_FD).
+    const f = this.fdinfo;
     if (f !== undefined) f.flags |= FDF.CLOSE_IN_PROGRESS;
   }
 
