@@ -501,11 +501,15 @@ export class StateTracker implements ThreadLookup {
       if (h !== 0) this.dispatch(h);
     }
     let filteredOut = false;
+    let masked = false;
     if (filterLater) {
       if (typeMask == null || typeMask[type] === 1) {
         this.fill(type, known);
         filteredOut = !filter!(st);
-      } else filteredOut = true;
+      } else {
+        filteredOut = true;
+        masked = true;
+      }
       // Passing the filter after the parser clears what the parser filtered out (a failed
       // container lookup, an incomplete tracer write); state-only events stay hidden.
       if (!filteredOut && !leading) this.hidden = stateOnly;
@@ -519,7 +523,8 @@ export class StateTracker implements ThreadLookup {
       t.lastEnter = null;
       t.lastEnterValid = false;
     }
-    this.fill(type, known);
+    // Rejected by the type prefilter: only `hidden` is meaningful (see above), no fill.
+    if (!masked) this.fill(type, known);
     if (filteredOut) st.hidden = true;
     return st;
   }
