@@ -406,6 +406,18 @@ export class StateTracker implements ThreadLookup {
     typeMask?: Uint8Array | null,
   ): TrackedEventState {
     const type = batch.type[i]!;
+    const st = this.st;
+    if (typeMask != null && filter !== undefined && typeMask[type] !== 1 && type < this.ef.length) {
+      // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
+      // thread up (without adding one): nothing of such an event reaches the state (procinfo is
+      // most events of many captures). The delayed removals below wait for the next event that
+      // looks anything up, which sees the same table.
+      if ((this.ef[type]! & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET) {
+        this.seenNonContainerEvent = true;
+        st.hidden = true;
+        return st;
+      }
+    }
     this.type = type;
     if (batch !== this.viewsOf) {
       // Reading a BigInt64Array allocates a bigint per element; 32-bit views do not.
@@ -453,17 +465,6 @@ export class StateTracker implements ThreadLookup {
       leading = !this.seenNonContainerEvent;
       if (leading) this.hidden = true;
     } else this.seenNonContainerEvent = true;
-    const st = this.st;
-    if (typeMask != null && filter !== undefined && typeMask[type] !== 1) {
-      // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
-      // thread up (without adding one): nothing of such an event reaches the state (procinfo, most
-      // events of many captures).
-      const ef = known ? this.ef[type]! : 0;
-      if ((ef & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET) {
-        st.hidden = true;
-        return st;
-      }
-    }
     this.reset();
     let filterLater = false;
     if (filter !== undefined) {
