@@ -33,7 +33,8 @@ const nativeCompare = (globalThis as { Buffer?: { prototype: { compare?: Compare
   .compare;
 
 function sameBytes(b: Uint8Array, a: Uint8Array, o: number, len: number): boolean {
-  if (nativeCompare !== undefined) return nativeCompare.call(b, a, o, o + len, 0, len) === 0;
+  // Short blobs: the loop beats a native call.
+  if (len > 48 && nativeCompare !== undefined) return nativeCompare.call(b, a, o, o + len, 0, len) === 0;
   for (let k = 0; k < len; k++) if (b[k] !== a[o + k]) return false;
   return true;
 }
