@@ -410,9 +410,13 @@ export class StateTracker implements ThreadLookup {
     if (typeMask != null && filter !== undefined && typeMask[type] !== 1 && type < this.ef.length) {
       // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
       // thread up (without adding one): nothing of such an event reaches the state (procinfo is
-      // most events of many captures). The delayed removals below wait for the next event that
-      // looks anything up, which sees the same table.
-      if ((this.ef[type]! & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET) {
+      // most events of many captures). Pending delayed removals take the full path (they must not
+      // wait: the capture may end here).
+      if (
+        (this.ef[type]! & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET &&
+        this.tidToRemove === -1 &&
+        this.nFdsToRemove === 0
+      ) {
         this.seenNonContainerEvent = true;
         st.hidden = true;
         return st;
