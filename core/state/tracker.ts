@@ -432,12 +432,27 @@ export class StateTracker implements ThreadLookup {
       this.offs = batch.paramOff;
       this.lens = batch.paramLen;
     }
-    this.tsLo = this.ts32[2 * i]!;
-    this.tsHi = this.ts32[2 * i + 1]!;
     // A tid that fits 32 bits stays an int32 (no double arithmetic, no boxed Map keys).
     const tidLo = this.tid32[2 * i]!;
     const tidHi = this.tid32[2 * i + 1]!;
     this.tid = tidHi === tidLo >> 31 ? tidLo : tidHi * 4294967296 + (tidLo >>> 0);
+    if (
+      type === PPME.PROCINFO_E &&
+      filter === undefined &&
+      this.tidToRemove === -1 &&
+      this.nFdsToRemove === 0
+    ) {
+      // procinfo, without a filter (most events of many captures): no parser, and reset() is a
+      // lookup that adds nothing (EF_SKIPPARSERESET); only what fill() reports remains.
+      this.seenNonContainerEvent = true;
+      this.hidden = (batch.flags[i]! & 1) !== 0;
+      this.fdinfo = undefined;
+      this.tinfo = this.getThreadRef(this.tid, false);
+      this.fill(type, true);
+      return st;
+    }
+    this.tsLo = this.ts32[2 * i]!;
+    this.tsHi = this.ts32[2 * i + 1]!;
     const base = batch.paramBase[i]!;
     this.base = base;
     this.np = batch.paramBase[i + 1]! - base;
