@@ -448,7 +448,7 @@ export class StateTracker implements ThreadLookup {
       this.hidden = (batch.flags[i]! & 1) !== 0;
       this.fdinfo = undefined;
       this.tinfo = this.getThreadRef(this.tid, false);
-      this.fill(type, true);
+      this.fill(type, type < this.ef.length);
       return st;
     }
     this.tsLo = this.ts32[2 * i]!;
