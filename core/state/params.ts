@@ -56,7 +56,17 @@ export function readBytesText(a: Uint8Array, o: number, len: number): string {
   return latin1(a, o, cEnd(a, o, len));
 }
 
+/** Node's Buffer latin1Slice (one flat string, no intermediate ones), where the runtime has it:
+ *  core stays runnable without Node, with the loop below. It takes any Uint8Array receiver. */
+const nativeLatin1 = (
+  globalThis as {
+    Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } };
+  }
+).Buffer?.prototype.latin1Slice;
+
 function latin1(a: Uint8Array, o: number, e: number): string {
+  // Short strings: the loop beats a native call.
+  if (e - o > 8 && nativeLatin1 !== undefined) return nativeLatin1.call(a, o, e);
   if (e - o < 64) {
     let s = '';
     for (let k = o; k < e; k++) s += String.fromCharCode(a[k]!);

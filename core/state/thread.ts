@@ -36,7 +36,9 @@ export class EnterCopy {
     }
     let total = 0;
     for (let k = 0; k < n; k++) total += lens[base + k]!;
-    if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, 256, this.buf.length * 2));
+    // 64 bytes to start: V8 keeps typed arrays up to that size on its heap; a larger one takes an
+    // off-heap allocation, which at one per new thread was a visible share of clone's cost.
+    if (this.buf.length < total) this.buf = new Uint8Array(Math.max(total, 64, this.buf.length * 2));
     let pos = 0;
     const buf = this.buf;
     for (let k = 0; k < n; k++) {

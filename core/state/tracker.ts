@@ -94,11 +94,54 @@ import { EnterCopy, Thread } from './thread.js';
 import type { ThreadLookup } from './thread.js';
 import type { ContainerInfo, EventState, ThreadInfo } from './types.js';
 
-type Handler = (this: StateTracker) => void;
-
 const EINPROGRESS = 115;
 const UINT32_MAX = 0xffffffff;
 const FD_EVENT_FLAGS = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
+
+/** Parser ids (hid entries; 0: no parser), dispatched by dispatch(). */
+const H = {
+  STORE: 1,
+  SENDTO_ENTER: 2,
+  WRITE_ENTER: 3,
+  RW_EXIT: 4,
+  SENDFILE_EXIT: 5,
+  OPEN_EXIT: 6,
+  CLONE_EXIT: 7,
+  EXECVE_EXIT: 8,
+  PROC_EXIT: 9,
+  PIPE_EXIT: 10,
+  SOCKET_EXIT: 11,
+  BIND_EXIT: 12,
+  CONNECT_ENTER: 13,
+  CONNECT_EXIT: 14,
+  ACCEPT_EXIT: 15,
+  CLOSE_ENTER: 16,
+  CLOSE_EXIT: 17,
+  FCNTL_ENTER: 18,
+  FCNTL_EXIT: 19,
+  EVENTFD_EXIT: 20,
+  CHDIR_EXIT: 21,
+  FCHDIR_EXIT: 22,
+  GETCWD_EXIT: 23,
+  DUP_EXIT: 24,
+  SIGNALFD_EXIT: 25,
+  TIMERFD_EXIT: 26,
+  INOTIFY_EXIT: 27,
+  RLIMIT_EXIT: 28,
+  PRLIMIT_EXIT: 29,
+  SOCKETPAIR_EXIT: 30,
+  CONTEXT_SWITCH: 31,
+  MEM_EXIT: 32,
+  SETRESUID_EXIT: 33,
+  SETRESGID_EXIT: 34,
+  SETUID_EXIT: 35,
+  SETGID_EXIT: 36,
+  CHROOT_EXIT: 37,
+  SETSID_EXIT: 38,
+  GETSOCKOPT_EXIT: 39,
+  CONTAINER: 40,
+  CONTAINER_JSON: 41,
+} as const;
 
 /** What process() reports beyond the contract: fd-field availability and the thread's latency. */
 export interface TrackedEventState extends EventState {
@@ -206,7 +249,8 @@ type Pos = Int16Array;
 export class StateTracker implements ThreadLookup {
   private readonly table = new Map<number, Thread>();
   private readonly ef: Uint32Array;
-  private readonly handlers: (Handler | undefined)[];
+  /** Parser id by event code (0: none), see installHandlers and dispatch. */
+  private readonly hid: Uint8Array;
   private readonly serverPorts = new Set<number>();
   private ifaces: NetInterfaces;
   private readonly st = new State();
@@ -218,8 +262,8 @@ export class StateTracker implements ThreadLookup {
 
   /** Number of table entries per pid value (for placeholder threads' child counts). */
   private readonly pidCounts = new Map<number, number>();
-  /** getThreadRef's cache: a small direct-mapped tid -> entry table (NaN: empty slot); a slot is
-   *  dropped whenever the table entry of its tid changes. libsinsp keeps one entry (m_last_tid),
+  /** getThreadRef's cache: a direct-mapped tid -> entry table (NaN: empty slot; an undefined entry:
+   *  the tid is not in the table); a slot is dropped whenever the table entry of its tid changes. libsinsp keeps one entry (m_last_tid),
    *  but threads sharing their fd table look their main thread up on every fd access, which
    *  made a single entry ping-pong between tid and pid. */
   private readonly refTids = new Float64Array(REF_CACHE_SIZE).fill(NaN);
@@ -262,7 +306,7 @@ export class StateTracker implements ThreadLookup {
     this.ef = tables.ef;
     this.P = tables.P;
     const n = this.ef.length;
-    this.handlers = new Array<Handler | undefined>(n).fill(undefined);
+    this.hid = new Uint8Array(n);
     this.installHandlers();
     this.ifaces = new NetInterfaces(header.interfaces);
     this.importHeader(header);
@@ -362,19 +406,53 @@ export class StateTracker implements ThreadLookup {
     typeMask?: Uint8Array | null,
   ): TrackedEventState {
     const type = batch.type[i]!;
+    const st = this.st;
+    if (typeMask != null && filter !== undefined && typeMask[type] !== 1 && type < this.ef.length) {
+      // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
+      // thread up (without adding one): nothing of such an event reaches the state (procinfo is
+      // most events of many captures). Pending delayed removals take the full path (they must not
+      // wait: the capture may end here).
+      if (
+        (this.ef[type]! & (EF_SKIPPARSERESET | EF_MODIFIES_STATE)) === EF_SKIPPARSERESET &&
+        this.tidToRemove === -1 &&
+        this.nFdsToRemove === 0
+      ) {
+        this.seenNonContainerEvent = true;
+        st.hidden = true;
+        return st;
+      }
+    }
     this.type = type;
     if (batch !== this.viewsOf) {
       // Reading a BigInt64Array allocates a bigint per element; 32-bit views do not.
       this.viewsOf = batch;
       this.ts32 = new Uint32Array(batch.ts.buffer, batch.ts.byteOffset, batch.ts.length * 2);
       this.tid32 = new Int32Array(batch.tid.buffer, batch.tid.byteOffset, batch.tid.length * 2);
+      this.arena = batch.arena;
+      this.offs = batch.paramOff;
+      this.lens = batch.paramLen;
+    }
+    // A tid that fits 32 bits stays an int32 (no double arithmetic, no boxed Map keys).
+    const tidLo = this.tid32[2 * i]!;
+    const tidHi = this.tid32[2 * i + 1]!;
+    this.tid = tidHi === tidLo >> 31 ? tidLo : tidHi * 4294967296 + (tidLo >>> 0);
+    if (
+      type === PPME.PROCINFO_E &&
+      filter === undefined &&
+      this.tidToRemove === -1 &&
+      this.nFdsToRemove === 0
+    ) {
+      // procinfo, without a filter (most events of many captures): no parser, and reset() is a
+      // lookup that adds nothing (EF_SKIPPARSERESET); only what fill() reports remains.
+      this.seenNonContainerEvent = true;
+      this.hidden = (batch.flags[i]! & 1) !== 0;
+      this.fdinfo = undefined;
+      this.tinfo = this.getThreadRef(this.tid, false);
+      this.fill(type, type < this.ef.length);
+      return st;
     }
     this.tsLo = this.ts32[2 * i]!;
     this.tsHi = this.ts32[2 * i + 1]!;
-    this.tid = this.tid32[2 * i + 1]! * 4294967296 + (this.tid32[2 * i]! >>> 0);
-    this.arena = batch.arena;
-    this.offs = batch.paramOff;
-    this.lens = batch.paramLen;
     const base = batch.paramBase[i]!;
     this.base = base;
     this.np = batch.paramBase[i + 1]! - base;
@@ -407,7 +485,6 @@ export class StateTracker implements ThreadLookup {
       if (leading) this.hidden = true;
     } else this.seenNonContainerEvent = true;
     this.reset();
-    const st = this.st;
     let filterLater = false;
     if (filter !== undefined) {
       // sinsp_parser::process_event runs the inspector's filter here: state-changing events are
@@ -440,15 +517,19 @@ export class StateTracker implements ThreadLookup {
       }
     }
     if (known) {
-      const h = this.handlers[type];
-      if (h !== undefined) h.call(this);
+      const h = this.hid[type]!;
+      if (h !== 0) this.dispatch(h);
     }
     let filteredOut = false;
+    let masked = false;
     if (filterLater) {
       if (typeMask == null || typeMask[type] === 1) {
         this.fill(type, known);
         filteredOut = !filter!(st);
-      } else filteredOut = true;
+      } else {
+        filteredOut = true;
+        masked = true;
+      }
       // Passing the filter after the parser clears what the parser filtered out (a failed
       // container lookup, an incomplete tracer write); state-only events stay hidden.
       if (!filteredOut && !leading) this.hidden = stateOnly;
@@ -462,7 +543,8 @@ export class StateTracker implements ThreadLookup {
       t.lastEnter = null;
       t.lastEnterValid = false;
     }
-    this.fill(type, known);
+    // Rejected by the type prefilter: only `hidden` is meaningful (see above), no fill.
+    if (!masked) this.fill(type, known);
     if (filteredOut) st.hidden = true;
     return st;
   }
@@ -518,12 +600,17 @@ export class StateTracker implements ThreadLookup {
 
   private getThreadRef(tid: number, queryOs: boolean): Thread | undefined {
     const slot = tid & (REF_CACHE_SIZE - 1);
-    if (this.refTids[slot] === tid) return this.refThreads[slot];
-    let t = this.table.get(tid);
-    if (t !== undefined) {
+    let t: Thread | undefined;
+    if (this.refTids[slot] === tid) {
+      t = this.refThreads[slot];
+      if (t !== undefined) return t;
+    } else {
+      // Misses are cached too: procinfo events of tids never added (no placeholder for them) are
+      // most events of some captures. Every table change drops its tid's slot.
+      t = this.table.get(tid);
       this.refTids[slot] = tid;
       this.refThreads[slot] = t;
-      return t;
+      if (t !== undefined) return t;
     }
     if (queryOs && this.table.size < MAX_THREAD_TABLE_SIZE) {
       // Reading a file there is no /proc to ask: libsinsp adds a placeholder so it stops looking.
@@ -829,6 +916,14 @@ export class StateTracker implements ThreadLookup {
     return e !== null && k >= 0 && k < e.n ? readBytesText(e.buf, e.off[k]!, e.len[k]!) : '';
   }
 
+  /** The stored enter event's path parameter k, or null when it is empty or "(NULL)" (the
+   *  open parsers then use the exit's). */
+  private enterName(e: EnterCopy, k: number): string | null {
+    if (this.eLen(e, k) === 0) return null;
+    const n = this.ePath(e, k);
+    return n === '(NULL)' ? null : n;
+  }
+
   private eRaw(e: EnterCopy | null, k: number): Raw | null {
     if (e === null || k < 0 || k >= e.n) return null;
     RAW.a = e.buf;
@@ -925,10 +1020,11 @@ export class StateTracker implements ThreadLookup {
     this.fdsToRemove[this.nFdsToRemove++] = fd;
   }
 
-  /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. */
-  private addFd(t: Thread, fd: number, f: Fd): Fd | undefined {
+  /** sinsp_threadinfo::add_fd: into the thread's fd table; also sets m_lastevent_fd. `owned`: f
+   *  is a fresh object nobody else holds, so a new entry can be f itself instead of a copy. */
+  private addFd(t: Thread, fd: number, f: Fd, owned = false): Fd | undefined {
     const table = t.fdTable();
-    const r = table === undefined ? undefined : tableAdd(table, fd, f);
+    const r = table === undefined ? undefined : tableAdd(table, fd, f, owned);
     t.lastEventFd = fd;
     return r;
   }
@@ -936,10 +1032,140 @@ export class StateTracker implements ThreadLookup {
   // ----------------------------------------------------------------------------------------------
   // Dispatch table
 
+  /** Runs parser `id` (see installHandlers). A switch of direct calls rather than a table of
+   *  functions: each call site stays monomorphic, so V8 can inline the small parsers. */
+  private dispatch(id: number): void {
+    switch (id) {
+      case H.STORE:
+        this.storeEvent();
+        return;
+      case H.SENDTO_ENTER:
+        this.onSendtoEnter();
+        return;
+      case H.WRITE_ENTER:
+        this.onWriteEnter();
+        return;
+      case H.RW_EXIT:
+        this.onRwExit();
+        return;
+      case H.SENDFILE_EXIT:
+        this.onSendfileExit();
+        return;
+      case H.OPEN_EXIT:
+        this.onOpenExit();
+        return;
+      case H.CLONE_EXIT:
+        this.onCloneExit();
+        return;
+      case H.EXECVE_EXIT:
+        this.onExecveExit();
+        return;
+      case H.PROC_EXIT:
+        this.onProcExit();
+        return;
+      case H.PIPE_EXIT:
+        this.onPipeExit();
+        return;
+      case H.SOCKET_EXIT:
+        this.onSocketExit();
+        return;
+      case H.BIND_EXIT:
+        this.onBindExit();
+        return;
+      case H.CONNECT_ENTER:
+        this.onConnectEnter();
+        return;
+      case H.CONNECT_EXIT:
+        this.onConnectExit();
+        return;
+      case H.ACCEPT_EXIT:
+        this.onAcceptExit();
+        return;
+      case H.CLOSE_ENTER:
+        this.onCloseEnter();
+        return;
+      case H.CLOSE_EXIT:
+        this.onCloseExit();
+        return;
+      case H.FCNTL_ENTER:
+        this.onFcntlEnter();
+        return;
+      case H.FCNTL_EXIT:
+        this.onFcntlExit();
+        return;
+      case H.EVENTFD_EXIT:
+        this.onEventfdExit();
+        return;
+      case H.CHDIR_EXIT:
+        this.onChdirExit();
+        return;
+      case H.FCHDIR_EXIT:
+        this.onFchdirExit();
+        return;
+      case H.GETCWD_EXIT:
+        this.onGetcwdExit();
+        return;
+      case H.DUP_EXIT:
+        this.onDupExit();
+        return;
+      case H.SIGNALFD_EXIT:
+        this.onSignalfdExit();
+        return;
+      case H.TIMERFD_EXIT:
+        this.onTimerfdExit();
+        return;
+      case H.INOTIFY_EXIT:
+        this.onInotifyExit();
+        return;
+      case H.RLIMIT_EXIT:
+        this.onRlimitExit();
+        return;
+      case H.PRLIMIT_EXIT:
+        this.onPrlimitExit();
+        return;
+      case H.SOCKETPAIR_EXIT:
+        this.onSocketpairExit();
+        return;
+      case H.CONTEXT_SWITCH:
+        this.onContextSwitch();
+        return;
+      case H.MEM_EXIT:
+        this.onMemExit();
+        return;
+      case H.SETRESUID_EXIT:
+        this.onSetresuidExit();
+        return;
+      case H.SETRESGID_EXIT:
+        this.onSetresgidExit();
+        return;
+      case H.SETUID_EXIT:
+        this.onSetuidExit();
+        return;
+      case H.SETGID_EXIT:
+        this.onSetgidExit();
+        return;
+      case H.CHROOT_EXIT:
+        this.onChrootExit();
+        return;
+      case H.SETSID_EXIT:
+        this.onSetsidExit();
+        return;
+      case H.GETSOCKOPT_EXIT:
+        this.onGetsockoptExit();
+        return;
+      case H.CONTAINER:
+        this.onContainer();
+        return;
+      case H.CONTAINER_JSON:
+        this.onContainerJson();
+        return;
+    }
+  }
+
   private installHandlers(): void {
-    const h = this.handlers;
-    const set = (codes: readonly number[], fn: Handler): void => {
-      for (const c of codes) if (c < h.length) h[c] = fn;
+    const h = this.hid;
+    const set = (codes: readonly number[], id: number): void => {
+      for (const c of codes) if (c < h.length) h[c] = id;
     };
     set(
       [
@@ -967,10 +1193,10 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_EXECVEAT_E,
         PPME.SYSCALL_SETPGID_E,
       ],
-      this.storeEvent,
+      H.STORE,
     );
-    set([PPME.SOCKET_SENDTO_E], this.onSendtoEnter);
-    set([PPME.SYSCALL_WRITE_E], this.onWriteEnter);
+    set([PPME.SOCKET_SENDTO_E], H.SENDTO_ENTER);
+    set([PPME.SYSCALL_WRITE_E], H.WRITE_ENTER);
     set(
       [
         PPME.SYSCALL_READ_X,
@@ -988,9 +1214,9 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_PREADV_X,
         PPME.SYSCALL_PWRITEV_X,
       ],
-      this.onRwExit,
+      H.RW_EXIT,
     );
-    set([PPME.SYSCALL_SENDFILE_X], this.onSendfileExit);
+    set([PPME.SYSCALL_SENDFILE_X], H.SENDFILE_EXIT);
     set(
       [
         PPME.SYSCALL_OPEN_X,
@@ -999,9 +1225,9 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_OPENAT_2_X,
         PPME.SYSCALL_OPENAT2_X,
       ],
-      this.onOpenExit,
+      H.OPEN_EXIT,
     );
-    set(CLONE_EXITS, this.onCloneExit);
+    set(CLONE_EXITS, H.CLONE_EXIT);
     set(
       [
         PPME.SYSCALL_EXECVE_8_X,
@@ -1014,47 +1240,44 @@ export class StateTracker implements ThreadLookup {
         PPME.SYSCALL_EXECVE_19_X,
         PPME.SYSCALL_EXECVEAT_X,
       ],
-      this.onExecveExit,
+      H.EXECVE_EXIT,
     );
-    set([PPME.PROCEXIT_E, PPME.PROCEXIT_1_E], this.onProcExit);
-    set([PPME.SYSCALL_PIPE_X], this.onPipeExit);
-    set([PPME.SOCKET_SOCKET_X], this.onSocketExit);
-    set([PPME.SOCKET_BIND_X], this.onBindExit);
-    set([PPME.SOCKET_CONNECT_E], this.onConnectEnter);
-    set([PPME.SOCKET_CONNECT_X], this.onConnectExit);
+    set([PPME.PROCEXIT_E, PPME.PROCEXIT_1_E], H.PROC_EXIT);
+    set([PPME.SYSCALL_PIPE_X], H.PIPE_EXIT);
+    set([PPME.SOCKET_SOCKET_X], H.SOCKET_EXIT);
+    set([PPME.SOCKET_BIND_X], H.BIND_EXIT);
+    set([PPME.SOCKET_CONNECT_E], H.CONNECT_ENTER);
+    set([PPME.SOCKET_CONNECT_X], H.CONNECT_EXIT);
     set(
       [PPME.SOCKET_ACCEPT_X, PPME.SOCKET_ACCEPT_5_X, PPME.SOCKET_ACCEPT4_X, PPME.SOCKET_ACCEPT4_5_X],
-      this.onAcceptExit,
+      H.ACCEPT_EXIT,
     );
-    set([PPME.SYSCALL_CLOSE_E], this.onCloseEnter);
-    set([PPME.SYSCALL_CLOSE_X], this.onCloseExit);
-    set([PPME.SYSCALL_FCNTL_E], this.onFcntlEnter);
-    set([PPME.SYSCALL_FCNTL_X], this.onFcntlExit);
-    set([PPME.SYSCALL_EVENTFD_X], this.onEventfdExit);
-    set([PPME.SYSCALL_CHDIR_X], this.onChdirExit);
-    set([PPME.SYSCALL_FCHDIR_X], this.onFchdirExit);
-    set([PPME.SYSCALL_GETCWD_X], this.onGetcwdExit);
-    set([PPME.SYSCALL_DUP_X], this.onDupExit);
-    set([PPME.SYSCALL_SIGNALFD_X], this.onSignalfdExit);
-    set([PPME.SYSCALL_TIMERFD_CREATE_X], this.onTimerfdExit);
-    set([PPME.SYSCALL_INOTIFY_INIT_X], this.onInotifyExit);
-    set([PPME.SYSCALL_GETRLIMIT_X, PPME.SYSCALL_SETRLIMIT_X], this.onRlimitExit);
-    set([PPME.SYSCALL_PRLIMIT_X], this.onPrlimitExit);
-    set([PPME.SOCKET_SOCKETPAIR_X], this.onSocketpairExit);
-    set([PPME.SCHEDSWITCH_1_E, PPME.SCHEDSWITCH_6_E], this.onContextSwitch);
-    set(
-      [PPME.SYSCALL_BRK_4_X, PPME.SYSCALL_MMAP_X, PPME.SYSCALL_MMAP2_X, PPME.SYSCALL_MUNMAP_X],
-      this.onMemExit,
-    );
-    set([PPME.SYSCALL_SETRESUID_X], this.onSetresuidExit);
-    set([PPME.SYSCALL_SETRESGID_X], this.onSetresgidExit);
-    set([PPME.SYSCALL_SETUID_X], this.onSetuidExit);
-    set([PPME.SYSCALL_SETGID_X], this.onSetgidExit);
-    set([PPME.SYSCALL_CHROOT_X], this.onChrootExit);
-    set([PPME.SYSCALL_SETSID_X], this.onSetsidExit);
-    set([PPME.SOCKET_GETSOCKOPT_X], this.onGetsockoptExit);
-    set([PPME.CONTAINER_E], this.onContainer);
-    set([PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E], this.onContainerJson);
+    set([PPME.SYSCALL_CLOSE_E], H.CLOSE_ENTER);
+    set([PPME.SYSCALL_CLOSE_X], H.CLOSE_EXIT);
+    set([PPME.SYSCALL_FCNTL_E], H.FCNTL_ENTER);
+    set([PPME.SYSCALL_FCNTL_X], H.FCNTL_EXIT);
+    set([PPME.SYSCALL_EVENTFD_X], H.EVENTFD_EXIT);
+    set([PPME.SYSCALL_CHDIR_X], H.CHDIR_EXIT);
+    set([PPME.SYSCALL_FCHDIR_X], H.FCHDIR_EXIT);
+    set([PPME.SYSCALL_GETCWD_X], H.GETCWD_EXIT);
+    set([PPME.SYSCALL_DUP_X], H.DUP_EXIT);
+    set([PPME.SYSCALL_SIGNALFD_X], H.SIGNALFD_EXIT);
+    set([PPME.SYSCALL_TIMERFD_CREATE_X], H.TIMERFD_EXIT);
+    set([PPME.SYSCALL_INOTIFY_INIT_X], H.INOTIFY_EXIT);
+    set([PPME.SYSCALL_GETRLIMIT_X, PPME.SYSCALL_SETRLIMIT_X], H.RLIMIT_EXIT);
+    set([PPME.SYSCALL_PRLIMIT_X], H.PRLIMIT_EXIT);
+    set([PPME.SOCKET_SOCKETPAIR_X], H.SOCKETPAIR_EXIT);
+    set([PPME.SCHEDSWITCH_1_E, PPME.SCHEDSWITCH_6_E], H.CONTEXT_SWITCH);
+    set([PPME.SYSCALL_BRK_4_X, PPME.SYSCALL_MMAP_X, PPME.SYSCALL_MMAP2_X, PPME.SYSCALL_MUNMAP_X], H.MEM_EXIT);
+    set([PPME.SYSCALL_SETRESUID_X], H.SETRESUID_EXIT);
+    set([PPME.SYSCALL_SETRESGID_X], H.SETRESGID_EXIT);
+    set([PPME.SYSCALL_SETUID_X], H.SETUID_EXIT);
+    set([PPME.SYSCALL_SETGID_X], H.SETGID_EXIT);
+    set([PPME.SYSCALL_CHROOT_X], H.CHROOT_EXIT);
+    set([PPME.SYSCALL_SETSID_X], H.SETSID_EXIT);
+    set([PPME.SOCKET_GETSOCKOPT_X], H.GETSOCKOPT_EXIT);
+    set([PPME.CONTAINER_E], H.CONTAINER);
+    set([PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E], H.CONTAINER_JSON);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -1215,34 +1438,32 @@ export class StateTracker implements ThreadLookup {
     let flags: number;
     let dev = 0;
     let sdir: string;
+    // The enter event's name, when it has one, wins over the exit's: it is read first so that
+    // the exit's is decoded only when needed.
     if (type === PPME.SYSCALL_OPEN_X) {
-      name = this.pPath(1);
-      nameLen = this.pLen(1);
-      flags = this.pUint(2);
-      if (this.np > 4) dev = this.pUint(4);
-      if (e !== null && e.n >= 2) {
-        const en = this.ePath(e, 0);
-        const el = this.eLen(e, 0);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-          flags = this.eUint(e, 1);
-        }
+      const en = e !== null && e.n >= 2 ? this.enterName(e, 0) : null;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 0);
+        flags = this.eUint(e, 1);
+      } else {
+        name = this.pPath(1);
+        nameLen = this.pLen(1);
+        flags = this.pUint(2);
       }
+      if (this.np > 4) dev = this.pUint(4);
       sdir = t.getCwd();
     } else if (type === PPME.SYSCALL_CREAT_X) {
-      name = this.pPath(1);
-      nameLen = this.pLen(1);
+      const en = e !== null && e.n >= 1 ? this.enterName(e, 0) : null;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 0);
+      } else {
+        name = this.pPath(1);
+        nameLen = this.pLen(1);
+      }
       flags = 0;
       if (this.np > 3) dev = this.pUint(3);
-      if (e !== null && e.n >= 1) {
-        const en = this.ePath(e, 0);
-        const el = this.eLen(e, 0);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-        }
-      }
       sdir = t.getCwd();
     } else if (type === PPME.SYSCALL_OPENAT_X) {
       // The old openat exit has only the fd: everything comes from the enter event, even a stale
@@ -1253,21 +1474,20 @@ export class StateTracker implements ThreadLookup {
       flags = this.eUint(src, 2);
       sdir = this.parseDirfd(t, name, this.eInt(src, 0));
     } else {
-      name = this.pPath(2);
-      nameLen = this.pLen(2);
-      flags = this.pUint(3);
-      let dirfd = this.pInt(1);
-      if (type === PPME.SYSCALL_OPENAT_2_X && this.np > 5) dev = this.pUint(5);
-      if (e !== null && e.n >= 3) {
-        const en = this.ePath(e, 1);
-        const el = this.eLen(e, 1);
-        if (el !== 0 && en !== '(NULL)') {
-          name = en;
-          nameLen = el;
-          flags = this.eUint(e, 2);
-          dirfd = this.eInt(e, 0);
-        }
+      const en = e !== null && e.n >= 3 ? this.enterName(e, 1) : null;
+      let dirfd: number;
+      if (en !== null) {
+        name = en;
+        nameLen = this.eLen(e, 1);
+        flags = this.eUint(e, 2);
+        dirfd = this.eInt(e, 0);
+      } else {
+        name = this.pPath(2);
+        nameLen = this.pLen(2);
+        flags = this.pUint(3);
+        dirfd = this.pInt(1);
       }
+      if (type === PPME.SYSCALL_OPENAT_2_X && this.np > 5) dev = this.pUint(5);
       sdir = this.parseDirfd(t, name, dirfd);
     }
     const fullpath = concatenatePaths(sdir, name, nameLen);
@@ -1278,7 +1498,7 @@ export class StateTracker implements ThreadLookup {
       f.dev = dev;
       f.name = fullpath;
       f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
-      this.fdinfo = this.addFd(t, fd, f);
+      this.fdinfo = this.addFd(t, fd, f, true);
     }
   }
 
@@ -1350,21 +1570,8 @@ export class StateTracker implements ThreadLookup {
     const c = new Thread(this);
     c.tid = childtid;
     c.ptid = tid;
-    const copyFromParent = (p: Thread): void => {
-      c.comm = p.comm;
-      c.exe = p.exe;
-      c.exepath = p.exepath;
-      c.exeWritable = p.exeWritable;
-      c.args = [...p.args];
-      c.root = p.root;
-      c.sid = p.sid;
-      c.vpgid = p.vpgid;
-      c.tty = p.tty;
-      c.loginuid = p.loginuid;
-      if ((flags & CL.CLONE_THREAD) === 0) c.ownEnv = [...p.ownEnv];
-    };
     if (validParent) {
-      copyFromParent(parent);
+      copyFromParent(c, parent, flags);
     } else {
       // A placeholder parent: look it up again (no /proc here, so a fresh placeholder) and
       // give both the event's names.
@@ -1373,7 +1580,7 @@ export class StateTracker implements ThreadLookup {
       parent = this.getThreadRef(tid, true);
       if (parent === undefined) return;
       if (parent.comm !== '<NA>' && parent.uid !== UINT32_MAX) {
-        copyFromParent(parent);
+        copyFromParent(c, parent, flags);
       } else {
         c.exe = this.pText(1);
         const ci = this.at(P.comm);
@@ -1505,7 +1712,7 @@ export class StateTracker implements ThreadLookup {
     const f = new Fd();
     f.kind = FdKind.FIFO;
     f.ino = ino;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onPipeExit(): void {
@@ -1551,7 +1758,7 @@ export class StateTracker implements ThreadLookup {
     }
     // Other domains (AF_PACKET...) stay SCAP_FD_UNKNOWN and are still added: sysdig 0.29.3 is
     // built with INCLUDE_UNKNOWN_SOCKET_FDS (it shows them as fd.typechar 'o').
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onBindExit(): void {
@@ -1701,14 +1908,13 @@ export class StateTracker implements ThreadLookup {
     }
     f.name = socktupleString(a, o, p.l);
     f.flags = FDF.ROLE_SERVER | FDF.SOCKET_CONNECTED;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onCloseEnter(): void {
-    const t = this.tinfo;
-    if (t === undefined) return;
-    const f = t.getFd(t.lastEventFd);
-    this.fdinfo = f;
+    if (this.tinfo === undefined) return;
+    // reset() just looked the closed fd up (close has EF_USES_FD).
+    const f = this.fdinfo;
     if (f !== undefined) f.flags |= FDF.CLOSE_IN_PROGRESS;
   }
 
@@ -1751,7 +1957,7 @@ export class StateTracker implements ThreadLookup {
     if (fd < 0) return;
     const f = new Fd();
     f.kind = kind;
-    this.fdinfo = this.addFd(t, fd, f);
+    this.fdinfo = this.addFd(t, fd, f, true);
   }
 
   private onEventfdExit(): void {
@@ -1934,7 +2140,11 @@ export class StateTracker implements ThreadLookup {
 
   /** A container's JSON description; the event gets the container's stand-in thread. */
   private onContainerJson(): void {
-    const info = parseContainerJson(this.pText(0));
+    let info: ContainerInfo | undefined;
+    if (this.np > 0) {
+      const j = this.base;
+      info = CONTAINER_JSON_CACHE.get(this.arena, this.offs[j]!, this.lens[j]!);
+    } else info = parseContainerJson('');
     if (info === undefined) return;
     if (info.lookupState !== 1) this.hidden = true;
     const t = new Thread(this);
@@ -2006,12 +2216,30 @@ const IS_CLONE_OLD_COMM = codeSet([
   PPME.SYSCALL_VFORK_X,
 ]);
 
-/** sinsp_fdtable::add: a new entry is a copy; an existing one is overwritten in place. */
-function tableAdd(table: Map<number, Fd>, fd: number, src: Fd): Fd | undefined {
+/** The clone child's inheritance from its parent. comm, exe and args are the event's (set after
+ *  this); the env array is shared, not copied: nothing edits an env array in place (execve and
+ *  the process list make new ones). */
+function copyFromParent(c: Thread, p: Thread, flags: number): void {
+  c.comm = p.comm;
+  c.exe = p.exe;
+  c.exepath = p.exepath;
+  c.exeWritable = p.exeWritable;
+  c.args = p.args;
+  c.root = p.root;
+  c.sid = p.sid;
+  c.vpgid = p.vpgid;
+  c.tty = p.tty;
+  c.loginuid = p.loginuid;
+  if ((flags & CL.CLONE_THREAD) === 0) c.ownEnv = p.ownEnv;
+}
+
+/** sinsp_fdtable::add: a new entry is a copy (src itself when `owned`: nobody else holds it);
+ *  an existing one is overwritten in place. */
+function tableAdd(table: Map<number, Fd>, fd: number, src: Fd, owned = false): Fd | undefined {
   const cur = table.get(fd);
   if (cur === undefined) {
     if (table.size >= MAX_FD_TABLE_SIZE) return undefined;
-    const c = src.clone();
+    const c = owned ? src : src.clone();
     c.fd = fd;
     table.set(fd, c);
     return c;
@@ -2043,7 +2271,7 @@ interface Cgroups {
 }
 
 /** Slots of getThreadRef's tid cache (a power of two). */
-const REF_CACHE_SIZE = 64;
+const REF_CACHE_SIZE = 4096;
 
 const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[], containerId: '' };
 
@@ -2056,6 +2284,12 @@ const CGROUPS_CACHE = new BlobCache<Cgroups>((a, o, l) => {
   const cgroups = Object.freeze(normalizeCgroups(readList(a, o, l))) as unknown as string[];
   return { cgroups, containerId: resolveContainerId(cgroups) };
 });
+
+// Container events repeat the same description (every capture chunk restates it): parse each
+// distinct JSON once. The ContainerInfo is shared by the events that carry it; nothing edits one.
+const CONTAINER_JSON_CACHE = new BlobCache<ContainerInfo | undefined>((a, o, l) =>
+  parseContainerJson(readText(a, o, l)),
+);
 
 /** set_cgroups: `subsys=path` entries with libsinsp's subsystem renames. */
 function normalizeCgroups(list: readonly string[]): string[] {
