@@ -244,6 +244,32 @@ test('filter bitsets equal the events sysdig selects with the same filter', { sk
   }
 });
 
+test(
+  'Containers view: ids and names equal sysdig’s container.id and container.name',
+  { skip: noOracle },
+  () => {
+    for (const name of ORACLE_SAMPLES) {
+      const r = fullView(index(sample(name)), 'containers');
+      const ids = column(r, 'id');
+      const names = column(r, 'name');
+      const mine = new Set<string>();
+      for (let k = 0; k < ids.length; k++) if (ids[k] !== '') mine.add(`${ids[k]} ${names[k]}`);
+      const theirs = new Set(
+        sysdig([
+          '-r',
+          sample(name),
+          '-p',
+          '%container.id %container.name',
+          'container.id!=host and evt.type!=switch',
+        ])
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+      assert.deepEqual([...mine].sort(), [...theirs].sort(), name);
+    }
+  },
+);
+
 test('list views select the events sysdig selects with the views’ filters', { skip: noOracle }, () => {
   for (const [name, id] of [
     ['run_as_user_0_container.scap', 'spy_users'],

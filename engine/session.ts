@@ -441,7 +441,7 @@ export class Session {
         fd: fr.name,
         proc: tr.name,
         pid: p.pid,
-        container: ix.ents.containers.rows[p.container]?.name ?? '',
+        container: ix.ents.containerNames[p.container] ?? '',
         data,
       };
     });

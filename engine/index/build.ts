@@ -917,7 +917,7 @@ function readAll(o: BuildOptions): Parts {
   const error = reader.error ? reader.error.message : undefined;
   o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: bd.cw.length });
   const ents = bd.ents;
-  ents.endBuild();
+  ents.endBuild((id) => bd.tracker.container(id)?.name);
   const cols = bd.cw.finish();
   if (cols.length > 0) bd.countable.push(bd.countInChunk);
   for (const l of Object.values(bd.logs)) l.flushAll();

@@ -173,6 +173,8 @@ export class Entities {
   readonly sports = new Named();
   readonly users = new Named();
   readonly containers = new Named();
+  /** container.name per container row (rows are keyed and named by container id). */
+  containerNames: string[] = [];
   readonly syscalls = new Named();
   readonly errors = new Named();
   readonly fdtypes = new Named();
@@ -411,7 +413,11 @@ export class Entities {
 
   /** Drops the references to the tracker's objects kept for the fast paths (a Thread reaches the
    *  whole tracker: keeping one would keep every thread and fd table alive after indexing). */
-  endBuild(): void {
+  endBuild(containerName: (id: string) => string | undefined): void {
+    // Names come from container events, which may follow the container's first process.
+    this.containerNames = this.containers.rows.map((r) =>
+      r.name === 'host' || r.name === '' ? r.name : (containerName(r.name) ?? r.name),
+    );
     // The build-time caches go too (measured: they kept ~3 KB per thread alive after indexing).
     this.threadByObj = new WeakMap();
     this.fdByName = new Map();

@@ -49,7 +49,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         vmrss: (e) => p(e).vmrss,
         pfmajor: (e) => p(e).pfmajor,
         pfminor: (e) => p(e).pfminor,
-        container: (e) => E.containers.rows[p(e).container]?.name ?? '',
+        container: (e) => E.containerNames[p(e).container] ?? '',
         exeline: (e) => p(e).exeline,
         name: (e) => p(e).name,
       };
@@ -62,7 +62,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         vtid: (e) => t(e).vtid,
         pid: (e) => procs[t(e).proc]!.pid,
         vpid: (e) => procs[t(e).proc]!.vpid,
-        container: (e) => E.containers.rows[procs[t(e).proc]!.container]?.name ?? '',
+        container: (e) => E.containerNames[procs[t(e).proc]!.container] ?? '',
         exeline: (e) => t(e).exeline,
         name: (e) => t(e).name,
       };
@@ -87,7 +87,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
         first: (e) => time(f(e).first),
         last: (e) => time(f(e).last),
         duration: (e) => f(e).last - f(e).first,
-        container: (e) => E.containers.rows[pr(e).container]?.name ?? '',
+        container: (e) => E.containerNames[pr(e).container] ?? '',
       };
       return m[attr] ?? (() => '');
     }
@@ -95,7 +95,7 @@ function attrGetter(ix: CaptureIndex, kind: EntityKind, attr: string): (e: numbe
       const r = (e: number) => E.containers.rows[e]!;
       const m: Record<string, (e: number) => Cell> = {
         id: (e) => (r(e).name === 'host' ? '' : r(e).name),
-        name: (e) => r(e).name,
+        name: (e) => E.containerNames[e] ?? r(e).name,
         nprocs: (e) => r(e).procs?.size ?? 0,
         nthreads: (e) => r(e).nthreads ?? 0,
       };
@@ -339,7 +339,7 @@ export function eventAttr(ix: CaptureIndex, attr: string): (i: number) => Cell {
     tid: (i) => thr(i).tid,
     ppid: (i) => proc(i).ppid,
     user: (i) => E.users.rows[proc(i).user]?.name ?? '',
-    container: (i) => E.containers.rows[proc(i).container]?.name ?? '',
+    container: (i) => E.containerNames[proc(i).container] ?? '',
     exeline: (i) => thr(i).exeline,
     fd: (i) => E.fds[cols.fd(i)]!.name,
     type: (i) => typeNameOfKey(cols.type(i)),
