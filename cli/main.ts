@@ -78,7 +78,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     return 1;
   }
   const header = reader.header;
-  const tracker = new StateTracker(header);
+  // sysdig 0.29.3 quirks of its own reader, for byte-exact output.
+  const tracker = new StateTracker(header, EVENTS, { procTail0293: true });
   const lookup = lookupFor(header, tracker);
   const bufFormat = BUF_FORMATS[o.bufFormat][o.json ? 1 : 0];
   const env = defaultEnv(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);

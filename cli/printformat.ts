@@ -146,7 +146,8 @@ export function compileOutputFormat(
           if (raw === undefined) {
             if (requireAll) return drain(k, ctx);
             v = 'null';
-          } else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
+          } else if (f.type === PT.BOOL) v = raw === false || raw === 0 ? 'false' : 'true';
+          else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
             v = String(raw);
           else v = jsonString(f.text(ctx) ?? '');
         }

@@ -325,16 +325,8 @@ export const FD_BINDERS: Record<string, Binder> = {
   'fd.lnet': withFd(localOrRemote(true, false)),
   'fd.rnet': withFd(localOrRemote(false, false)),
   'fd.connected': withFd((f) => (((f as FdExtras).flags ?? 0) & SOCKET_CONNECTED) !== 0),
-  // libsinsp compares the fd's name with the one it had before the parser ran. The state keeps no
-  // previous name; the common cases are an exit that created the fd (its name went from empty to
-  // set) and a connect exit (the tuple becomes the name).
-  'fd.name_changed': withFd(
-    (f, ctx) =>
-      ((ctx.info.flags & EF.CREATES_FD) !== 0 || CONNECT_X.has(ctx.batch.type[ctx.i]!)) &&
-      (ctx.batch.type[ctx.i]! & 1) === 1 &&
-      f.name !== '' &&
-      ((ctx.state as { evtFd?: unknown }).evtFd ?? ctx.state.fd) === f,
-  ),
+  // Computed by the state step as libsinsp does (see EventState.nameChanged).
+  'fd.name_changed': withFd((_f, ctx) => ctx.state.nameChanged === true),
   'fd.cip.name': withFd(() => undefined),
   'fd.sip.name': withFd(() => undefined),
   'fd.lip.name': withFd(() => undefined),

@@ -237,7 +237,7 @@ export const PROC_BINDERS: Record<string, Binder> = {
   'proc.is_container_healthcheck': th(() => false),
   'proc.is_container_liveness_probe': th(() => false),
   'proc.is_container_readiness_probe': th(() => false),
-  'proc.is_exe_writable': th((t) => t.exeWritable ?? false),
+  'proc.is_exe_writable': th((t) => t.exeWritableRaw ?? t.exeWritable ?? false),
 
   'user.uid': th((t) => t.uid),
   'user.name': th((t, ctx) => ctx.lookup.user(t.uid)?.name),

@@ -44,6 +44,8 @@ function dec(v: number | bigint): string {
 export function toText(v: FieldValue, type: PT, fmt: PF): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  // A bool holding another byte (see ThreadInfo.exeWritableRaw) prints as true.
+  if (type === PT.BOOL) return v !== 0 && v !== 0n ? 'true' : 'false';
   if (v instanceof Uint8Array) {
     const kind = valueKind(type);
     if (kind === ValueKind.IP || kind === ValueKind.IPNET) return ipToString(v);

@@ -670,11 +670,12 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
     return op === '=' ? (v) => inNet(v as Uint8Array, x) : (v) => !inNet(v as Uint8Array, x);
   }
 
-  // Numbers, times, booleans, ports, doubles: booleans compare as 0/1 like libsinsp's uint32.
+  // Numbers, times, booleans, ports, doubles: booleans compare as 0/1 like libsinsp's uint32 (a
+  // bool field holding another byte value compares as that value, as there).
   const nums = lits.map((l) => (typeof l === 'boolean' ? (l ? 1 : 0) : l)) as (number | bigint)[];
   const norm: (v: FieldValue) => number | bigint =
     kind === ValueKind.BOOL
-      ? (v) => (v ? 1 : 0)
+      ? (v) => (typeof v === 'number' ? v : v ? 1 : 0)
       : kind === ValueKind.TIME
         ? (v) => BigInt(v as bigint)
         : (v) => v as number;

@@ -71,7 +71,7 @@ function replay(
 ): void {
   const r = native!.openCapture(samplePath(sample), native!.readerOptionsFor(EVENTS, COMPAT_EVENT_MAX));
   try {
-    const tracker = new StateTracker(r.header);
+    const tracker = new StateTracker(r.header, EVENTS, { procTail0293: true });
     const lookup = makeLookup(r.header, tracker);
     let ctx: EventContext | undefined;
     for (let b = r.next(); b !== null; b = r.next()) {

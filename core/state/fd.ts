@@ -58,6 +58,8 @@ export class Fd implements FdInfo {
   fd = -1;
   kind: FdKind = FD_UNINITIALIZED;
   name = '';
+  /** m_oldname: the name at the last get_fd() (see fd.name_changed). */
+  oldName = '';
   openFlags = 0;
   /** sinsp_fdinfo FLAGS_* bits (FDF). */
   flags = 0;
@@ -75,6 +77,7 @@ export class Fd implements FdInfo {
   copyFrom(o: Fd): void {
     this.kind = o.kind;
     this.name = o.name;
+    this.oldName = o.oldName;
     this.openFlags = o.openFlags;
     this.flags = o.flags;
     this.ino = o.ino;

@@ -101,6 +101,9 @@ export class Thread implements ThreadInfo {
   tty = 0;
   /** m_exe_writable: the executable was writable by the process (execve flags, process list). */
   exeWritable = false;
+  /** The byte sysdig 0.29.3 stored in its bool m_exe_writable from a process-list entry (it
+   *  prints "true" for any non-zero byte but compares the byte's value), when that mode is on. */
+  exeWritableRaw: number | undefined = undefined;
   containerId = '';
   cloneTs = 0n;
   /** This entry's own fd table; threads with CLONE_FILES use their main thread's (see `fds`). */
@@ -152,9 +155,12 @@ export class Thread implements ThreadInfo {
     return this.mainThread()?.ownFds;
   }
 
+  /** get_fd(): also makes the fd's current name its old name (fd.name_changed compares them). */
   getFd(fd: number): Fd | undefined {
     if (fd < 0) return undefined;
-    return this.fdTable()?.get(fd);
+    const f = this.fdTable()?.get(fd);
+    if (f !== undefined) f.oldName = f.name;
+    return f;
   }
 
   /** get_cwd(): the main thread's cwd. */

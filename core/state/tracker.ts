@@ -220,6 +220,13 @@ function tablesFor(events: readonly EventInfo[]): Tables {
   return t;
 }
 
+export interface TrackerOptions {
+  /** Read loginuid and exe_writable of process-list entries as sysdig 0.29.3 does (from the
+   *  first bytes after root in every layout), for byte-exact CLI output; the default reads the
+   *  entry's own layout. */
+  procTail0293?: boolean;
+}
+
 /** The reused result of process(): timestamps become bigints only when read. */
 class State implements TrackedEventState {
   thread: Thread | undefined = undefined;
@@ -233,6 +240,7 @@ class State implements TrackedEventState {
   eHi = 0;
   eLo = 0;
   lat = 0;
+  nameChanged = false;
 
   get enterTs(): bigint {
     return (BigInt(this.eHi) << 32n) | BigInt(this.eLo);
@@ -301,7 +309,11 @@ export class StateTracker implements ThreadLookup {
   // Parameter positions used by the parsers, resolved by name once per event table.
   private readonly P: Positions;
 
-  constructor(header: CaptureHeader, events: readonly EventInfo[] = EVENTS) {
+  constructor(
+    header: CaptureHeader,
+    events: readonly EventInfo[] = EVENTS,
+    private readonly options: TrackerOptions = {},
+  ) {
     const tables = tablesFor(events);
     this.ef = tables.ef;
     this.P = tables.P;
@@ -546,6 +558,13 @@ export class StateTracker implements ThreadLookup {
     // Rejected by the type prefilter: only `hidden` is meaningful (see above), no fill.
     if (!masked) this.fill(type, known);
     if (filteredOut) st.hidden = true;
+    // The end of sinsp_parser::process_event (events that got this far): the event changed its
+    // fd's name when the name differs from the one the fd had at its last get_fd(). Filters ran
+    // before this point and saw false (fill() resets it).
+    else {
+      const f = this.fdinfo;
+      st.nameChanged = f !== undefined && f.name !== f.oldName;
+    }
     return st;
   }
 
@@ -557,6 +576,7 @@ export class StateTracker implements ThreadLookup {
     const evThread = t ?? (type === PPME.PROCINFO_E ? undefined : this.table.get(this.tid));
     st.thread = evThread;
     st.hidden = this.hidden;
+    st.nameChanged = false;
     st.evtFd = this.fdinfo ?? null;
     st.evtThread = t !== undefined;
     st.lat = t !== undefined ? t.latencyNs : 0;
@@ -591,8 +611,13 @@ export class StateTracker implements ThreadLookup {
   /** get_fd() without get_main_thread()'s side effect (readers must not change the table). */
   private peekFd(t: Thread, fd: number): Fd | undefined {
     if (fd < 0) return undefined;
-    if ((t.flags & CL.CLONE_FILES) === 0 || t.isMainThread()) return t.ownFds.get(fd);
-    return this.table.get(t.pid)?.ownFds.get(fd);
+    const f =
+      (t.flags & CL.CLONE_FILES) === 0 || t.isMainThread()
+        ? t.ownFds.get(fd)
+        : this.table.get(t.pid)?.ownFds.get(fd);
+    // It is get_fd() there: the fd's current name becomes its old name.
+    if (f !== undefined) f.oldName = f.name;
+    return f;
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -730,6 +755,16 @@ export class StateTracker implements ThreadLookup {
     t.loginuid = p.loginuid >>> 0;
     // In the pre-libs-0.10 V9 layout exe_writable is the byte after loginuid (the kept tail).
     t.exeWritable = p.tail !== undefined && p.tail.length >= 1 && p.tail[0] !== 0;
+    const raw = p.rawTail;
+    if (this.options.procTail0293 === true && raw !== undefined) {
+      // scap_read_proclist of sysdig 0.29.3 reads loginuid and exe_writable from the first five
+      // bytes after root whatever the entry's layout: in libs >= 0.10 entries these are bytes of
+      // pidns_init_start_ts, which sysdig then prints.
+      t.loginuid =
+        raw.length >= 4 ? (raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24)) >>> 0 : UINT32_MAX;
+      t.exeWritable = raw.length >= 5 && raw[4] !== 0;
+      t.exeWritableRaw = raw.length >= 5 ? raw[4] : undefined;
+    }
     t.cgroups = normalizeCgroups(p.cgroups);
     t.root = p.root;
     t.containerId = resolveContainerId(t.cgroups);
@@ -1696,7 +1731,10 @@ export class StateTracker implements ThreadLookup {
     const pgidAt = this.at(P.pgid);
     if (type === PPME.SYSCALL_EXECVE_19_X || type === PPME.SYSCALL_EXECVEAT_X) t.vpgid = this.pInt(pgidAt);
     if (this.np > 18) t.loginuid = this.pUint(18);
-    if (this.np > 19) t.exeWritable = (this.pUint(19) & 1) !== 0;
+    if (this.np > 19) {
+      t.exeWritable = (this.pUint(19) & 1) !== 0;
+      t.exeWritableRaw = undefined;
+    }
     const keep = t.flags & (CL.PIPE_SRC | CL.PIPE_DST | CL.IS_MAIN_THREAD | CL.CLONE_INVERTED);
     t.flags = CL.ACTIVE | keep | CL.NAME_CHANGED;
   }
@@ -2224,6 +2262,7 @@ function copyFromParent(c: Thread, p: Thread, flags: number): void {
   c.exe = p.exe;
   c.exepath = p.exepath;
   c.exeWritable = p.exeWritable;
+  c.exeWritableRaw = p.exeWritableRaw;
   c.args = p.args;
   c.root = p.root;
   c.sid = p.sid;

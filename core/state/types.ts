@@ -69,6 +69,8 @@ export interface ThreadInfo {
   tty?: number;
   /** m_exe_writable (proc.is_exe_writable). */
   exeWritable?: boolean;
+  /** See Thread.exeWritableRaw. */
+  exeWritableRaw?: number | undefined;
 }
 
 /** What the state knows about the event it just processed. */
@@ -85,6 +87,9 @@ export interface EventState {
   fdValid?: boolean;
   /** evt.latency exactly as libsinsp keeps it (the thread's m_latency; 0n without a thread). */
   latency?: bigint;
+  /** fd.name_changed: parsing this event changed its fd's name (always false while filtering:
+   *  libsinsp computes it after the filter ran). */
+  nameChanged?: boolean;
   /** libsinsp filters the event out after parsing it (a container event whose lookup failed, a
    *  state-only event): it updates state but sysdig never shows it. */
   hidden?: boolean;
