@@ -99,10 +99,11 @@ function content(h: CaptureHeader, tailless: ReadonlySet<number>): unknown {
     users: h.users,
     groups: h.groups,
     fdlists: h.fdlists,
+    // rawTail is the entry's bytes as they were on disk: the writer lays entries out its own way.
     procs: h.procs.map((p, i) => {
-      if (!tailless.has(i)) return p;
       const rest: Partial<typeof p> = { ...p };
-      delete rest.tail;
+      delete rest.rawTail;
+      if (tailless.has(i)) delete rest.tail;
       return rest;
     }),
   };
