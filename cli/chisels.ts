@@ -8,7 +8,7 @@ import type { Out } from './out.js';
 import { compileCliFilter } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
 import type { StateTracker, TrackedEventState } from '../core/state/tracker.js';
-import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
+import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
 import type { EventBatch } from '../core/capture.js';
@@ -78,6 +78,22 @@ function fdFilterCompiler(
   };
 }
 
+/** Stands in for the first batch of a capture without events. */
+const EMPTY_BATCH: EventBatch = {
+  count: 0,
+  firstNum: 0,
+  ts: new BigInt64Array(0),
+  tid: new BigInt64Array(0),
+  type: new Uint16Array(0),
+  cpu: new Uint16Array(0),
+  flags: new Uint32Array(0),
+  offset: new Float64Array(0),
+  paramBase: new Uint32Array(1),
+  paramOff: new Uint32Array(0),
+  paramLen: new Uint32Array(0),
+  arena: new Uint8Array(0),
+};
+
 /** Parameter j of event i as a NUL-terminated string. */
 function paramText(b: EventBatch, i: number, j: number): string | undefined {
   const slot = b.paramBase[i]! + j;
@@ -140,18 +156,21 @@ export function runChiselCli(
     isTty: process.stdout.isTTY === true,
     containers: () => [...containerIds].flatMap((id) => lookup.container(id) ?? []),
   };
-  let firstTs: bigint | undefined;
   // Container ids in the order container events described them (the container manager's inserts).
   const containerIds = new Set<string>();
-  // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.
-  let lastBatch: EventBatch | undefined;
-  let lastRow = 0;
-  const lastTs = (): bigint => (lastBatch === undefined ? 0n : lastBatch.ts[lastRow]!);
+  let batch = reader.next();
+  const ctx = newContext(batch ?? EMPTY_BATCH, eventInfo(batch?.type[0] ?? 0), lookup);
+  ctx.env = paramEnv;
+  // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
+  // read the event from it. The batch may be lent by the reader (valid until the next next()), so
+  // the time of the last event read is taken from it before it goes.
+  let cur = 0;
+  let endTs = 0n;
   const chisel = makeChisel(name, {
     env,
     write: (s) => out.write(s),
     args,
-    compileFdFilter: fdFilterCompiler(lookup, paramEnv, lastTs),
+    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[cur] ?? endTs),
   });
   if (chisel instanceof ChiselExit) {
     out.write(chisel.stdout);
@@ -166,47 +185,46 @@ export function runChiselCli(
   // libsinsp parses the container events a capture starts with while opening it (sinsp::open's
   // pre-parse): they build state but never reach the chisel, not even its interval check.
   let leading = true;
-  let batch = reader.next();
-  const ctx: EventContext | undefined =
-    batch === null ? undefined : newContext(batch, eventInfo(batch.type[0]!), lookup);
+  // sinsp::next stamps every event it reads: the first (container descriptions aside) and the
+  // last. Until a non-zero first time is known, ctx.firstTs is pinned to it before each event.
+  let firstTs: bigint | undefined;
+  let pinFirst = true;
   // The command-line filter runs inside the state step, as libsinsp runs it there (an event it
-  // drops changes the state differently); the hook reads the event from `cur`/`curInfo`.
-  let cur = 0;
-  let curInfo = ctx?.info;
-  const hook =
-    filter && ctx
-      ? (st: TrackedEventState): boolean => {
-          setEvent(ctx, cur, curInfo!, st);
-          return filter(ctx);
-        }
-      : undefined;
-  if (ctx) ctx.env = paramEnv;
-  outer: for (; batch !== null && ctx !== undefined; batch = reader.next()) {
+  // drops changes the state differently).
+  const hook = filter
+    ? (st: TrackedEventState): boolean => {
+        const c = ctx.batch.type[cur]!;
+        setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
+        return filter(ctx);
+      }
+    : undefined;
+  outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
-    for (let i = 0; i < batch.count; i++) {
-      if (nevts === limit) break outer;
-      const code = batch.type[i]!;
+    const types = batch.type;
+    const n = batch.count;
+    for (let i = 0; i < n; i++) {
+      if (nevts === limit) {
+        // Row i is never read: the last event read is the one before it.
+        cur = i - 1;
+        if (i > 0) endTs = batch.ts[i - 1]!;
+        break outer;
+      }
+      const code = types[i]!;
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
-      // sinsp::next stamps every event it reads: the first (container descriptions aside) and the last.
-      if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
-      lastBatch = batch;
-      lastRow = i;
       cur = i;
-      curInfo = EVENTS[code] ?? eventInfo(code);
-      ctx.firstTs = firstTs ?? 0n;
+      if (pinFirst) {
+        if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
+        ctx.firstTs = firstTs ?? 0n;
+        pinFirst = ctx.firstTs === 0n;
+      }
       const st = tracker.process(batch, i, hook);
-      if (json) {
-        const id = st.thread?.containerId;
+      if (json || code === PPME.CONTAINER_E) {
+        const id = json ? st.thread?.containerId : paramText(batch, i, 0);
         if (id) containerIds.add(id);
-      } else if (code === PPME.CONTAINER_E) {
-        const id = paramText(batch, i, 0);
-        if (id) containerIds.add(id);
+        if (leading) continue;
       }
-      if (leading) {
-        if (json || code === PPME.CONTAINER_E) continue;
-        leading = false;
-      }
-      setEvent(ctx, i, curInfo, st);
+      leading = false;
+      setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.
         runner.timeout(ctx);
@@ -225,10 +243,15 @@ export function runChiselCli(
       }
       // evt.deltatime in the filter needs the previous event's time.
       if (filter) ctx.prevTs = batch.ts[i]!;
-      if (!more) break outer;
+      if (!more) {
+        endTs = batch.ts[i]!;
+        break outer;
+      }
     }
+    if (n > 0) endTs = batch.ts[n - 1]!;
   }
-  runner.end(firstTs ?? 0n, lastTs());
+  // A stop at -n leaves endTs at the last event read before it.
+  runner.end(firstTs ?? 0n, endTs);
   out.flush();
   if (reader.error) {
     process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);

@@ -59,6 +59,17 @@ export function compositeKey(keys: readonly TopKey[], c: EventContext, env: Chis
   return key;
 }
 
+/** The composite key of field values (none undefined), as compositeKey builds it. */
+function joinKey(parts: readonly (string | number)[]): string {
+  let key = '';
+  for (let k = 0; k < parts.length; k++) {
+    const v = parts[k]!;
+    const s = typeof v === 'number' ? luaNum(v) : v;
+    key = k === 0 ? s : key + KEY_SEP + s;
+  }
+  return key;
+}
+
 const COL = 20;
 const DASHES = '-'.repeat(80);
 
@@ -108,22 +119,47 @@ export function renderSortedTable(
 /** The table_generator chisel for a definition: aggregate, print once at the end of the capture. */
 export class TableGenerator implements Chisel {
   readonly table = new TopTable();
+  // The key fields' values of the last event counted and the composite key made from them: runs
+  // of events with the same key (one process's reads, one file's writes) reuse that string, which
+  // V8 has already flattened and hashed for the table, instead of concatenating a new one.
+  private readonly lastParts: (string | number | undefined)[];
+  private readonly parts: (string | number)[];
+  private lastKey: string | undefined;
 
   constructor(
     readonly def: TopDefinition,
     private readonly env: ChiselEnv,
     private readonly write: (s: string) => void,
-  ) {}
+  ) {
+    this.lastParts = def.keys.map(() => undefined);
+    this.parts = def.keys.map(() => '');
+  }
 
   filter(c: EventContext): boolean {
     return this.def.filter(c);
   }
 
   onEvent(c: EventContext): void {
-    const key = compositeKey(this.def.keys, c, this.env);
-    if (key === undefined) return;
+    const keys = this.def.keys;
+    const parts = this.parts;
+    const last = this.lastParts;
+    let same = this.lastKey !== undefined;
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]!.get(c, this.env);
+      if (v === undefined) return;
+      // 0 never matches: -0 === 0, but Lua writes them differently.
+      if (v !== last[k] || v === 0) same = false;
+      parts[k] = v;
+    }
     const v = this.def.value(c, this.env);
-    if (v !== undefined && v > 0) this.table.add(key, v);
+    if (v === undefined || !(v > 0)) return;
+    let key = this.lastKey!;
+    if (!same) {
+      key = joinKey(parts);
+      for (let k = 0; k < parts.length; k++) last[k] = parts[k];
+      this.lastKey = key;
+    }
+    this.table.add(key, v);
   }
 
   onCaptureEnd(end: CaptureEnd): void {
