@@ -5,7 +5,8 @@
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
-import { compileCliFilter } from './filter.js';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { compileCliFilter, compileCliFilterParts } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
 import type { StateTracker, TrackedEventState } from '../core/state/tracker.js';
 import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
@@ -20,6 +21,7 @@ import { ChiselArgError, chiselWordCount, splitChiselArgs } from '../core/chisel
 import { ChiselError, ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
+import type { ChiselFiles } from '../core/chisels/udpextract.js';
 
 // [plain, with -j]: sysdig's buffer formats for -A/-X/-x/-b (JSON flavours under -j).
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
@@ -28,6 +30,44 @@ const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
   hex: [BufFmt.HEX, BufFmt.JSONHEX],
   hexascii: [BufFmt.HEXASCII, BufFmt.JSONHEXASCII],
   base64: [BufFmt.BASE64, BufFmt.JSONBASE64],
+};
+
+/** The -p values sysdig expands to a named format (which leave the plugin format as it was). */
+const NAMED_FORMATS = new Set(['c', 'container', 'k', 'kubernetes', 'm', 'mesos']);
+
+/**
+ * Whether sysdig writes "\e[00m" when the capture ends, before the chisels' on_capture_end
+ * (handle_end_of_file's reset_colors): when one of its output formats holds an escape. On a
+ * terminal the default formats do, the plugin one included, which only a free-form -p replaces.
+ */
+function resetsColors(printFormat: string | undefined, isTty: boolean): boolean {
+  if (printFormat === undefined || NAMED_FORMATS.has(printFormat)) return isTty;
+  return printFormat.includes('\\e') || printFormat.includes('\x1b');
+}
+
+/** The working directory's files, for the chisels that write some (udp_extract). */
+const NODE_FILES: ChiselFiles = {
+  makeDir(path) {
+    try {
+      mkdirSync(path);
+    } catch {
+      // `mkdir DIR 2> /dev/null`: an existing directory, or any failure, goes unreported.
+    }
+  },
+  create(path) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch {
+      return undefined;
+    }
+    return {
+      write(bytes) {
+        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      },
+      close: () => closeSync(fd),
+    };
+  },
 };
 
 /** `sysdig -cl`. */
@@ -133,7 +173,7 @@ export function runChiselCli(
     throw e;
   }
   const filterText = filterWords.join(' ');
-  const filter = filterText ? compileCliFilter(filterText) : undefined;
+  const filter = filterText ? compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
     return 1;
@@ -154,6 +194,9 @@ export function runChiselCli(
     threads: () => tracker.threads(),
     json: o.json,
     isTty: process.stdout.isTTY === true,
+    terminal: process.stdout.isTTY
+      ? { width: process.stdout.columns ?? -1, height: process.stdout.rows ?? -1 }
+      : undefined,
     containers: () => [...containerIds].flatMap((id) => lookup.container(id) ?? []),
   };
   // Container ids in the order container events described them (the container manager's inserts).
@@ -171,6 +214,7 @@ export function runChiselCli(
     write: (s) => out.write(s),
     args,
     compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[cur] ?? endTs),
+    files: NODE_FILES,
   });
   if (chisel instanceof ChiselExit) {
     out.write(chisel.stdout);
@@ -191,11 +235,15 @@ export function runChiselCli(
   let pinFirst = true;
   // The command-line filter runs inside the state step, as libsinsp runs it there (an event it
   // drops changes the state differently).
-  const hook = filter
+  // The tracker applies the filter's type prefilter itself (no fields filled for events of a type
+  // that cannot match).
+  const predicate = filter?.predicate;
+  const typeMask = filter?.typeMask ?? null;
+  const hook = predicate
     ? (st: TrackedEventState): boolean => {
         const c = ctx.batch.type[cur]!;
         setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
-        return filter(ctx);
+        return predicate(ctx);
       }
     : undefined;
   outer: for (; batch !== null; batch = reader.next()) {
@@ -217,7 +265,7 @@ export function runChiselCli(
         ctx.firstTs = firstTs ?? 0n;
         pinFirst = ctx.firstTs === 0n;
       }
-      const st = tracker.process(batch, i, hook);
+      const st = tracker.process(batch, i, hook, typeMask);
       if (json || code === PPME.CONTAINER_E) {
         const id = json ? st.thread?.containerId : paramText(batch, i, 0);
         if (id) containerIds.add(id);
@@ -250,6 +298,7 @@ export function runChiselCli(
     }
     if (n > 0) endTs = batch.ts[n - 1]!;
   }
+  if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
   // A stop at -n leaves endTs at the last event read before it.
   runner.end(firstTs ?? 0n, endTs);
   out.flush();

@@ -23,7 +23,8 @@ export interface Chisel {
   onEvent?(c: EventContext): void;
   /** chisel.set_interval_s / set_interval_ns, in ns: on_interval is called on sample boundaries. */
   readonly intervalNs?: bigint;
-  /** on_interval: `c` is the event that crossed the boundary (the chisel may read its fields). */
+  /** on_interval: `c` is the event that crossed the boundary. It may be one the command-line filter
+   *  rejected by its type alone, whose state the tracker never filled: read its time only. */
   onInterval?(c: EventContext, tsS: number, tsNs: number, delta: number): void;
   /** on_capture_end. */
   onCaptureEnd?(end: CaptureEnd): void;
