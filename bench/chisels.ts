@@ -1,12 +1,13 @@
 // bench/chisels: chisels against sysdig on the same file in the same run. Each round runs every case
-// once with sysdig and once with Capsight, alternating which goes first, so the noise of a shared
-// machine spreads over both; the table shows medians. The first row is the floor: state replay with
+// once with sysdig and once with Capsight (and once with an older build, when given), in an order
+// that rotates every round, so the noise of a shared machine spreads over all; the table shows
+// medians. The first row is the floor: state replay with
 // no chisel and no output (-q), which every chisel pays before its own work.
-//   npm run bench:chisels [-- SIZE_MB [ROUNDS]]
+//   npm run bench:chisels [-- SIZE_MB [ROUNDS [BASE_DIST]]]   (BASE_DIST: an older build to A/B)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
 import { capsightArgv, hasSysdig, printTable } from './measure.js';
 
@@ -73,6 +74,11 @@ function sameness(s: Sample, c: Sample): string {
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 1024);
 const rounds = Math.max(1, Number(process.argv[3] ?? 3));
+// An older build to compare with (A/B in the same rounds): a folder holding another tsc output of
+// the repository, e.g. `npx tsc -p . --outDir distA` at the base commit, in the repository root.
+const baseDir = process.argv[4];
+const baseRss = baseDir === undefined ? undefined : resolve(repoRoot, baseDir, 'bench', 'rss.js');
+if (baseRss !== undefined && !existsSync(baseRss)) throw new Error(`no ${baseRss}`);
 const sysdig = hasSysdig();
 if (!sysdig)
   console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
@@ -83,29 +89,40 @@ const big = makeBigCapture(
 );
 const mb = statSync(big).size / 1e6;
 console.log(`file: ${big} (${mb.toFixed(1)} MB); ${rounds} rounds, medians; target: capsight <= 0.7x sysdig`);
-const rows: string[][] = [['chisel', 'sysdig ms', 'capsight ms', 'ratio', 'same output']];
+const header = ['chisel', 'sysdig ms', 'capsight ms', 'ratio', 'same output'];
+if (baseRss !== undefined) header.push(`${baseDir} ms`, `${baseDir} ratio`, `same as ${baseDir}`);
+const rows: string[][] = [header];
 for (const [label, args] of CASES) {
-  const sd: Sample[] = [];
-  const cs: Sample[] = [];
+  // The commands of a case, run once each per round in an order that rotates every round.
+  const cmds: (readonly string[])[] = [capsightArgv(['-r', big, ...args])];
+  if (sysdig) cmds.push(['sysdig', '-r', big, ...args]);
+  if (baseRss !== undefined) cmds.push([process.execPath, baseRss, '-r', big, ...args]);
+  const runs: Sample[][] = cmds.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const runSysdig = (): void => void (sysdig && sd.push(runOnce(['sysdig', '-r', big, ...args])));
-    const runCapsight = (): void => void cs.push(runOnce(capsightArgv(['-r', big, ...args])));
-    if (r % 2 === 0) {
-      runSysdig();
-      runCapsight();
-    } else {
-      runCapsight();
-      runSysdig();
+    for (let k = 0; k < cmds.length; k++) {
+      const j = (k + r) % cmds.length;
+      runs[j]!.push(runOnce(cmds[j]!));
     }
   }
-  const c = median(cs.map((x) => x.ms));
-  const s = sysdig ? median(sd.map((x) => x.ms)) : NaN;
-  rows.push([
+  const ms = runs.map((xs) => median(xs.map((x) => x.ms)));
+  const c = ms[0]!;
+  const s = sysdig ? ms[1]! : NaN;
+  const row = [
     label,
     Number.isNaN(s) ? '-' : s.toFixed(0),
     c.toFixed(0),
     Number.isNaN(s) ? '-' : (c / s).toFixed(2),
-    sysdig ? sameness(sd[0]!, cs[0]!) : '-',
-  ]);
+    sysdig ? sameness(runs[1]![0]!, runs[0]![0]!) : '-',
+  ];
+  if (baseRss !== undefined) {
+    const b = ms[ms.length - 1]!;
+    const base = runs[runs.length - 1]![0]!;
+    row.push(
+      b.toFixed(0),
+      Number.isNaN(s) ? '-' : (b / s).toFixed(2),
+      base.digest === runs[0]![0]!.digest ? 'yes' : 'no',
+    );
+  }
+  rows.push(row);
 }
 printTable(rows);
