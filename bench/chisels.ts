@@ -6,7 +6,7 @@
 //   npm run bench:chisels [-- SIZE_MB [ROUNDS [BASE_DIST]]]   (BASE_DIST: an older build to A/B)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
 import { capsightArgv, hasSysdig, printTable } from './measure.js';
@@ -29,6 +29,8 @@ const CASES: readonly [string, readonly string[]][] = [
 
 interface Sample {
   ms: number;
+  /** User + system CPU time of the child (NaN off Linux). */
+  cpuMs: number;
   digest: string;
   /** Digest of the sorted lines: equal when two outputs differ only in the order of rows. */
   sortedDigest: string;
@@ -37,7 +39,23 @@ interface Sample {
   status: number | null;
 }
 
+/** CPU time (user + system) of this process's waited-for children so far: cutime + cstime of
+ *  /proc/self/stat, in ms (USER_HZ = 100). NaN where there is no /proc. On a machine shared with
+ *  other work this moves much less than wall time. */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // Fields after the command name in brackets (which may hold spaces): cutime and cstime are
+    // fields 16 and 17 of the whole line, 13 and 14 after it.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function runOnce(argv: readonly string[]): Sample {
+  const cpu0 = childrenCpuMs();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0]!, argv.slice(1), {
     env: { ...process.env, TZ: 'UTC' },
@@ -45,6 +63,7 @@ function runOnce(argv: readonly string[]): Sample {
     encoding: 'buffer',
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpuMs = childrenCpuMs() - cpu0;
   const digest = createHash('sha1').update(r.stdout).digest('hex');
   const lines = r.stdout.toString('latin1').split('\n');
   const sortedDigest = createHash('sha1')
@@ -52,7 +71,7 @@ function runOnce(argv: readonly string[]): Sample {
     .digest('hex');
   const values = lines.map((l) => l.split(' ', 1)[0]).join('\n');
   const valuesDigest = createHash('sha1').update(values, 'latin1').digest('hex');
-  return { ms, digest, sortedDigest, valuesDigest, status: r.status };
+  return { ms, cpuMs, digest, sortedDigest, valuesDigest, status: r.status };
 }
 
 function median(xs: readonly number[]): number {
@@ -89,9 +108,20 @@ const big = makeBigCapture(
 );
 const mb = statSync(big).size / 1e6;
 console.log(`file: ${big} (${mb.toFixed(1)} MB); ${rounds} rounds, medians; target: capsight <= 0.7x sysdig`);
-const header = ['chisel', 'sysdig ms', 'capsight ms', 'ratio', 'same output'];
-if (baseRss !== undefined) header.push(`${baseDir} ms`, `${baseDir} ratio`, `same as ${baseDir}`);
+const header = [
+  'chisel',
+  'sysdig ms',
+  'capsight ms',
+  'ratio',
+  'sysdig cpu',
+  'capsight cpu',
+  'cpu ratio',
+  'same output',
+];
+if (baseRss !== undefined) header.push(`${baseDir} ms`, `${baseDir} cpu`, 'cpu ratio', `same as ${baseDir}`);
 const rows: string[][] = [header];
+const fmt = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(0));
+const ratio = (a: number, b: number): string => (Number.isNaN(a / b) ? '-' : (a / b).toFixed(2));
 for (const [label, args] of CASES) {
   // The commands of a case, run once each per round in an order that rotates every round.
   const cmds: (readonly string[])[] = [capsightArgv(['-r', big, ...args])];
@@ -105,23 +135,23 @@ for (const [label, args] of CASES) {
     }
   }
   const ms = runs.map((xs) => median(xs.map((x) => x.ms)));
-  const c = ms[0]!;
-  const s = sysdig ? ms[1]! : NaN;
+  const cpu = runs.map((xs) => median(xs.map((x) => x.cpuMs)));
+  const sd = sysdig ? 1 : -1;
+  const [s, sCpu] = sd > 0 ? [ms[sd]!, cpu[sd]!] : [NaN, NaN];
   const row = [
     label,
-    Number.isNaN(s) ? '-' : s.toFixed(0),
-    c.toFixed(0),
-    Number.isNaN(s) ? '-' : (c / s).toFixed(2),
-    sysdig ? sameness(runs[1]![0]!, runs[0]![0]!) : '-',
+    fmt(s),
+    fmt(ms[0]!),
+    ratio(ms[0]!, s),
+    fmt(sCpu),
+    fmt(cpu[0]!),
+    ratio(cpu[0]!, sCpu),
+    sd > 0 ? sameness(runs[sd]![0]!, runs[0]![0]!) : '-',
   ];
   if (baseRss !== undefined) {
-    const b = ms[ms.length - 1]!;
-    const base = runs[runs.length - 1]![0]!;
-    row.push(
-      b.toFixed(0),
-      Number.isNaN(s) ? '-' : (b / s).toFixed(2),
-      base.digest === runs[0]![0]!.digest ? 'yes' : 'no',
-    );
+    const b = runs.length - 1;
+    const same = runs[b]![0]!.digest === runs[0]![0]!.digest ? 'yes' : 'no';
+    row.push(fmt(ms[b]!), fmt(cpu[b]!), ratio(cpu[b]!, sCpu), same);
   }
   rows.push(row);
 }
