@@ -4,7 +4,8 @@
 // sysdig. Skipped when ../shared is absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../scripts/repo-root.js';
@@ -246,6 +247,125 @@ test(
     }
     for (const args of ['-j -c echo_fds', '-j -c spy_port 3306']) {
       assert.equal(run(['node', bin], sample, args).stdout, run(['sysdig'], sample, args).stdout, args);
+    }
+  },
+);
+
+/** Runs `prog -r sample ARGS` in a fresh directory; returns what it printed and the files it left. */
+function runInDir(
+  prog: string[],
+  sample: string,
+  args: string,
+): Run & { stderr: string; files: Map<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'capsight-chisel-'));
+  try {
+    const r = spawnSync('bash', ['-c', `exec "$@" -r "$0" ${args}`, sample, ...prog], {
+      cwd: dir,
+      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+      encoding: 'latin1',
+      maxBuffer: 1 << 28,
+    });
+    const files = new Map<string, string>();
+    const walk = (rel: string): void => {
+      for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+        const p = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.isDirectory()) {
+          files.set(`${p}/`, '');
+          walk(p);
+        } else files.set(p, readFileSync(join(dir, p), 'latin1'));
+      }
+    };
+    walk('');
+    // udp_extract.lua also runs Windows' `md`, whose "not found" lands in a file named nul.
+    files.delete('nul');
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status, files };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test(
+  'udp_extract: the same files, bytes and output as the live sysdig',
+  { skip: noShared || noSysdig },
+  () => {
+    const runs: [string, string][] = [
+      ['502Error.scap', '-c udp_extract'],
+      ['curl_google.scap', '-c udp_extract'],
+      ['example4-1.scap', '-c udp_extract'],
+      ['example4-2.scap', '-c udp_extract'],
+      ['test_ipv6_client.scap', '-c udp_extract'],
+      ['test_ipv6_client.scap', '-c udp_extract evt.type=sendto'],
+      ['502Error.scap', '-n 3000 -c udp_extract'],
+      ['nginx_example0.scap', '-c udp_extract'],
+    ];
+    let files = 0;
+    for (const [s, args] of runs) {
+      const sample = join(samples, s);
+      const want = runInDir(['sysdig'], sample, args);
+      const got = runInDir(['node', bin], sample, args);
+      assert.equal(got.status, want.status, `${s} ${args}`);
+      assert.equal(got.stdout, want.stdout, `${s} ${args}`);
+      assert.deepEqual(got.files, want.files, `${s} ${args}`);
+      files += [...want.files.keys()].filter((k) => !k.endsWith('/')).length;
+    }
+    assert.ok(files >= 6, 'the samples have UDP streams to extract');
+  },
+);
+
+test(
+  'subsecoffset, spectrogram off a terminal: the argument check, then the refusal',
+  { skip: noShared || noSysdig },
+  () => {
+    const sample = join(samples, 'cat_write.scap');
+    for (const chisel of ['subsecoffset', 'spectrogram']) {
+      for (const arg of ['', '100', 'abc', 'inf', '0b1', '0x1p4', '5e', '1e5.5']) {
+        const args = `-c ${chisel} ${arg}`;
+        const want = runInDir(['sysdig'], sample, args);
+        const got = runInDir(['node', bin], sample, args);
+        assert.deepEqual([got.status, got.stdout, got.stderr], [want.status, want.stdout, want.stderr], args);
+      }
+    }
+  },
+);
+
+const noScript = spawnSync('script', ['--version']).status !== 0 && 'no script(1) for a pseudo-terminal';
+
+/** Runs `prog -r sample ARGS` on a pseudo-terminal of the given size; returns all it wrote there. */
+function runOnTty(prog: string, sample: string, args: string, cols: number, rows: number): string {
+  const cmd = `stty cols ${cols} rows ${rows}; ${prog} -r '${sample}' ${args}; echo "exit $?"`;
+  const r = spawnSync('script', ['-q', '-c', cmd, '/dev/null'], {
+    env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+    encoding: 'latin1',
+    maxBuffer: 1 << 28,
+  });
+  return r.stdout;
+}
+
+test(
+  'on a terminal: spectrogram and subsecoffset draw as sysdig does; chisels end with its colour reset',
+  { skip: noShared || noSysdig || noScript, timeout: 600_000 },
+  () => {
+    const runs: [string, string, number][] = [
+      ['502Error.scap', '-c spectrogram', 100],
+      ['502Error.scap', '-c subsecoffset', 100],
+      ['502Error.scap', '-c spectrogram 100', 37],
+      ['502Error.scap', '-c subsecoffset 250', 137],
+      ['502Error.scap', '-c spectrogram proc.name=haproxy', 80],
+      ['502Error.scap', '-n 2000 -c subsecoffset', 80],
+      ['example4-1.scap', '-c spectrogram', 80],
+      ['example4-1.scap', '-c subsecoffset 0.5', 61],
+      ['sample.scap', '-c spectrogram 1000', 120],
+      ['nginx_example0.scap', '-c subsecoffset', 80],
+      ['502Error.scap', '-c topprocs_net', 80],
+      ['502Error.scap', '-c spy_ip 192.168.0.2', 80],
+      ['502Error.scap', "-p '%evt.num' -c topfiles_bytes", 80],
+    ];
+    for (const [s, args, cols] of runs) {
+      const sample = join(samples, s);
+      const want = runOnTty('sysdig', sample, args, cols, 30);
+      const got = runOnTty(`node '${bin}'`, sample, args, cols, 30);
+      assert.ok(want.includes('exit '), `${s} ${args}: sysdig ran`);
+      if (got !== want) assert.fail(`${s} ${args} (${cols} columns): ${firstDiff(got, want)}`);
     }
   },
 );

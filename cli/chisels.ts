@@ -5,10 +5,11 @@
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
-import { compileCliFilter } from './filter.js';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { compileCliFilter, compileCliFilterParts } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
 import type { StateTracker, TrackedEventState } from '../core/state/tracker.js';
-import { newContext, setEvent, type EventContext, type StateLookup } from '../core/fields/context.js';
+import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
 import type { EventBatch } from '../core/capture.js';
@@ -20,6 +21,7 @@ import { ChiselArgError, chiselWordCount, splitChiselArgs } from '../core/chisel
 import { ChiselError, ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
+import type { ChiselFiles } from '../core/chisels/udpextract.js';
 
 // [plain, with -j]: sysdig's buffer formats for -A/-X/-x/-b (JSON flavours under -j).
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
@@ -28,6 +30,44 @@ const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
   hex: [BufFmt.HEX, BufFmt.JSONHEX],
   hexascii: [BufFmt.HEXASCII, BufFmt.JSONHEXASCII],
   base64: [BufFmt.BASE64, BufFmt.JSONBASE64],
+};
+
+/** The -p values sysdig expands to a named format (which leave the plugin format as it was). */
+const NAMED_FORMATS = new Set(['c', 'container', 'k', 'kubernetes', 'm', 'mesos']);
+
+/**
+ * Whether sysdig writes "\e[00m" when the capture ends, before the chisels' on_capture_end
+ * (handle_end_of_file's reset_colors): when one of its output formats holds an escape. On a
+ * terminal the default formats do, the plugin one included, which only a free-form -p replaces.
+ */
+function resetsColors(printFormat: string | undefined, isTty: boolean): boolean {
+  if (printFormat === undefined || NAMED_FORMATS.has(printFormat)) return isTty;
+  return printFormat.includes('\\e') || printFormat.includes('\x1b');
+}
+
+/** The working directory's files, for the chisels that write some (udp_extract). */
+const NODE_FILES: ChiselFiles = {
+  makeDir(path) {
+    try {
+      mkdirSync(path);
+    } catch {
+      // `mkdir DIR 2> /dev/null`: an existing directory, or any failure, goes unreported.
+    }
+  },
+  create(path) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch {
+      return undefined;
+    }
+    return {
+      write(bytes) {
+        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      },
+      close: () => closeSync(fd),
+    };
+  },
 };
 
 /** `sysdig -cl`. */
@@ -78,6 +118,22 @@ function fdFilterCompiler(
   };
 }
 
+/** Stands in for the first batch of a capture without events. */
+const EMPTY_BATCH: EventBatch = {
+  count: 0,
+  firstNum: 0,
+  ts: new BigInt64Array(0),
+  tid: new BigInt64Array(0),
+  type: new Uint16Array(0),
+  cpu: new Uint16Array(0),
+  flags: new Uint32Array(0),
+  offset: new Float64Array(0),
+  paramBase: new Uint32Array(1),
+  paramOff: new Uint32Array(0),
+  paramLen: new Uint32Array(0),
+  arena: new Uint8Array(0),
+};
+
 /** Parameter j of event i as a NUL-terminated string. */
 function paramText(b: EventBatch, i: number, j: number): string | undefined {
   const slot = b.paramBase[i]! + j;
@@ -117,7 +173,7 @@ export function runChiselCli(
     throw e;
   }
   const filterText = filterWords.join(' ');
-  const filter = filterText ? compileCliFilter(filterText) : undefined;
+  const filter = filterText ? compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
     return 1;
@@ -138,20 +194,27 @@ export function runChiselCli(
     threads: () => tracker.threads(),
     json: o.json,
     isTty: process.stdout.isTTY === true,
+    terminal: process.stdout.isTTY
+      ? { width: process.stdout.columns ?? -1, height: process.stdout.rows ?? -1 }
+      : undefined,
     containers: () => [...containerIds].flatMap((id) => lookup.container(id) ?? []),
   };
-  let firstTs: bigint | undefined;
   // Container ids in the order container events described them (the container manager's inserts).
   const containerIds = new Set<string>();
-  // The last event read, as (batch, row): its timestamp becomes a bigint only when asked for.
-  let lastBatch: EventBatch | undefined;
-  let lastRow = 0;
-  const lastTs = (): bigint => (lastBatch === undefined ? 0n : lastBatch.ts[lastRow]!);
+  let batch = reader.next();
+  const ctx = newContext(batch ?? EMPTY_BATCH, eventInfo(batch?.type[0] ?? 0), lookup);
+  ctx.env = paramEnv;
+  // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
+  // read the event from it. The batch may be lent by the reader (valid until the next next()), so
+  // the time of the last event read is taken from it before it goes.
+  let cur = 0;
+  let endTs = 0n;
   const chisel = makeChisel(name, {
     env,
     write: (s) => out.write(s),
     args,
-    compileFdFilter: fdFilterCompiler(lookup, paramEnv, lastTs),
+    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[cur] ?? endTs),
+    files: NODE_FILES,
   });
   if (chisel instanceof ChiselExit) {
     out.write(chisel.stdout);
@@ -166,47 +229,50 @@ export function runChiselCli(
   // libsinsp parses the container events a capture starts with while opening it (sinsp::open's
   // pre-parse): they build state but never reach the chisel, not even its interval check.
   let leading = true;
-  let batch = reader.next();
-  const ctx: EventContext | undefined =
-    batch === null ? undefined : newContext(batch, eventInfo(batch.type[0]!), lookup);
+  // sinsp::next stamps every event it reads: the first (container descriptions aside) and the
+  // last. Until a non-zero first time is known, ctx.firstTs is pinned to it before each event.
+  let firstTs: bigint | undefined;
+  let pinFirst = true;
   // The command-line filter runs inside the state step, as libsinsp runs it there (an event it
-  // drops changes the state differently); the hook reads the event from `cur`/`curInfo`.
-  let cur = 0;
-  let curInfo = ctx?.info;
-  const hook =
-    filter && ctx
-      ? (st: TrackedEventState): boolean => {
-          setEvent(ctx, cur, curInfo!, st);
-          return filter(ctx);
-        }
-      : undefined;
-  if (ctx) ctx.env = paramEnv;
-  outer: for (; batch !== null && ctx !== undefined; batch = reader.next()) {
+  // drops changes the state differently).
+  // The tracker applies the filter's type prefilter itself (no fields filled for events of a type
+  // that cannot match).
+  const predicate = filter?.predicate;
+  const typeMask = filter?.typeMask ?? null;
+  const hook = predicate
+    ? (st: TrackedEventState): boolean => {
+        const c = ctx.batch.type[cur]!;
+        setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
+        return predicate(ctx);
+      }
+    : undefined;
+  outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
-    for (let i = 0; i < batch.count; i++) {
-      if (nevts === limit) break outer;
-      const code = batch.type[i]!;
+    const types = batch.type;
+    const n = batch.count;
+    for (let i = 0; i < n; i++) {
+      if (nevts === limit) {
+        // Row i is never read: the last event read is the one before it.
+        cur = i - 1;
+        if (i > 0) endTs = batch.ts[i - 1]!;
+        break outer;
+      }
+      const code = types[i]!;
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
-      // sinsp::next stamps every event it reads: the first (container descriptions aside) and the last.
-      if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
-      lastBatch = batch;
-      lastRow = i;
       cur = i;
-      curInfo = EVENTS[code] ?? eventInfo(code);
-      ctx.firstTs = firstTs ?? 0n;
-      const st = tracker.process(batch, i, hook);
-      if (json) {
-        const id = st.thread?.containerId;
-        if (id) containerIds.add(id);
-      } else if (code === PPME.CONTAINER_E) {
-        const id = paramText(batch, i, 0);
-        if (id) containerIds.add(id);
+      if (pinFirst) {
+        if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
+        ctx.firstTs = firstTs ?? 0n;
+        pinFirst = ctx.firstTs === 0n;
       }
-      if (leading) {
-        if (json || code === PPME.CONTAINER_E) continue;
-        leading = false;
+      const st = tracker.process(batch, i, hook, typeMask);
+      if (json || code === PPME.CONTAINER_E) {
+        const id = json ? st.thread?.containerId : paramText(batch, i, 0);
+        if (id) containerIds.add(id);
+        if (leading) continue;
       }
-      setEvent(ctx, i, curInfo, st);
+      leading = false;
+      setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.
         runner.timeout(ctx);
@@ -225,10 +291,16 @@ export function runChiselCli(
       }
       // evt.deltatime in the filter needs the previous event's time.
       if (filter) ctx.prevTs = batch.ts[i]!;
-      if (!more) break outer;
+      if (!more) {
+        endTs = batch.ts[i]!;
+        break outer;
+      }
     }
+    if (n > 0) endTs = batch.ts[n - 1]!;
   }
-  runner.end(firstTs ?? 0n, lastTs());
+  if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
+  // A stop at -n leaves endTs at the last event read before it.
+  runner.end(firstTs ?? 0n, endTs);
   out.flush();
   if (reader.error) {
     process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);

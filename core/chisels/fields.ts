@@ -12,6 +12,7 @@ import { tsToString } from '../time.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
 import { sanitizeString } from '../state/paths.js';
+import type { TerminalSize } from './terminal.js';
 
 /** What the chisels need beyond the event: output options and state the event context lacks. */
 export interface ChiselEnv {
@@ -27,6 +28,8 @@ export interface ChiselEnv {
   readonly json?: boolean;
   /** sysdig.is_tty(): stdout is a terminal. */
   readonly isTty?: boolean;
+  /** sysdig.get_terminal_info() when stdout is a terminal (-1 for a size it cannot read). */
+  readonly terminal?: TerminalSize;
   /** The container manager's entries, in the order the capture described them. */
   containers?(): ContainerInfo[];
 }

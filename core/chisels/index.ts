@@ -5,7 +5,7 @@ import { EchoFds, parseIpv4, SpyFile, spyIp, SpyLogs, spyPort } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
 import { TopProcsCpu } from './topprocs_cpu.js';
-import { fdBytesBy, fdTimeBy, fieldKey, fileIo, netIo, TOP_DEFINITIONS } from './tops.js';
+import { fdBytesBy, fdTimeBy, fieldKey, fileIo, latency, netIo, TOP_DEFINITIONS } from './tops.js';
 import { isIo } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
 import { filesLower, netLower, ScallSlower } from './slowcalls.js';
@@ -21,6 +21,9 @@ import { ListLoginShells } from './loginshells.js';
 import { HttpLog, HttpTop } from './httplog.js';
 import type { ChiselEnv } from './fields.js';
 import type { Chisel } from './runner.js';
+import { ChiselExit } from './exit.js';
+import { heatMapChisel } from './terminal.js';
+import { UdpExtract, type ChiselFiles } from './udpextract.js';
 
 export type { Chisel } from './runner.js';
 export { ChiselRunner } from './runner.js';
@@ -34,16 +37,11 @@ export interface ChiselSetup {
   readonly args: readonly string[];
   /** Compiles a thread-table filter (lsof/ps/netstat arguments). */
   compileFdFilter(text: string): FdFilter | Error;
+  /** Files for the chisels that write them (udp_extract); without it they refuse to run. */
+  readonly files?: ChiselFiles;
 }
 
-/** A chisel that stops before reading events: what it prints and the exit status. */
-export class ChiselExit {
-  constructor(
-    readonly status: number,
-    readonly stdout = '',
-    readonly stderr = '',
-  ) {}
-}
+export { ChiselExit };
 
 type Factory = (s: ChiselSetup) => Chisel | ChiselExit;
 
@@ -177,6 +175,13 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   topcontainers_error: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_error!, s.env, s.write),
   topcontainers_cpu: (s) => topContainersCpu(s.env, s.write),
   httplog: (s) => new HttpLog(s.env, s.write),
+  udp_extract: (s) =>
+    s.files === undefined
+      ? new ChiselExit(1, '', 'udp_extract: no file system to write to\n')
+      : new UdpExtract(s.files),
+  subsecoffset: (s) =>
+    heatMapChisel('subsecoffset', s.args, s.write, s.env.terminal, (c) => latency(c, s.env)),
+  spectrogram: (s) => heatMapChisel('spectrogram', s.args, s.write, s.env.terminal, (c) => latency(c, s.env)),
   httptop: (s) => {
     const by = s.args[0] ?? 'ncalls';
     if (by !== 'ncalls' && by !== 'bytes' && by !== 'time') {

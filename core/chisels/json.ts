@@ -89,7 +89,7 @@ export function renderJsonTable(
   top: number,
   tsSec: bigint,
 ): string {
-  const rows = [...t.sums.entries()].sort((a, b) => b[1] - a[1]);
+  const rows = t.entries().sort((a, b) => b[1] - a[1]);
   const n = top === 0 ? rows.length : Math.min(top, rows.length);
   const data: Json[] = rows.slice(0, n).map(([k, v]) => [...k.split(KEY_SEP), v]);
   const info: Json[] = keyFields.map((name, i) => ({ is_key: true, name, desc: keyDescs[i] ?? null }));

@@ -2,7 +2,15 @@
 // printed in the conformance runs (ps, topprocs_*, echo_fds) plus the boundaries of the Lua code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extendString, fixed, formatBytes, formatTimeInterval, leftCut, luaNum } from './luafmt.js';
+import {
+  extendString,
+  fixed,
+  formatBytes,
+  formatTimeInterval,
+  leftCut,
+  luaNum,
+  luaToNumber,
+} from './luafmt.js';
 
 test('format_bytes: strict thresholds, two decimals, half away from zero', () => {
   assert.equal(formatBytes(0), '0B');
@@ -45,4 +53,54 @@ test("Lua's tostring of numbers (%.14g)", () => {
   assert.equal(luaNum(0.5), '0.5');
   assert.equal(luaNum(1e15), '1e+15');
   assert.equal(luaNum(1 / 3), '0.33333333333333');
+});
+
+test("LuaJIT's tonumber on strings (what sysdig 0.29.3's parse_numeric_input accepted)", () => {
+  // Accepted by the live sysdig (`-c subsecoffset ARG` went on to its terminal check).
+  const accepted: [string, number][] = [
+    ['100', 100],
+    [' 5 ', 5],
+    ['\t7\n', 7],
+    ['5.', 5],
+    ['.5', 0.5],
+    ['+5', 5],
+    ['00012', 12],
+    ['1e+5', 1e5],
+    ['1.5e-3', 1.5e-3],
+    ['0x10', 16],
+    ['0X10', 16],
+    ['0x1e', 30],
+    ['0x.8', 0.5],
+    ['0x1.8', 1.5],
+    ['0x1p4', 16],
+    ['0x1P-2', 0.25],
+    ['0b1', 1],
+    ['0B1', 1],
+    ['inf', Infinity],
+    ['INF', Infinity],
+    ['+inf', Infinity],
+    ['iNfInItY', Infinity],
+    ['1e400', Infinity],
+  ];
+  for (const [text, v] of accepted) assert.equal(luaToNumber(text), v, JSON.stringify(text));
+  assert.ok(Number.isNaN(luaToNumber('nan')));
+  assert.ok(Number.isNaN(luaToNumber('Nan')));
+  // Rejected by it ("Input refresh_time must be a number.").
+  for (const text of [
+    'abc',
+    '1_0',
+    '5e',
+    '0x',
+    '1f',
+    '1L',
+    'infin',
+    '0b',
+    '0b12',
+    '0b1.1',
+    '0b1p2',
+    '1e5.5',
+    '1..2',
+    '',
+  ])
+    assert.equal(luaToNumber(text), undefined, JSON.stringify(text));
 });

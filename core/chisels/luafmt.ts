@@ -104,3 +104,25 @@ export function colors(enabled: boolean): Colors {
   const c = (n: number): string => (enabled ? `\x1b[${n}m` : '');
   return { reset: c(0), red: c(31), green: c(32), yellow: c(33), blue: c(34), cyan: c(36) };
 }
+
+// LuaJIT's tonumber() of a string (lj_strscan): blanks around; a sign; decimal with an optional
+// exponent; hex with an optional fraction and binary exponent; 0b binary; inf, infinity and nan
+// in any case.
+const LUA_NUMBER =
+  /^[ \t\n\v\f\r]*([+-]?)(?:(inf(?:inity)?)|(nan)|0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?|0b([01]+)|((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))[ \t\n\v\f\r]*$/i;
+
+/** LuaJIT's tonumber(text): the number, or undefined for nil. */
+export function luaToNumber(text: string): number | undefined {
+  const m = LUA_NUMBER.exec(text);
+  if (m === null) return undefined;
+  const sign = m[1] === '-' ? -1 : 1;
+  if (m[2] !== undefined) return sign * Infinity;
+  if (m[3] !== undefined) return NaN;
+  if (m[7] !== undefined) return sign * parseInt(m[7], 2);
+  if (m[8] !== undefined) return sign * Number(m[8]);
+  const int = m[4] ?? '';
+  const frac = m[5] ?? '';
+  if (int === '' && frac === '') return undefined;
+  const mantissa = parseInt(int + frac, 16) / 16 ** frac.length;
+  return sign * mantissa * 2 ** Number(m[6] ?? 0);
+}

@@ -23,7 +23,8 @@ export interface Chisel {
   onEvent?(c: EventContext): void;
   /** chisel.set_interval_s / set_interval_ns, in ns: on_interval is called on sample boundaries. */
   readonly intervalNs?: bigint;
-  /** on_interval: `c` is the event that crossed the boundary (the chisel may read its fields). */
+  /** on_interval: `c` is the event that crossed the boundary. It may be one the command-line filter
+   *  rejected by its type alone, whose state the tracker never filled: read its time only. */
   onInterval?(c: EventContext, tsS: number, tsNs: number, delta: number): void;
   /** on_capture_end. */
   onCaptureEnd?(end: CaptureEnd): void;
@@ -37,6 +38,7 @@ export class ChiselRunner {
   private lastSampleTime = 0n;
   private lastIntervalTs = 0n;
   private readonly iv: bigint;
+  private readonly hasInterval: boolean;
   // The current sample window [lastSampleTime, lastSampleTime + interval) as 32-bit halves, so the
   // per-event check reads the timestamp column without making a bigint.
   private winLoHi = 0;
@@ -48,11 +50,12 @@ export class ChiselRunner {
 
   constructor(readonly chisel: Chisel) {
     this.iv = chisel.intervalNs ?? 0n;
+    this.hasInterval = this.iv !== 0n;
   }
 
   /** An event that passed the command-line filter. Returns false once the chisel ended the capture. */
   run(c: EventContext): boolean {
-    if (this.iv !== 0n) this.timeout(c);
+    if (this.hasInterval) this.timeout(c);
     const ch = this.chisel;
     if (ch.filter && !ch.filter(c)) return true;
     ch.onEvent?.(c);
@@ -70,21 +73,23 @@ export class ChiselRunner {
 
   /** The interval check alone (do_timeout): for events the command-line filter dropped. */
   timeout(c: EventContext): void {
-    const iv = this.iv;
-    if (iv === 0n) return;
+    if (!this.hasInterval) return;
     const tsCol = c.batch.ts;
     if (tsCol !== this.viewOf) {
       this.viewOf = tsCol;
       this.view = new Uint32Array(tsCol.buffer, tsCol.byteOffset, tsCol.length * 2);
     }
     if (!this.firstEvent) {
+      // Inside the window: compare high words first, the low ones only on a tie.
       const v = this.view!;
-      const lo = v[2 * c.i]!;
       const hi = v[2 * c.i + 1]!;
+      if (hi > this.winLoHi && hi < this.winHiHi) return;
+      const lo = v[2 * c.i]!;
       const afterStart = hi > this.winLoHi || (hi === this.winLoHi && lo >= this.winLoLo);
       const beforeEnd = hi < this.winHiHi || (hi === this.winHiHi && lo < this.winHiLo);
       if (afterStart && beforeEnd) return;
     }
+    const iv = this.iv;
     const ts = evtTs(c);
     const sample = ts - (ts % iv);
     if (this.firstEvent) {

@@ -99,8 +99,9 @@ export class SpyEndpoint implements Chisel {
 
   onEvent(c: EventContext): void {
     const res = rawArgRes(c);
-    const data = argData(c, this.env);
     if (res === undefined || res <= 0) return;
+    // Rendered only for events that print it (the Lua reads both fields first; neither has effects).
+    const data = argData(c, this.env);
     if (data === undefined) return;
     const isread = isIoRead(c);
     if (isread && this.direction !== DIR_READ) {

@@ -34,16 +34,38 @@ export interface TopDefinition {
 /** Separator Lua's table_generator puts between the parts of a composite key. */
 export const KEY_SEP = '\x01\x01';
 
+/** One key's running sum. */
+export interface TopCell {
+  sum: number;
+}
+
 /** Sum of values per composite key, in first-seen order. */
 export class TopTable {
-  readonly sums = new Map<string, number>();
+  private readonly cells = new Map<string, TopCell>();
 
   add(key: string, v: number): void {
-    this.sums.set(key, (this.sums.get(key) ?? 0) + v);
+    this.cell(key).sum += v;
+  }
+
+  /** The cell of `key`, made (at 0) on first use: callers may keep it and add to it directly. */
+  cell(key: string): TopCell {
+    let c = this.cells.get(key);
+    if (c === undefined) {
+      c = { sum: 0 };
+      this.cells.set(key, c);
+    }
+    return c;
+  }
+
+  /** [key, sum] in first-seen order. */
+  entries(): [string, number][] {
+    const out: [string, number][] = [];
+    for (const [k, c] of this.cells) out.push([k, c.sum]);
+    return out;
   }
 
   clear(): void {
-    this.sums.clear();
+    this.cells.clear();
   }
 }
 
@@ -55,6 +77,17 @@ export function compositeKey(keys: readonly TopKey[], c: EventContext, env: Chis
     if (v === undefined) return undefined;
     const s = typeof v === 'number' ? luaNum(v) : v;
     key = key === undefined ? s : key + KEY_SEP + s;
+  }
+  return key;
+}
+
+/** The composite key of field values (none undefined), as compositeKey builds it. */
+function joinKey(parts: readonly (string | number)[]): string {
+  let key = '';
+  for (let k = 0; k < parts.length; k++) {
+    const v = parts[k]!;
+    const s = typeof v === 'number' ? luaNum(v) : v;
+    key = k === 0 ? s : key + KEY_SEP + s;
   }
   return key;
 }
@@ -90,7 +123,7 @@ export function renderSortedTable(
   let out = extendString(valueDesc, COL);
   for (const d of keyDescs) out += extendString(d, COL);
   out += '\n' + DASHES + '\n';
-  const rows = [...t.sums.entries()];
+  const rows = t.entries();
   rows.sort((a, b) => b[1] - a[1]);
   const n = top === 0 ? rows.length : Math.min(top, rows.length);
   for (let r = 0; r < n; r++) {
@@ -108,22 +141,47 @@ export function renderSortedTable(
 /** The table_generator chisel for a definition: aggregate, print once at the end of the capture. */
 export class TableGenerator implements Chisel {
   readonly table = new TopTable();
+  // The key fields' values of the last event counted and the table cell of the key made from them:
+  // runs of events with the same key (one process's reads, one file's writes) add to that cell
+  // without building the composite key string or looking it up again.
+  private readonly lastParts: (string | number | undefined)[];
+  private readonly parts: (string | number)[];
+  private lastCell: TopCell | undefined;
 
   constructor(
     readonly def: TopDefinition,
     private readonly env: ChiselEnv,
     private readonly write: (s: string) => void,
-  ) {}
+  ) {
+    this.lastParts = def.keys.map(() => undefined);
+    this.parts = def.keys.map(() => '');
+  }
 
   filter(c: EventContext): boolean {
     return this.def.filter(c);
   }
 
   onEvent(c: EventContext): void {
-    const key = compositeKey(this.def.keys, c, this.env);
-    if (key === undefined) return;
+    const keys = this.def.keys;
+    const parts = this.parts;
+    const last = this.lastParts;
+    let same = this.lastCell !== undefined;
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]!.get(c, this.env);
+      if (v === undefined) return;
+      // 0 never matches: -0 === 0, but Lua writes them differently.
+      if (v !== last[k] || v === 0) same = false;
+      parts[k] = v;
+    }
     const v = this.def.value(c, this.env);
-    if (v !== undefined && v > 0) this.table.add(key, v);
+    if (v === undefined || !(v > 0)) return;
+    let cell = this.lastCell!;
+    if (!same) {
+      cell = this.table.cell(joinKey(parts));
+      for (let k = 0; k < parts.length; k++) last[k] = parts[k];
+      this.lastCell = cell;
+    }
+    cell.sum += v;
   }
 
   onCaptureEnd(end: CaptureEnd): void {

@@ -3,6 +3,7 @@
 // in per-thread private state of the field instance, clamped to 100); the chisel adds delta * 10 ms
 // and prints the sums as a percentage of the capture's duration.
 import type { EventContext } from '../fields/context.js';
+import { PPME } from '../schema/index.js';
 import { paramInt } from '../fields/params.js';
 import type { ThreadInfo } from '../state/types.js';
 import type { ChiselEnv } from './fields.js';
@@ -40,7 +41,8 @@ export class TopProcsCpu implements Chisel {
   ) {}
 
   filter(c: EventContext): boolean {
-    return c.info.name === 'procinfo';
+    const code = c.info.code;
+    return code === PPME.PROCINFO_E || code === PPME.PROCINFO_X;
   }
 
   onEvent(c: EventContext): void {
