@@ -3,6 +3,7 @@
 // parsed into the state; events the command-line filter drops only reach the chisel's interval
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
+import { SectionFollower } from './sections.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -246,8 +247,10 @@ export function runChiselCli(
         return predicate(ctx);
       }
     : undefined;
+  const sections = new SectionFollower(reader, tracker, ctx);
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
+    sections.batch(batch);
     const types = batch.type;
     const n = batch.count;
     for (let i = 0; i < n; i++) {
@@ -258,6 +261,7 @@ export function runChiselCli(
         break outer;
       }
       const code = types[i]!;
+      sections.event(code);
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
       cur = i;
       if (pinFirst) {

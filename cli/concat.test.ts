@@ -31,7 +31,13 @@ test('concatenated captures print what sysdig prints', { skip }, () => {
       ),
     );
     const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' };
-    for (const args of [[], ['-p', '%evt.num %proc.name %proc.pname %fd.name', 'evt.dir=<'], ['-S', '-q']]) {
+    for (const args of [
+      [],
+      ['-p', '%evt.num %proc.name %proc.pname %fd.name', 'evt.dir=<'],
+      ['-S', '-q'],
+      ['-c', 'topprocs_file'],
+      ['-c', 'echo_fds', 'evt.num>600'],
+    ]) {
       const expected = spawnSync('sysdig', ['-r', path, ...args], { env, encoding: 'latin1' });
       const actual = spawnSync(process.execPath, [bin, '-r', path, ...args], { env, encoding: 'latin1' });
       assert.equal(expected.status, 0, expected.stderr);

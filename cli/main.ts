@@ -3,6 +3,7 @@
 import { parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
+import { SectionFollower } from './sections.js';
 import { openForReading } from '../engine/open.js';
 import { StateTracker, type TrackedEventState } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
@@ -42,7 +43,6 @@ const DEFAULT_FORMAT =
 const TTY_FORMAT =
   '*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m (\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info';
 const CONTAINER_JSON_2_E = 324;
-const CONTAINER_E = 228;
 
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
   normal: [BufFmt.NORMAL, BufFmt.JSON],
@@ -70,9 +70,9 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const path = o.readFiles[0]!;
   let reader;
   try {
-    // Each event is printed before the next batch is read: the loop can borrow the decoder's
-    // batch memory. Chisels keep their own state across events, so they get owned batches.
-    reader = openForReading(path, { sysdigCompat: true, reuseBatches: o.chisel === undefined });
+    // Each event is printed (or given to the chisel, which keeps nothing of a batch past its
+    // event) before the next batch is read: the loop can borrow the decoder's batch memory.
+    reader = openForReading(path, { sysdigCompat: true, reuseBatches: true });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
@@ -139,25 +139,14 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
 
-  // Concatenated captures: at each new section libsinsp restarts (restart_capture): it reloads
-  // its state from that section's process and fd lists, and its init() consumes the section's
-  // leading container events with the event counter reset, then restores the counter, so those
-  // events take no numbers. A batch never spans two sections.
-  let section = 0;
-  let leadingRun = false;
+  const sections = new SectionFollower(reader, tracker, ctx);
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
-    while (section + 1 < reader.sections.length && batch.firstNum >= reader.sections[section + 1]!.firstNum) {
-      tracker.restart(reader.sections[++section]!.header);
-      leadingRun = true;
-    }
+    sections.batch(batch);
     for (let i = 0; i < batch.count; i++) {
       if (nevts === limit) break outer;
       const code = batch.type[i]!;
-      if (leadingRun) {
-        if (code === CONTAINER_JSON_E || code === CONTAINER_JSON_2_E || code === CONTAINER_E) ctx.numShift++;
-        else leadingRun = false;
-      }
+      sections.event(code);
       if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
         ctx.firstTs = batch.ts[i]!;
         haveFirstTs = ctx.firstTs !== 0n;
