@@ -661,7 +661,10 @@ test('round trip through core/scapwrite: same header and events', { skip: NO_SAM
         major: 0,
         minor: 0,
         blocks: [],
-        procs: h.procs.map((p) => (keepTail ? p : { ...p, tail: undefined })),
+        // rawTail: the on-disk bytes after root, laid out by the writer its own way.
+        procs: h.procs.map((p) =>
+          keepTail ? { ...p, rawTail: undefined } : { ...p, tail: undefined, rawTail: undefined },
+        ),
       });
       // Tails survive when the source had them (pre-0.10 V9 entries).
       const keep = a.header.procs.every((x) => x.tail !== undefined);
