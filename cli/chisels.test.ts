@@ -197,6 +197,17 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-c lscontainers'],
   ['run_as_user_0_container.scap', '-c lscontainers'],
   ['sample.scap', '-c shellshock_detect'],
+  // -pc/-pk/-pm: the top tables add container columns.
+  ['502Error.scap', '-pc -c topprocs_net'],
+  ['502Error.scap', '-pc -c topconns'],
+  ['run_as_user_0_container.scap', '-pc -c topports_server'],
+  ['run_as_user_0_container.scap', '-pk -c topprocs_file'],
+  ['502Error.scap', '-pcontainer -c topfiles_bytes'],
+  ['example4-1.scap', '-pm -c topfiles_time'],
+  ['502Error.scap', '-pc -c topscalls'],
+  ['example4-1.scap', '-pc -c topscalls_time'],
+  ['run_as_user_0_container.scap', '-pc -c topprocs_errors'],
+  ['example4-1.scap', '-pc -c topfiles_errors'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -41,6 +41,9 @@ const NAMED_FORMATS = new Set(['c', 'container', 'k', 'kubernetes', 'm', 'mesos'
  * (handle_end_of_file's reset_colors): when one of its output formats holds an escape. On a
  * terminal the default formats do, the plugin one included, which only a free-form -p replaces.
  */
+/** The -p shorthands after which sysdig.is_print_container_data() is true (sysdig.cpp). */
+const PRINT_CONTAINER = new Set(['c', 'container', 'k', 'kubernetes', 'm', 'mesos']);
+
 function resetsColors(printFormat: string | undefined, isTty: boolean): boolean {
   if (printFormat === undefined || NAMED_FORMATS.has(printFormat)) return isTty;
   return printFormat.includes('\\e') || printFormat.includes('\x1b');
@@ -199,6 +202,7 @@ export function runChiselCli(
       ? { width: process.stdout.columns ?? -1, height: process.stdout.rows ?? -1 }
       : undefined,
     containers: () => [...containerIds].flatMap((id) => lookup.container(id) ?? []),
+    printContainer: PRINT_CONTAINER.has(o.printFormat ?? ''),
   };
   // Container ids in the order container events described them (the container manager's inserts).
   const containerIds = new Set<string>();

@@ -32,6 +32,8 @@ export interface ChiselEnv {
   readonly terminal?: TerminalSize;
   /** The container manager's entries, in the order the capture described them. */
   containers?(): ContainerInfo[];
+  /** sysdig.is_print_container_data(): -pc, -pk or -pm was given (chisels add container columns). */
+  readonly printContainer?: boolean;
 }
 
 export const evtTs = (c: EventContext): bigint => c.batch.ts[c.i]!;

@@ -67,7 +67,8 @@ function stateChisel(name: string, make: (s: ChiselSetup, f: FdFilter | undefine
 
 function top(name: string): Factory {
   const def = TOP_DEFINITIONS[name]!;
-  return (s) => new TableGenerator(def, s.env, s.write);
+  const pc = def.pcKeys === undefined ? def : { ...def, keys: def.pcKeys };
+  return (s) => new TableGenerator(s.env.printContainer === true ? pc : def, s.env, s.write);
 }
 
 /** The *slower chisels: min_ms through Lua's tonumber, else a message and os.exit() (status 0). */

@@ -29,6 +29,8 @@ export interface TopDefinition {
   /** Rows to print (0 = all). */
   readonly top: number;
   readonly units: ValueUnits;
+  /** The keys when sysdig.is_print_container_data() (-pc, -pk, -pm): container columns added. */
+  readonly pcKeys?: readonly TopKey[];
 }
 
 /** Separator Lua's table_generator puts between the parts of a composite key. */

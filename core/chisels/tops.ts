@@ -1,5 +1,5 @@
 // The top-N chisels that sysdig builds on table_generator, as definitions (keys, value, filter,
-// N, units) taken from their Lua files (sysdig 0.29.3, without -pc container columns).
+// N, units) taken from their Lua files (sysdig 0.29.3), with the keys they use under -pc.
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
 import {
@@ -29,6 +29,11 @@ const KEY_CONN = key('fd.name', 'Conn', fdName);
 const KEY_SPORT = key('fd.sport', 'Srv Port', (c) => serverPort(c.state.fd));
 const KEY_FILE = key('fd.name', 'Filename', fdName);
 const KEY_SYSCALL = key('evt.type', 'Syscall', (c) => eventTypeName(c));
+// The -pc variants' columns.
+const KEY_HOST_PID = key('proc.pid', 'Host_pid', procPid);
+const KEY_CONTAINER_PID = fieldKeyAs('thread.vtid', 'Container_pid');
+const KEY_CONTAINER = fieldKeyAs('container.name', 'container.name');
+const PROC_PC = [KEY_PROC_NAME, KEY_HOST_PID, KEY_CONTAINER_PID, KEY_CONTAINER];
 
 // The chisels' I/O filters, on the same definitions the engine's views count with (core/views/
 // classify.ts), so topconns and the Connections view agree on what a network byte is.
@@ -53,18 +58,47 @@ function def(
   filter: TopDefinition['filter'],
   top: number,
   units: TopDefinition['units'],
+  pcKeys?: TopKey[],
 ): TopDefinition {
-  return { keys, valueField, valueDesc, value, filter, top, units };
+  return { keys, valueField, valueDesc, value, filter, top, units, pcKeys };
+}
+
+function fieldKeyAs(name: string, desc: string): TopKey {
+  const k = fieldKey(name);
+  if (typeof k === 'string') throw new Error(k);
+  return { ...k, desc };
 }
 
 /** Chisel name -> definition. */
 export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
-  topprocs_net: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes'),
-  topconns: def([KEY_L4, KEY_CONN], 'evt.rawarg.res', 'Bytes', bytes, netIo, 30, 'bytes'),
-  topports_server: def([KEY_SPORT], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes'),
-  topprocs_file: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes'),
-  topfiles_bytes: def([KEY_FILE], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes'),
-  topfiles_time: def([KEY_FILE], 'evt.latency', 'Time', latency, fileIo, 10, 'time'),
+  topprocs_net: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes', PROC_PC),
+  topconns: def([KEY_L4, KEY_CONN], 'evt.rawarg.res', 'Bytes', bytes, netIo, 30, 'bytes', [
+    KEY_CONTAINER,
+    KEY_L4,
+    KEY_CONN,
+  ]),
+  topports_server: def([KEY_SPORT], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes', [
+    KEY_SPORT,
+    KEY_CONTAINER,
+  ]),
+  topprocs_file: def(
+    [KEY_PROC_NAME, KEY_PID],
+    'evt.rawarg.res',
+    'Bytes',
+    bytes,
+    fileIo,
+    10,
+    'bytes',
+    PROC_PC,
+  ),
+  topfiles_bytes: def([KEY_FILE], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes', [
+    KEY_CONTAINER,
+    KEY_FILE,
+  ]),
+  topfiles_time: def([KEY_FILE], 'evt.latency', 'Time', latency, fileIo, 10, 'time', [
+    KEY_FILE,
+    KEY_CONTAINER,
+  ]),
   topscalls: def(
     [KEY_SYSCALL],
     'evt.count',
@@ -73,9 +107,22 @@ export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
     (c) => eventTypeName(c) !== 'switch',
     30,
     'none',
+    [KEY_SYSCALL, KEY_CONTAINER],
   ),
-  topscalls_time: def([KEY_SYSCALL], 'evt.latency', 'Time', latency, () => true, 30, 'time'),
-  topprocs_errors: def([KEY_PROC_NAME, KEY_PID], 'evt.count', '#Errors', () => 1, failed, 100, 'none'),
+  topscalls_time: def([KEY_SYSCALL], 'evt.latency', 'Time', latency, () => true, 30, 'time', [
+    KEY_SYSCALL,
+    KEY_CONTAINER,
+  ]),
+  topprocs_errors: def(
+    [KEY_PROC_NAME, KEY_PID],
+    'evt.count',
+    '#Errors',
+    () => 1,
+    failed,
+    100,
+    'none',
+    PROC_PC,
+  ),
   topfiles_errors: def(
     [KEY_FILE],
     'evt.count',
@@ -84,6 +131,7 @@ export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
     (c) => isFile(c.state.fd) && failed(c),
     100,
     'none',
+    [KEY_FILE, KEY_CONTAINER],
   ),
 };
 
