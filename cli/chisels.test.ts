@@ -208,6 +208,8 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-pc -c topscalls_time'],
   ['run_as_user_0_container.scap', '-pc -c topprocs_errors'],
   ['example4-1.scap', '-pc -c topfiles_errors'],
+  ['run_as_user_0_container.scap', '-pc -c topprocs_cpu'],
+  ['502Error.scap', '-pc -c topprocs_cpu'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

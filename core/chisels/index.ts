@@ -4,7 +4,7 @@ import { IoBytes } from './iobytes.js';
 import { EchoFds, parseIpv4, SpyFile, spyIp, SpyLogs, spyPort } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
-import { TopProcsCpu } from './topprocs_cpu.js';
+import { PROC_CPU_PC_KEYS, TopProcsCpu } from './topprocs_cpu.js';
 import { fdBytesBy, fdTimeBy, fieldKey, fileIo, latency, netIo, TOP_DEFINITIONS } from './tops.js';
 import { isIo } from './fields.js';
 import type { TopDefinition, TopKey } from './topn.js';
@@ -104,7 +104,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   fdbytes_by: byKey(fdBytesBy),
   fdtime_by: byKey(fdTimeBy),
   iobytes: (s) => new IoBytes(isIo, s.write),
-  topprocs_cpu: (s) => new TopProcsCpu(s.env, s.write),
+  topprocs_cpu: (s) =>
+    new TopProcsCpu(s.env, s.write, s.env.printContainer === true ? PROC_CPU_PC_KEYS : undefined),
   iobytes_net: (s) => new IoBytes(netIo, s.write),
   iobytes_file: (s) => new IoBytes(fileIo, s.write),
   echo_fds: (s) => new EchoFds(s.env, s.write, s.args),

@@ -11,10 +11,19 @@ import { procName, procPid } from './fields.js';
 import type { CaptureEnd, Chisel } from './runner.js';
 import { renderJsonTable } from './json.js';
 import { compositeKey, renderSortedTable, TopTable, type TopKey } from './topn.js';
+import { fieldKeyAs } from './tops.js';
 
 const PROC_KEYS: TopKey[] = [
   { field: 'proc.name', desc: 'Process', get: procName },
   { field: 'proc.pid', desc: 'PID', get: procPid },
+];
+
+/** The keys under -pc (the Lua renames the pid column and adds the container's). */
+export const PROC_CPU_PC_KEYS: TopKey[] = [
+  { field: 'proc.name', desc: 'Process', get: procName },
+  { field: 'proc.pid', desc: 'Host_pid', get: procPid },
+  fieldKeyAs('proc.vpid', 'Container_pid'),
+  fieldKeyAs('container.name', 'container.name'),
 ];
 
 const TICK_NS = 10_000_000;

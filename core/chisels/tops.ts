@@ -63,7 +63,8 @@ function def(
   return { keys, valueField, valueDesc, value, filter, top, units, pcKeys };
 }
 
-function fieldKeyAs(name: string, desc: string): TopKey {
+/** fieldKey(name) under another header text. */
+export function fieldKeyAs(name: string, desc: string): TopKey {
   const k = fieldKey(name);
   if (typeof k === 'string') throw new Error(k);
   return { ...k, desc };
