@@ -210,6 +210,9 @@ const VARIATIONS: [string, string][] = [
   ['example4-1.scap', '-pc -c topfiles_errors'],
   ['run_as_user_0_container.scap', '-pc -c topprocs_cpu'],
   ['502Error.scap', '-pc -c topprocs_cpu'],
+  ['run_as_user_0_container.scap', '-pc -c list_login_shells'],
+  ['run_as_user_0_container.scap', '-pc -c fileslower 0'],
+  ['502Error.scap', '-pc -c netlower 0'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -178,6 +178,13 @@ export function fdName(c: EventContext): string | undefined {
 }
 
 const CONTAINER_NAME = bound('container.name');
+const CONTAINER_ID = bound('container.id');
+
+/** container.id: "host" outside containers; undefined without a thread. */
+export function containerId(c: EventContext): string | undefined {
+  const v = CONTAINER_ID.extract(c);
+  return typeof v === 'string' ? sanitizeString(v) : undefined;
+}
 
 /** container.name: "host" outside containers; undefined without a thread. */
 export function containerName(c: EventContext): string | undefined {

@@ -6,7 +6,7 @@ import type { EventContext } from '../fields/context.js';
 import { paramIndex } from '../fields/params.js';
 import { renderArgText } from '../format/params.js';
 import type { ThreadInfo } from '../state/types.js';
-import { containerName, type ChiselEnv } from './fields.js';
+import { containerId, containerName, type ChiselEnv } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
@@ -33,13 +33,6 @@ export function loginShellId(
     if (p.tid === p.ptid) break;
   }
   return res;
-}
-
-/** container.id: "host" outside containers. */
-function containerId(c: EventContext): string | undefined {
-  const t = c.state.thread;
-  if (t === undefined) return undefined;
-  return t.containerId === '' ? 'host' : t.containerId;
 }
 
 export class ListLoginShells implements Chisel {
@@ -86,7 +79,12 @@ export class ListLoginShells implements Chisel {
   onCaptureEnd(): void {
     let out = this.comm !== undefined ? `Shells containing ${this.comm}:\n` : 'All shells:\n';
     const members = [this.sid, this.cname, this.cid].filter((v) => v !== undefined).length;
-    for (let k = 0; k < members; k++) out += luaNum(this.sid!) + '\n';
+    // Under -pc the Lua prints the id with the container's name and id (a nil one would raise).
+    const line =
+      this.env.printContainer === true
+        ? `${luaNum(this.sid!)} ${this.cname ?? ''} ${this.cid ?? ''}`
+        : luaNum(this.sid!);
+    for (let k = 0; k < members; k++) out += line + '\n';
     this.write(out);
   }
 }

@@ -3,7 +3,7 @@
 // otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
-import { containerName, datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
+import { containerId, containerName, datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { fileIo, latency, netIo } from './tops.js';
@@ -24,10 +24,23 @@ export class IoSlower implements Chisel {
     private readonly skipDev: boolean,
   ) {
     this.col = colors(disableArg !== 'disable_color');
-    const row = (a: string, b: string, c: string, d: string, e: string): string =>
-      `${leftCut(a, 23, 23)} ${leftCut(b, 12, 12)} ${leftCut(c, 8)} ${leftCut(d, 12)} ${e}\n`;
-    write(row('evt.datetime', 'proc.name', 'evt.type', 'LATENCY(ms)', 'fd.name'));
-    write(row(dashes(23), dashes(12), dashes(8), dashes(12), dashes(41)));
+    // Under -pc two container columns follow the time (the header's dashes are cut to 20).
+    const pc = (id: string, name: string): string =>
+      env.printContainer === true ? `${leftCut(id, 20, 20)} ${leftCut(name, 20, 20)} ` : '';
+    const row = (a: string, id: string, name: string, b: string, c: string, d: string, e: string): string =>
+      `${leftCut(a, 23, 23)} ${pc(id, name)}${leftCut(b, 12, 12)} ${leftCut(c, 8)} ${leftCut(d, 12)} ${e}\n`;
+    write(
+      row(
+        'evt.datetime',
+        'container.id',
+        'container.name',
+        'proc.name',
+        'evt.type',
+        'LATENCY(ms)',
+        'fd.name',
+      ),
+    );
+    write(row(dashes(23), dashes(30), dashes(30), dashes(12), dashes(8), dashes(12), dashes(41)));
   }
 
   onEvent(c: EventContext): void {
@@ -37,8 +50,12 @@ export class IoSlower implements Chisel {
     if (this.skipDev && fn !== undefined && fn.slice(0, 5) === '/dev/') return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
     const latText = luaNum(Math.trunc(lat)).padStart(12, ' ');
+    const pc =
+      this.env.printContainer === true
+        ? `${leftCut(s(containerId(c)), 20, 20)} ${leftCut(s(containerName(c)), 20, 20)} `
+        : '';
     this.write(
-      `${color}${leftCut(datetime(c), 23, 23)} ${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
+      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
     );
   }
 }
