@@ -85,10 +85,24 @@ export class ScallSlower implements Chisel {
     disableArg: string | undefined,
   ) {
     this.col = colors(disableArg !== 'disable_color');
-    const row = (a: string, b: string, c: string, d: string): string =>
-      `${leftCut(a, 23, 23)} ${leftCut(b, 23, 23)} ${leftCut(c, 20)} ${d}\n`;
-    write(row('evt.datetime', 'proc.name', 'LATENCY(ms)', 'evt.type'));
-    write(row(dashes(23), dashes(23), dashes(20), dashes(20)));
+    const row = (a: string, b: string, c: string, d: string, pc = ''): string =>
+      `${leftCut(a, 23, 23)} ${pc}${leftCut(b, 23, 23)} ${leftCut(c, 20)} ${d}\n`;
+    if (env.printContainer === true) {
+      // The Lua's -pc header has two spaces between the container columns; its dashes one.
+      write(
+        row(
+          'evt.datetime',
+          'proc.name',
+          'LATENCY(ms)',
+          'evt.type',
+          `${leftCut('container.id', 20, 20)}  ${leftCut('container.name', 20, 20)} `,
+        ),
+      );
+      write(row(dashes(23), dashes(23), dashes(20), dashes(20), `${dashes(20)} ${dashes(20)} `));
+    } else {
+      write(row('evt.datetime', 'proc.name', 'LATENCY(ms)', 'evt.type'));
+      write(row(dashes(23), dashes(23), dashes(20), dashes(20)));
+    }
   }
 
   onEvent(c: EventContext): void {
@@ -97,8 +111,12 @@ export class ScallSlower implements Chisel {
     const lat = l / 1_000_000;
     if (!(lat > this.minMs)) return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
+    const pc =
+      this.env.printContainer === true
+        ? `${leftCut(s(containerId(c)), 20, 20)} ${leftCut(s(containerName(c)), 20, 20)} `
+        : '';
     this.write(
-      `${color}${leftCut(datetime(c), 23, 23)} ${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${eventTypeName(c)}\n`,
+      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${eventTypeName(c)}\n`,
     );
   }
 }
