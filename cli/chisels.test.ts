@@ -214,6 +214,7 @@ const VARIATIONS: [string, string][] = [
   ['run_as_user_0_container.scap', '-pc -c fileslower 0'],
   ['502Error.scap', '-pc -c netlower 0'],
   ['502Error.scap', '-pc -c scallslower 1'],
+  ['502Error.scap', '-pc -c proc_exec_time'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

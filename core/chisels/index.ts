@@ -164,7 +164,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     }
     return new SpyUsers(s.write, depth, s.args[1]);
   },
-  proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0]),
+  proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0], s.env.printContainer === true),
   fdcount_by: (s) => {
     const k = fieldKey(s.args[0]!);
     return typeof k === 'string' ? new ChiselExit(1, '', `${k}\n`) : new FdCountBy(s.env, s.write, k);
