@@ -6,6 +6,8 @@ import { BufFmt } from '../format/params.js';
 import { jsonString } from '../format/event.js';
 import {
   argData,
+  containerId,
+  containerName,
   failed,
   fdName,
   fdIpIs,
@@ -59,9 +61,15 @@ export class EchoFds implements Chisel {
     if (res === undefined || res <= 0) return;
     const col = isIoRead(c) ? this.col.red : this.col.blue;
     const namePname = `${col} ${name} (${s(pname)})`;
+    // -pc: the container between the direction and the fd, green for the host, cyan otherwise.
+    let container = '';
+    if (this.env.printContainer === true) {
+      const cname = containerName(c);
+      container = `${cname === 'host' ? this.col.green : this.col.cyan} [${s(cname)}] [${s(containerId(c))}]`;
+    }
     const info = isIoRead(c)
-      ? `${col}------ Read ${formatBytes(res)} from  ${namePname}`
-      : `${col}------ Write ${formatBytes(res)} to  ${namePname}`;
+      ? `${col}------ Read ${formatBytes(res)} from ${container} ${namePname}`
+      : `${col}------ Write ${formatBytes(res)} to ${container} ${namePname}`;
     // chisel.set_event_formatter("%evt.arg.data"): printed when the field has a value.
     const data = argData(c, this.env);
     if (data === undefined) this.write(info + '\n');
