@@ -162,7 +162,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       depth = t.trim() === '' ? NaN : Number(t);
       if (!Number.isFinite(depth)) return new ChiselExit(0, 'Input max_depth must be a number.\n');
     }
-    return new SpyUsers(s.write, depth, s.args[1]);
+    return new SpyUsers(s.write, depth, s.args[1], s.env.printContainer === true);
   },
   proc_exec_time: (s) => new ProcExecTime(s.write, s.args[0], s.env.printContainer === true),
   fdcount_by: (s) => {

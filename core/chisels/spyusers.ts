@@ -10,7 +10,7 @@
 import type { EventContext } from '../fields/context.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
-import { failed, isExit, procName, procPid, timeS } from './fields.js';
+import { containerName, failed, isExit, procName, procPid, timeS } from './fields.js';
 import { colors, extendString, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
@@ -53,6 +53,8 @@ export class SpyUsers implements Chisel {
     private readonly write: (s: string) => void,
     private readonly maxDepth: number,
     disableArg: string | undefined,
+    /** sysdig.is_print_container_data(): lines get user@container and a host/container colour. */
+    private readonly printContainer = false,
   ) {
     this.col = colors(disableArg !== 'disable_color');
   }
@@ -104,15 +106,26 @@ export class SpyUsers implements Chisel {
     if (!this.tree.has(pid)) this.tree.set(pid, [1 + parent[0], parent[1]]);
     const [depth, shell] = this.tree.get(pid)!;
     const shellText = shell === undefined ? 'nil' : luaNum(shell);
+    // -pc: green (blue in a container) and user@container; exec lines indent by 4, not 3.
+    let color = '';
+    let who = user;
+    if (this.printContainer) {
+      const cname = containerName(c);
+      color = cname !== 'host' ? this.col.blue : this.col.green;
+      who = `${user}@${cname ?? 'nil'}`;
+    }
     if (ischdir) {
       if (this.maxDepth !== -1 && depth - icorr > this.maxDepth) return;
       const path = text(PATH, c) ?? 'nil';
-      this.write(`${extendString('', 4 * (depth - icorr))}${shellText} ${dtime} ${user}) cd ${path}\n`);
+      this.write(
+        `${color}${extendString('', 4 * (depth - icorr))}${shellText} ${dtime} ${who}) cd ${path}\n`,
+      );
     } else {
       if (this.maxDepth !== -1 && depth - 1 > this.maxDepth) return;
       const exe = text(EXE, c) ?? 'nil';
       const args = text(ARGS, c) ?? 'nil';
-      this.write(`${extendString('', 3 * (depth - 1))}${shellText} ${dtime} ${user}) ${exe} ${args}\n`);
+      const indent = (this.printContainer ? 4 : 3) * (depth - 1);
+      this.write(`${color}${extendString('', indent)}${shellText} ${dtime} ${who}) ${exe} ${args}\n`);
     }
   }
 
