@@ -217,6 +217,8 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-pc -c proc_exec_time'],
   ['run_as_user_0_container.scap', '-pc -c echo_fds'],
   ['run_as_user_0_container.scap', '-pc -c spy_users'],
+  ['502Error.scap', '-pc -c httplog'],
+  ['502Error.scap', '-pc -c httptop'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -4,7 +4,17 @@
 import { FdKind } from '../capture.js';
 import type { EventContext } from '../fields/context.js';
 import { EC } from '../schema/types.js';
-import { argData, datetime, evtTs, ioDir, isExit, isIo, rawArgRes, type ChiselEnv } from './fields.js';
+import {
+  argData,
+  containerName,
+  datetime,
+  evtTs,
+  ioDir,
+  isExit,
+  isIo,
+  rawArgRes,
+  type ChiselEnv,
+} from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { CaptureEnd, Chisel } from './runner.js';
 import { KEY_SEP, renderSortedTable, TopTable } from './topn.js';
@@ -14,6 +24,8 @@ interface Transaction {
   url: string;
   ts: number;
   dir: string;
+  /** container.name when the request was seen (http.lua keeps it for -pc). */
+  container: string | undefined;
 }
 
 // Lua classes: %u = A-Z, %g = printable except space, %d = 0-9.
@@ -84,6 +96,7 @@ export class HttpParser {
         url: host ? host[1]! + m[2]! : m[2]!,
         ts,
         dir: dir === 'read' ? '<' : dir === 'write' ? '>' : '<NA>',
+        container: containerName(c),
       });
       return;
     }
@@ -102,8 +115,10 @@ export class HttpLog implements Chisel {
   constructor(env: ChiselEnv, write: (s: string) => void) {
     this.parser = new HttpParser(env, (c, t) => {
       const latency = Math.trunc((t.responseTs - t.ts) / 1_000_000);
+      // -pc: the request's container between the time and the direction.
+      const container = env.printContainer === true ? ` ${t.container ?? 'nil'} ` : ' ';
       write(
-        `${datetime(c)} ${t.dir} method=${t.method} url=${t.url} response_code=${t.code} latency=${latency}ms size=${t.length}B\n`,
+        `${datetime(c)}${container}${t.dir} method=${t.method} url=${t.url} response_code=${t.code} latency=${latency}ms size=${t.length}B\n`,
       );
     });
   }
@@ -124,13 +139,18 @@ export class HttpTop implements Chisel {
   private readonly parser: HttpParser;
   private readonly groups = new Map<string, HttpTransaction[]>();
 
+  private readonly keyDesc: string[];
+
   constructor(
     env: ChiselEnv,
     private readonly write: (s: string) => void,
     private readonly by: HttpTopBy,
   ) {
+    // -pc: the request's container becomes the first key column.
+    const pc = env.printContainer === true;
+    this.keyDesc = pc ? ['container', 'method', 'url'] : ['method', 'url'];
     this.parser = new HttpParser(env, (_c, t) => {
-      const key = t.method + KEY_SEP + t.url;
+      const key = (pc ? (t.container ?? 'nil') + KEY_SEP : '') + t.method + KEY_SEP + t.url;
       let g = this.groups.get(key);
       if (g === undefined) this.groups.set(key, (g = []));
       g.push(t);
@@ -155,6 +175,6 @@ export class HttpTop implements Chisel {
       table.add(k, v);
     }
     const units = this.by === 'ncalls' ? 'none' : this.by;
-    this.write(renderSortedTable(table, ['method', 'url'], this.by, units, 30, Number(end.delta)));
+    this.write(renderSortedTable(table, this.keyDesc, this.by, units, 30, Number(end.delta)));
   }
 }
