@@ -219,6 +219,7 @@ const VARIATIONS: [string, string][] = [
   ['run_as_user_0_container.scap', '-pc -c spy_users'],
   ['502Error.scap', '-pc -c httplog'],
   ['502Error.scap', '-pc -c httptop'],
+  ['502Error.scap', '-pc -c stderr'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

@@ -171,7 +171,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   },
   stdin: (s) => new StdStream(0, s.write),
   stdout: (s) => new StdStream(1, s.write),
-  stderr: (s) => new StdStream(2, s.write),
+  stderr: (s) => new StdStream(2, s.write, s.env.printContainer === true),
   topcontainers_net: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_net!, s.env, s.write),
   topcontainers_file: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_file!, s.env, s.write),
   topcontainers_error: (s) => new TableGenerator(TOP_CONTAINERS.topcontainers_error!, s.env, s.write),

@@ -3,15 +3,21 @@ import type { EventContext } from '../fields/context.js';
 import { DATA, paramBytes } from '../fields/params.js';
 import { bytesToLatin1 } from '../fields/values.js';
 import { bindField } from '../fields/registry.js';
-import { isIo } from './fields.js';
+import { containerId, containerName, isIo } from './fields.js';
+import { leftCut } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
 const FD_NUM = bindField('fd.num');
+
+const GREEN = '\x1b[32m';
+const BLUE = '\x1b[34m';
 
 export class StdStream implements Chisel {
   constructor(
     private readonly fd: number,
     private readonly write: (s: string) => void,
+    /** stderr.lua under -pc: container id and name before the data, green (host) or blue. */
+    private readonly printContainer = false,
   ) {}
 
   filter(c: EventContext): boolean {
@@ -22,6 +28,15 @@ export class StdStream implements Chisel {
   onEvent(c: EventContext): void {
     // evt.rawarg.data: the stored bytes as they are.
     const b = paramBytes(c, DATA.of(c.info.code));
-    if (b !== undefined) this.write(bytesToLatin1(b) + '\n');
+    if (b === undefined) return;
+    if (!this.printContainer) {
+      this.write(bytesToLatin1(b) + '\n');
+      return;
+    }
+    const name = containerName(c);
+    const color = name !== 'host' ? BLUE : GREEN;
+    this.write(
+      `${color}${leftCut(containerId(c) ?? 'nil', 20, 20)} ${leftCut(name ?? 'nil', 20, 20)} ${bytesToLatin1(b)}\n`,
+    );
   }
 }
