@@ -220,6 +220,7 @@ const VARIATIONS: [string, string][] = [
   ['502Error.scap', '-pc -c httplog'],
   ['502Error.scap', '-pc -c httptop'],
   ['502Error.scap', '-pc -c stderr'],
+  ['example4-2.scap', '-pc -c spy_logs'],
 ];
 
 test('chisels against the live sysdig', { skip: noShared || noSysdig, timeout: 600_000 }, () => {

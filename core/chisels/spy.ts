@@ -229,6 +229,9 @@ export class SpyLogs implements Chisel {
   onEvent(c: EventContext): void {
     const buf = argData(c, this.env) ?? '';
     const info = `${s(procName(c))} ${s(fdName(c))} `;
+    // -pc: the container name leads each line (blue for containers on a terminal).
+    const pc = this.env.printContainer === true;
+    const cname = pc ? s(containerName(c)) : '';
     let out = '';
     for (const msg of buf.split('\n')) {
       if (msg.length === 0) continue;
@@ -239,9 +242,16 @@ export class SpyLogs implements Chisel {
           : msg.includes('err')
             ? this.col.red
             : this.col.green;
-        out += `${color} ${info}${msg}\n`;
-      } else out += info + msg + '\n';
+        if (pc) {
+          const container = `${cname !== 'host' ? this.col.blue : color} ${cname}`;
+          out += `${color} ${container} ${color} ${info}${msg}\n`;
+        } else out += `${color} ${info}${msg}\n`;
+      } else out += (pc ? `${cname} ` : '') + info + msg + '\n';
     }
     if (out !== '') this.write(out);
+  }
+
+  onCaptureEnd(): void {
+    if (this.isTty) this.write(this.col.reset + '\n');
   }
 }
