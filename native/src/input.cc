@@ -104,7 +104,7 @@ uint64_t Input::bytesConsumed() const {
   return rawOffset_.load(std::memory_order_relaxed);
 }
 
-// Runs on the producer thread: the only user of gz_ until close() joins it.
+// Runs on the producer thread: the only user of gz_ and gzs_ until close() joins it.
 void Input::produce() {
   for (;;) {
     Chunk c;
@@ -116,43 +116,31 @@ void Input::produce() {
       spare_.pop_back();
     }
     std::string err;
+    std::vector<GzPoint> pts;
+    long r = 0;
     if (gzs_) {
-      const long r = gzs_->read(c.data.data() + kHead, kChunk);
-      std::vector<GzPoint> pts = gzs_->takePoints();
-      const uint64_t raw = gzs_->consumed();
-      rawOffset_.store(raw, std::memory_order_relaxed);
+      r = gzs_->read(c.data.data() + kHead, kChunk);
+      pts = gzs_->takePoints();
+      rawOffset_.store(gzs_->consumed(), std::memory_order_relaxed);
       if (r < 0) err = gzs_->error();
-      {
-        std::lock_guard<std::mutex> lk(mu_);
-        for (auto& p : pts) points_.push_back(std::move(p));
-        if (r > 0) {
-          c.size = static_cast<size_t>(r);
-          ready_.push_back(std::move(c));
-        } else {
-          spare_.push_back(std::move(c));
-          producerError_ = err;
-          producedAll_ = true;
-        }
+    } else {
+      r = gzread(gz_, c.data.data() + kHead, static_cast<unsigned>(kChunk));
+      if (r < 0) {
+        int errnum = 0;
+        const char* msg = gzerror(gz_, &errnum);
+        err = std::string("read error: ") + (errnum == Z_ERRNO ? std::strerror(errno) : msg);
+      } else if (r == 0) {
+        int errnum = 0;
+        const char* msg = gzerror(gz_, &errnum);
+        // Z_BUF_ERROR at the end means the gzip stream was cut short.
+        if (errnum != Z_OK) err = std::string("gzip: ") + msg;
       }
-      cv_.notify_all();
-      if (r <= 0) return;
-      continue;
+      z_off_t raw = gzoffset(gz_);
+      if (raw >= 0) rawOffset_.store(static_cast<uint64_t>(raw), std::memory_order_relaxed);
     }
-    int r = gzread(gz_, c.data.data() + kHead, static_cast<unsigned>(kChunk));
-    if (r < 0) {
-      int errnum = 0;
-      const char* msg = gzerror(gz_, &errnum);
-      err = std::string("read error: ") + (errnum == Z_ERRNO ? std::strerror(errno) : msg);
-    } else if (r == 0) {
-      int errnum = 0;
-      const char* msg = gzerror(gz_, &errnum);
-      // Z_BUF_ERROR at the end means the gzip stream was cut short.
-      if (errnum != Z_OK) err = std::string("gzip: ") + msg;
-    }
-    z_off_t raw = gzoffset(gz_);
-    if (raw >= 0) rawOffset_.store(static_cast<uint64_t>(raw), std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lk(mu_);
+      for (auto& p : pts) points_.push_back(std::move(p));
       if (r > 0) {
         c.size = static_cast<size_t>(r);
         ready_.push_back(std::move(c));
