@@ -4,12 +4,13 @@
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import { SectionFollower } from './sections.js';
+import { FilterHook } from './filterhook.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { compileCliFilter, compileCliFilterParts } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
-import type { StateTracker, TrackedEventState } from '../core/state/tracker.js';
+import type { StateTracker } from '../core/state/tracker.js';
 import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
@@ -212,13 +213,13 @@ export function runChiselCli(
   // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
   // read the event from it. The batch may be lent by the reader (valid until the next next()), so
   // the time of the last event read is taken from it before it goes.
-  let cur = 0;
+  const step = new FilterHook(ctx, filter);
   let endTs = 0n;
   const chisel = makeChisel(name, {
     env,
     write: (s) => out.write(s),
     args,
-    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[cur] ?? endTs),
+    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[step.row] ?? endTs),
     files: NODE_FILES,
   });
   if (chisel instanceof ChiselExit) {
@@ -238,19 +239,6 @@ export function runChiselCli(
   // last. Until a non-zero first time is known, ctx.firstTs is pinned to it before each event.
   let firstTs: bigint | undefined;
   let pinFirst = true;
-  // The command-line filter runs inside the state step, as libsinsp runs it there (an event it
-  // drops changes the state differently).
-  // The tracker applies the filter's type prefilter itself (no fields filled for events of a type
-  // that cannot match).
-  const predicate = filter?.predicate;
-  const typeMask = filter?.typeMask ?? null;
-  const hook = predicate
-    ? (st: TrackedEventState): boolean => {
-        const c = ctx.batch.type[cur]!;
-        setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
-        return predicate(ctx);
-      }
-    : undefined;
   const sections = new SectionFollower(reader, tracker, ctx);
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
@@ -260,20 +248,20 @@ export function runChiselCli(
     for (let i = 0; i < n; i++) {
       if (nevts === limit) {
         // Row i is never read: the last event read is the one before it.
-        cur = i - 1;
+        step.row = i - 1;
         if (i > 0) endTs = batch.ts[i - 1]!;
         break outer;
       }
       const code = types[i]!;
       sections.event(code);
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
-      cur = i;
+      step.row = i;
       if (pinFirst) {
         if (firstTs === undefined && !json) firstTs = batch.ts[i]!;
         ctx.firstTs = firstTs ?? 0n;
         pinFirst = ctx.firstTs === 0n;
       }
-      const st = tracker.process(batch, i, hook, typeMask);
+      const st = tracker.process(batch, i, step.hook, step.typeMask);
       if (json || code === PPME.CONTAINER_E) {
         const id = json ? st.thread?.containerId : paramText(batch, i, 0);
         if (id) containerIds.add(id);

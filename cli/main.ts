@@ -4,8 +4,9 @@ import { parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from './sections.js';
+import { FilterHook } from './filterhook.js';
 import { openForReading } from '../engine/open.js';
-import { StateTracker, type TrackedEventState } from '../core/state/tracker.js';
+import { StateTracker } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
 import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
 import { BufFmt } from '../core/format/params.js';
@@ -121,20 +122,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   if (batch === null) return finish(out, reader, path, summary, trailer);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
-  // The filter runs inside the state step, where libsinsp runs it (a filtered-out event changes
-  // the state differently); the hook reads the event being processed from `cur` (of ctx.batch).
-  // The tracker applies the type prefilter itself (no state filled for events that cannot match).
-  // Nothing here allocates or looks up more than the type for an event the filter rejects.
-  let cur = 0;
-  const predicate = filter?.predicate;
-  const typeMask = filter?.typeMask ?? null;
-  const hook = predicate
-    ? (st: TrackedEventState): boolean => {
-        const c = ctx.batch.type[cur]!;
-        setEvent(ctx, cur, EVENTS[c] ?? eventInfo(c), st);
-        return predicate(ctx);
-      }
-    : undefined;
+  const step = new FilterHook(ctx, filter);
   // sinsp's m_firstevent_ts (evt.reltime, -t r): the first event that is not a container description
   // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
@@ -151,8 +139,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
         ctx.firstTs = batch.ts[i]!;
         haveFirstTs = ctx.firstTs !== 0n;
       }
-      cur = i;
-      const st = tracker.process(batch, i, hook, typeMask);
+      step.row = i;
+      const st = tracker.process(batch, i, step.hook, step.typeMask);
       if (st.hidden) continue;
       const info = EVENTS[code] ?? eventInfo(code);
       setEvent(ctx, i, info, st);

@@ -1,0 +1,30 @@
+// The command-line filter as the state step's hook (kept apart from cli/filter.ts so that runs
+// without a filter do not load the filter compiler).
+import { setEvent, type EventContext } from '../core/fields/context.js';
+import { EVENTS, eventInfo } from '../core/schema/index.js';
+import type { TrackedEventState } from '../core/state/tracker.js';
+import type { CliFilter } from './filter.js';
+
+/**
+ * The filter as StateTracker.process()'s hook: libsinsp runs its filter inside the state step (an
+ * event it drops changes the state differently). The hook evaluates row `row` of ctx.batch, which
+ * the caller sets before each process() call; the tracker applies `typeMask` itself, so nothing
+ * is filled or looked up beyond the type for an event of a type that cannot match.
+ */
+export class FilterHook {
+  row = 0;
+  readonly hook: ((st: TrackedEventState) => boolean) | undefined;
+  readonly typeMask: Uint8Array | null;
+
+  constructor(ctx: EventContext, filter: CliFilter | undefined) {
+    this.typeMask = filter?.typeMask ?? null;
+    const predicate = filter?.predicate;
+    this.hook = predicate
+      ? (st) => {
+          const c = ctx.batch.type[this.row]!;
+          setEvent(ctx, this.row, EVENTS[c] ?? eventInfo(c), st);
+          return predicate(ctx);
+        }
+      : undefined;
+  }
+}
