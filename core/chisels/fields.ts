@@ -13,6 +13,7 @@ import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
 import { sanitizeString } from '../state/paths.js';
 import type { TerminalSize } from './terminal.js';
+import { leftCut } from './luafmt.js';
 
 /** What the chisels need beyond the event: output options and state the event context lacks. */
 export interface ChiselEnv {
@@ -185,6 +186,15 @@ export function containerId(c: EventContext): string | undefined {
   const v = CONTAINER_ID.extract(c);
   return typeof v === 'string' ? sanitizeString(v) : undefined;
 }
+
+/** The -pc columns of the *slower, proc_exec_time and stderr chisels: Lua's "%-20.20s %-20.20s "
+ *  of two texts (container.id and container.name, or their headers). */
+export const containerCells = (id: string, name: string): string =>
+  `${leftCut(id, 20, 20)} ${leftCut(name, 20, 20)} `;
+
+/** containerCells of the event's container (a nil field prints as Lua's "nil"). */
+export const containerCellsOf = (c: EventContext): string =>
+  containerCells(containerId(c) ?? 'nil', containerName(c) ?? 'nil');
 
 /** container.name: "host" outside containers; undefined without a thread. */
 export function containerName(c: EventContext): string | undefined {

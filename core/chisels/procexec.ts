@@ -3,7 +3,7 @@
 import type { EventContext } from '../fields/context.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
-import { containerId, containerName, procName } from './fields.js';
+import { containerCells, containerCellsOf, containerName, procName } from './fields.js';
 import { colors, formatTimeInterval, leftCut, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
@@ -28,8 +28,7 @@ export class ProcExecTime implements Chisel {
     private readonly printContainer = false,
   ) {
     this.col = colors(disableArg !== 'disable_colors');
-    const pc = (id: string, name: string): string =>
-      printContainer ? `${leftCut(id, 20, 20)} ${leftCut(name, 20, 20)} ` : '';
+    const pc = (id: string, name: string): string => (printContainer ? containerCells(id, name) : '');
     const row = (a: string, id: string, name: string, b: string, c: string): string =>
       `${leftCut(a, 13, 13)} ${pc(id, name)}${leftCut(b, 12, 12)} ${c}\n`;
     write(row('proc.duration', 'container.id', 'container.name', 'proc.name', 'proc.args'));
@@ -49,9 +48,7 @@ export class ProcExecTime implements Chisel {
     else if (duration > YELLOW_NS) color = this.col.yellow;
     else if (containerName(c) !== 'host') color = this.col.blue;
     const args = ARGS.extract(c);
-    const pc = this.printContainer
-      ? `${leftCut(containerId(c) ?? 'nil', 20, 20)} ${leftCut(containerName(c) ?? 'nil', 20, 20)} `
-      : '';
+    const pc = this.printContainer ? containerCellsOf(c) : '';
     this.write(
       `${color}${leftCut(formatTimeInterval(duration), 13, 13)} ${pc}${leftCut(procName(c) ?? 'nil', 12, 12)} ${typeof args === 'string' ? args : 'nil'}\n`,
     );

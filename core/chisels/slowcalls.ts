@@ -3,7 +3,16 @@
 // otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
-import { containerId, containerName, datetime, fdName, isExit, procName, type ChiselEnv } from './fields.js';
+import {
+  containerCells,
+  containerCellsOf,
+  containerName,
+  datetime,
+  fdName,
+  isExit,
+  procName,
+  type ChiselEnv,
+} from './fields.js';
 import { colors, leftCut, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { fileIo, latency, netIo } from './tops.js';
@@ -26,7 +35,7 @@ export class IoSlower implements Chisel {
     this.col = colors(disableArg !== 'disable_color');
     // Under -pc two container columns follow the time (the header's dashes are cut to 20).
     const pc = (id: string, name: string): string =>
-      env.printContainer === true ? `${leftCut(id, 20, 20)} ${leftCut(name, 20, 20)} ` : '';
+      env.printContainer === true ? containerCells(id, name) : '';
     const row = (a: string, id: string, name: string, b: string, c: string, d: string, e: string): string =>
       `${leftCut(a, 23, 23)} ${pc(id, name)}${leftCut(b, 12, 12)} ${leftCut(c, 8)} ${leftCut(d, 12)} ${e}\n`;
     write(
@@ -50,10 +59,7 @@ export class IoSlower implements Chisel {
     if (this.skipDev && fn !== undefined && fn.slice(0, 5) === '/dev/') return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
     const latText = luaNum(Math.trunc(lat)).padStart(12, ' ');
-    const pc =
-      this.env.printContainer === true
-        ? `${leftCut(s(containerId(c)), 20, 20)} ${leftCut(s(containerName(c)), 20, 20)} `
-        : '';
+    const pc = this.env.printContainer === true ? containerCellsOf(c) : '';
     this.write(
       `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
     );
@@ -98,7 +104,7 @@ export class ScallSlower implements Chisel {
           `${leftCut('container.id', 20, 20)}  ${leftCut('container.name', 20, 20)} `,
         ),
       );
-      write(row(dashes(23), dashes(23), dashes(20), dashes(20), `${dashes(20)} ${dashes(20)} `));
+      write(row(dashes(23), dashes(23), dashes(20), dashes(20), containerCells(dashes(20), dashes(20))));
     } else {
       write(row('evt.datetime', 'proc.name', 'LATENCY(ms)', 'evt.type'));
       write(row(dashes(23), dashes(23), dashes(20), dashes(20)));
@@ -111,10 +117,7 @@ export class ScallSlower implements Chisel {
     const lat = l / 1_000_000;
     if (!(lat > this.minMs)) return;
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
-    const pc =
-      this.env.printContainer === true
-        ? `${leftCut(s(containerId(c)), 20, 20)} ${leftCut(s(containerName(c)), 20, 20)} `
-        : '';
+    const pc = this.env.printContainer === true ? containerCellsOf(c) : '';
     this.write(
       `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${eventTypeName(c)}\n`,
     );

@@ -3,14 +3,14 @@ import type { EventContext } from '../fields/context.js';
 import { DATA, paramBytes } from '../fields/params.js';
 import { bytesToLatin1 } from '../fields/values.js';
 import { bindField } from '../fields/registry.js';
-import { containerId, containerName, isIo } from './fields.js';
-import { leftCut } from './luafmt.js';
+import { containerCellsOf, containerName, isIo } from './fields.js';
+import { colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
 const FD_NUM = bindField('fd.num');
 
-const GREEN = '\x1b[32m';
-const BLUE = '\x1b[34m';
+// stderr.lua has no option to turn its colours off.
+const COL = colors(true);
 
 export class StdStream implements Chisel {
   constructor(
@@ -34,9 +34,7 @@ export class StdStream implements Chisel {
       return;
     }
     const name = containerName(c);
-    const color = name !== 'host' ? BLUE : GREEN;
-    this.write(
-      `${color}${leftCut(containerId(c) ?? 'nil', 20, 20)} ${leftCut(name ?? 'nil', 20, 20)} ${bytesToLatin1(b)}\n`,
-    );
+    const color = name !== 'host' ? COL.blue : COL.green;
+    this.write(`${color}${containerCellsOf(c)}${bytesToLatin1(b)}\n`);
   }
 }
