@@ -20,6 +20,12 @@ export function largestSample(): string {
   throw new Error('no sample capture found (../shared/samples or scap-samples/)');
 }
 
+/** The benchmarks' capture of about `sizeMb` MB under bench/data/, made from `source` (the
+ *  largest real sample) the first time it is asked for. */
+export function benchCapture(sizeMb: number, source = largestSample()): string {
+  return makeBigCapture(source, join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`), sizeMb * 1e6);
+}
+
 /** Writes `out` (about `targetBytes` long) unless it already exists with at least that size. */
 export function makeBigCapture(source: string, out: string, targetBytes: number): string {
   if (existsSync(out) && statSync(out).size >= targetBytes * 0.95) return out;

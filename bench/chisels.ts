@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
+import { resolve } from 'node:path';
+import { benchCapture, repoRoot } from './bigfile.js';
 import { capsightArgv, hasSysdig, printTable } from './measure.js';
 
 /** [label, arguments after `-r FILE`]: chisels of each kind (top-N tables, per-interval output,
@@ -101,11 +101,7 @@ if (baseRss !== undefined && !existsSync(baseRss)) throw new Error(`no ${baseRss
 const sysdig = hasSysdig();
 if (!sysdig)
   console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
-const big = makeBigCapture(
-  largestSample(),
-  join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`),
-  sizeMb * 1e6,
-);
+const big = benchCapture(sizeMb);
 const mb = statSync(big).size / 1e6;
 console.log(`file: ${big} (${mb.toFixed(1)} MB); ${rounds} rounds, medians; target: capsight <= 0.7x sysdig`);
 const header = [

@@ -2,8 +2,7 @@
 // /dev/null), from cheap (event type) to expensive (buffer search).
 //   npm run bench:filter [-- SIZE_MB]
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
+import { benchCapture } from './bigfile.js';
 import { capsightArgv, hasSysdig, printTable, timeCommand } from './measure.js';
 
 const FILTERS: readonly [cost: string, filter: string][] = [
@@ -16,11 +15,7 @@ const sizeMb = Number(process.argv[2] ?? process.env.BENCH_SIZE_MB ?? 1024);
 const sysdig = hasSysdig();
 if (!sysdig)
   console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
-const big = makeBigCapture(
-  largestSample(),
-  join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`),
-  sizeMb * 1e6,
-);
+const big = benchCapture(sizeMb);
 const mb = statSync(big).size / 1e6;
 console.log(`file: ${big} (${mb.toFixed(1)} MB); target: capsight time <= 0.7x sysdig's`);
 const rows: string[][] = [['filter', 'sysdig ms', 'capsight ms', 'capsight MB/s', 'ratio', 'same output']];

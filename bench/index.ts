@@ -8,12 +8,11 @@
 import { statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { VIEWS } from '../core/views/defs.js';
 import { isMetricColumn } from '../core/views/types.js';
 import type { OpenResult, Request, Response, Scope, ViewResult } from '../core/protocol/messages.js';
-import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
+import { benchCapture, largestSample } from './bigfile.js';
 import { hasSysdig, printTable, timeCommand } from './measure.js';
 
 const childFile = process.argv[2] === '--child' ? process.argv[3] : undefined;
@@ -150,7 +149,7 @@ async function child(file: string): Promise<ChildResult> {
 
 async function main(): Promise<void> {
   const sample = largestSample();
-  const file = makeBigCapture(sample, join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`), sizeMb * 1e6);
+  const file = benchCapture(sizeMb, sample);
   const size = statSync(file).size;
   console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB, made from ${sample})`);
   const sysdig = hasSysdig();

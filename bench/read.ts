@@ -4,10 +4,9 @@
 // Capsight runs `capsight -r FILE proc.name=no_such_process` (needs state, matches nothing), as sysdig
 // does; the in-process rows show the reader alone and reader + state replay.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
-import { largestSample, makeBigCapture, repoRoot } from './bigfile.js';
+import { benchCapture, largestSample } from './bigfile.js';
 import { capsightArgv, hasSysdig, printTable, timeCommand } from './measure.js';
 
 const FILTER = 'proc.name=no_such_process';
@@ -60,5 +59,5 @@ if (!sysdig)
   console.log('sysdig is not installed: printing Capsight figures only (apt-get install -y sysdig)');
 const sample = largestSample();
 benchFile(sample, 'largest real sample', 5, sysdig);
-const big = makeBigCapture(sample, join(repoRoot, 'bench', 'data', `big-${sizeMb}mb.scap`), sizeMb * 1e6);
+const big = benchCapture(sizeMb, sample);
 benchFile(big, `generated ~${sizeMb} MB capture`, 2, sysdig);
