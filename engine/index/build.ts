@@ -953,32 +953,34 @@ function readAll(o: BuildOptions): Parts {
   };
 }
 
-interface Parts {
-  path: string;
-  header: CaptureHeader;
-  fileSize: number;
-  compressed: boolean;
-  /** Gzip access points recorded while indexing (re-reads inflate from the nearest); null: plain. */
-  gzipIndex: Uint8Array | null;
-  error: string | undefined;
-  cols: EventColumns;
-  ents: Entities;
-  t0: bigint;
-  tEnd: number;
-  hasCpuInfo: boolean;
-  width: number;
+/** What the reading pass hands to finalizing: the index's own fields plus the raw logs. */
+interface Parts extends Pick<
+  CaptureIndex,
+  | 'path'
+  | 'header'
+  | 'fileSize'
+  | 'compressed'
+  | 'gzipIndex'
+  | 'error'
+  | 'cols'
+  | 'ents'
+  | 't0'
+  | 'tEnd'
+  | 'hasCpuInfo'
+  | 'width'
+  | 'marks'
+  | 'markBitsUsed'
+  | 'pairThread'
+  | 'pairFd'
+  | 'ioAll'
+  | 'ioByFd'
+  | 'listCands'
+  | 'countablePerChunk'
+> {
   logs: { syscall: BucketLog; error: BucketLog; pair: BucketLog };
   global: GlobalSeries;
-  marks: Marks;
-  markBitsUsed: number;
   syscallIds: Map<number, number>;
   errorIds: Map<number, number>;
-  pairThread: Uint32Array;
-  pairFd: Uint32Array;
-  ioAll: Uint32Array;
-  ioByFd: (Uint32Array | undefined)[];
-  listCands: Map<string, Uint32Array>;
-  countablePerChunk: Uint32Array;
 }
 
 export interface Csr {
