@@ -31,7 +31,7 @@ for (const [path, gz] of [
       const batches = [];
       for (let b = reader.next(); b !== null; b = reader.next()) batches.push(b);
       reader.close();
-      const rr = new Rereader(file, gz, readFileSync(file).length);
+      const rr = new Rereader(file, gz);
       let n = 0;
       for (const b of batches) {
         for (let i = 0; i < b.count; i++, n++) {

@@ -25,7 +25,6 @@ export class Rereader {
   constructor(
     private readonly path: string,
     private readonly compressed: boolean,
-    _fileSize: number,
     private gzipIndex: Uint8Array | null = null,
   ) {}
 

@@ -64,7 +64,7 @@ export class Session {
   private initialFds: Map<number, Map<number, FdInfo>> | undefined;
 
   constructor(readonly index: CaptureIndex) {
-    this.reread = new Rereader(index.path, index.compressed, index.fileSize, index.gzipIndex);
+    this.reread = new Rereader(index.path, index.compressed, index.gzipIndex);
     this.users = new Map(index.header.users.map((u) => [u.uid, u.name]));
     this.groups = new Map(index.header.groups.map((g) => [g.gid, g.name]));
     // Threads from the capture's process list first (threads with no events are named too, e.g.
