@@ -10,6 +10,7 @@
 
 import { FdKind } from '../capture.js';
 import type { CaptureHeader, EventBatch, FdEntry, ProcEntry } from '../capture.js';
+import { u32 } from '../bytes.js';
 import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
 import type { EventInfo } from '../schema/index.js';
 import {
@@ -760,8 +761,7 @@ export class StateTracker implements ThreadLookup {
       // scap_read_proclist of sysdig 0.29.3 reads loginuid and exe_writable from the first five
       // bytes after root whatever the entry's layout: in libs >= 0.10 entries these are bytes of
       // pidns_init_start_ts, which sysdig then prints.
-      t.loginuid =
-        raw.length >= 4 ? (raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24)) >>> 0 : UINT32_MAX;
+      t.loginuid = raw.length >= 4 ? u32(raw, 0) : UINT32_MAX;
       t.exeWritable = raw.length >= 5 && raw[4] !== 0;
       t.exeWritableRaw = raw.length >= 5 ? raw[4] : undefined;
     }
