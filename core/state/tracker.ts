@@ -10,7 +10,6 @@
 
 import { FdKind } from '../capture.js';
 import type { CaptureHeader, EventBatch, FdEntry, ProcEntry } from '../capture.js';
-import { u32 } from '../bytes.js';
 import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
 import type { EventInfo } from '../schema/index.js';
 import {
