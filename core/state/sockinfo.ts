@@ -17,6 +17,7 @@ import {
   ipv4ToString as ipv4String,
   ipv6ToString as ipv6String,
 } from '../net/addr.js';
+import { u16, u32, u64big } from '../bytes.js';
 // Address text is core/net's (glibc inet_ntop rules), shared with parameter rendering.
 export { isV4Mapped, ipv4String, ipv6String };
 
@@ -41,17 +42,8 @@ export const S6_L4 = 18;
 export const UX_SOURCE = 0;
 export const UX_DEST = 8;
 
-export function u16(b: Uint8Array, o: number): number {
-  return b[o]! | (b[o + 1]! << 8);
-}
-
-export function u32(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-
-export function u64(b: Uint8Array, o: number): bigint {
-  return BigInt(u32(b, o)) | (BigInt(u32(b, o + 4)) << 32n);
-}
+// Little-endian readers of the socket union: core/bytes' (u64 here is the bigint one).
+export { u16, u32, u64big as u64 };
 
 export function put16(b: Uint8Array, o: number, v: number): void {
   b[o] = v & 0xff;
