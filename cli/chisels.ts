@@ -3,7 +3,7 @@
 // parsed into the state; events the command-line filter drops only reach the chisel's interval
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
-import { SectionFollower } from './sections.js';
+import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';

@@ -3,7 +3,7 @@
 import { parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
-import { SectionFollower } from './sections.js';
+import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';

@@ -5,6 +5,7 @@ import type { CaptureHeader, EventBatch, FdKind } from '../../core/capture.js';
 import type { ThreadInfo } from '../../core/state/types.js';
 import type { CaptureReader } from '../../native/index.js';
 import { StateTracker, type TrackedEventState } from '../../core/state/tracker.js';
+import { SectionFollower } from '../sections.js';
 import { EVENTS, ERRNO_NAMES, SYSCALL_NAMES, eventInfo, signalName } from '../../core/schema/index.js';
 import { M, METRIC_COUNT, type ListViewDef } from '../../core/views/types.js';
 import { VIEWS } from '../../core/views/defs.js';
@@ -900,13 +901,11 @@ function readAll(o: BuildOptions): Parts {
   const header = reader.header;
   const bd = new Builder(header);
   let lastProgress = 0;
-  let section = 0;
+  // Concatenated captures: each section restarts the state from its own lists, as in libsinsp.
+  const sections = new SectionFollower(reader, bd.tracker);
   for (let b = reader.next(); b !== null; b = reader.next()) {
     if (o.cancelled?.()) throw new Cancelled();
-    // Concatenated captures: each section restarts the state from its own process and fd lists,
-    // as libsinsp does (a batch never spans two sections).
-    while (section + 1 < reader.sections.length && b.firstNum >= reader.sections[section + 1]!.firstNum)
-      bd.tracker.restart(reader.sections[++section]!.header);
+    sections.batch(b);
     bd.batch(b);
     const now = performance.now();
     if (o.progress && now - lastProgress > 100) {

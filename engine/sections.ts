@@ -16,7 +16,8 @@ export class SectionFollower {
   constructor(
     private readonly reader: CaptureReader,
     private readonly tracker: StateTracker,
-    private readonly ctx: EventContext,
+    /** Where numbering is kept (the CLI); the indexer numbers events by position and has none. */
+    private readonly ctx?: EventContext,
   ) {}
 
   /** Call before the events of each batch: restarts the state where a new section begins. */
@@ -30,7 +31,7 @@ export class SectionFollower {
 
   /** Call for each event before it is processed: keeps ctx.numShift (see EventContext). */
   event(code: number): void {
-    if (!this.leadingRun) return;
+    if (!this.leadingRun || this.ctx === undefined) return;
     if (code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E || code === PPME.CONTAINER_E)
       this.ctx.numShift++;
     else this.leadingRun = false;
