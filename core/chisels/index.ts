@@ -1,12 +1,11 @@
 // The chisels Capsight implements: name -> constructor from the chisel's arguments. Each module
 // reproduces one sysdig 0.29.3 Lua chisel's output; the catalog (catalog.ts) lists all of sysdig's.
-import { IoBytes } from './iobytes.js';
+import { ioBytesAll, ioBytesFile, ioBytesNet } from './iobytes.js';
 import { EchoFds, parseIpv4, SpyFile, spyIp, SpyLogs, spyPort } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
 import { PROC_CPU_PC_KEYS, TopProcsCpu } from './topprocs_cpu.js';
-import { fdBytesBy, fdTimeBy, fieldKey, fileIo, latency, netIo, TOP_DEFINITIONS } from './tops.js';
-import { isIo } from './fields.js';
+import { fdBytesBy, fdTimeBy, fieldKey, latency, TOP_DEFINITIONS } from './tops.js';
 import type { TopDefinition, TopKey } from './topn.js';
 import { filesLower, netLower, ScallSlower } from './slowcalls.js';
 import { StdStream } from './stdio.js';
@@ -103,11 +102,11 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   topfiles_errors: top('topfiles_errors'),
   fdbytes_by: byKey(fdBytesBy),
   fdtime_by: byKey(fdTimeBy),
-  iobytes: (s) => new IoBytes(isIo, s.write),
+  iobytes: (s) => ioBytesAll(s.write),
   topprocs_cpu: (s) =>
     new TopProcsCpu(s.env, s.write, s.env.printContainer === true ? PROC_CPU_PC_KEYS : undefined),
-  iobytes_net: (s) => new IoBytes(netIo, s.write),
-  iobytes_file: (s) => new IoBytes(fileIo, s.write),
+  iobytes_net: (s) => ioBytesNet(s.write),
+  iobytes_file: (s) => ioBytesFile(s.write),
   echo_fds: (s) => new EchoFds(s.env, s.write, s.args),
   spy_ip: (s) => {
     const ip = parseIpv4(s.args[0]!);

@@ -1,11 +1,13 @@
 // iobytes_net.lua / iobytes_file.lua: bytes read and written per one-second interval. The line is
 // printed when an event crosses into a new second and is stamped with that event's evt.time.s, so it
-// carries the previous second's totals; the last partial second is never printed.
+// carries the previous second's totals; the last partial second is never printed. The totals are
+// the Connections / Files views' BYTES IN and BYTES OUT columns, summed as the index sums them.
 import type { EventContext } from '../fields/context.js';
-import { isIoRead, rawArgRes, timeS } from './fields.js';
+import { isIo, rawArgRes, timeS } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
-import { fileIo, netIo } from './tops.js';
+import { CONN_BYTES, FILE_BYTES, eventBytesMetric, fileIo, netIo } from './tops.js';
+import { IN_METRICS, OUT_METRICS } from '../views/metrics.js';
 
 export class IoBytes implements Chisel {
   readonly intervalNs = 1_000_000_000n;
@@ -14,15 +16,20 @@ export class IoBytes implements Chisel {
   private totOut = 0;
 
   constructor(
+    /** The chisel's own filter (its set_filter), which also decides which events move the clock. */
     readonly filter: (c: EventContext) => boolean,
+    /** The view byte metrics it totals (core/views/metrics.ts). */
+    private readonly metrics: number,
     private readonly write: (s: string) => void,
   ) {}
 
   onEvent(c: EventContext): void {
+    const m = eventBytesMetric(c);
+    if (m < 0 || !(this.metrics & (1 << m))) return;
     const bytes = rawArgRes(c);
     if (bytes === undefined || bytes <= 0) return;
     this.tot += bytes;
-    if (isIoRead(c)) this.totIn += bytes;
+    if (IN_METRICS & (1 << m)) this.totIn += bytes;
     else this.totOut += bytes;
   }
 
@@ -32,5 +39,8 @@ export class IoBytes implements Chisel {
   }
 }
 
-export const ioBytesNet = (write: (s: string) => void): IoBytes => new IoBytes(netIo, write);
-export const ioBytesFile = (write: (s: string) => void): IoBytes => new IoBytes(fileIo, write);
+export const ioBytesNet = (write: (s: string) => void): IoBytes => new IoBytes(netIo, CONN_BYTES, write);
+export const ioBytesFile = (write: (s: string) => void): IoBytes => new IoBytes(fileIo, FILE_BYTES, write);
+/** iobytes: every I/O call's bytes (evt.is_io=true), whatever the fd. */
+export const ioBytesAll = (write: (s: string) => void): IoBytes =>
+  new IoBytes(isIo, IN_METRICS | OUT_METRICS, write);

@@ -12,6 +12,7 @@ import type { CaptureEnd, Chisel } from './runner.js';
 import { renderJsonTable } from './json.js';
 import { compositeKey, renderSortedTable, TopTable, type TopKey } from './topn.js';
 import { fieldKeyAs } from './tops.js';
+import { procinfoCpuNs } from '../views/metrics.js';
 
 const PROC_KEYS: TopKey[] = [
   { field: 'proc.name', desc: 'Process', get: procName },
@@ -25,8 +26,6 @@ export const PROC_CPU_PC_KEYS: TopKey[] = [
   fieldKeyAs('proc.vpid', 'Container_pid'),
   fieldKeyAs('container.name', 'container.name'),
 ];
-
-const TICK_NS = 10_000_000;
 
 /** Per thread entry: m_last_t_tot_cpu, and the last composite key with what it was made from. */
 interface ThreadCpu {
@@ -73,13 +72,11 @@ export class TopProcsCpu implements Chisel {
     }
     const key = e.key;
     if (key === undefined) return;
-    // thread.cpu: user+system ticks since the thread's previous procinfo, clamped to 100 (a
-    // smaller total wraps around in libsinsp's uint64 arithmetic, so it clamps too).
+    // thread.cpu, the Processes CPU view's metric (core/views/metrics.ts).
     const tcpu = (paramInt(c, 0) ?? 0) + (paramInt(c, 1) ?? 0);
-    let v = 0;
-    if (e.lastTotal !== 0) v = tcpu < e.lastTotal || tcpu - e.lastTotal > 100 ? 100 : tcpu - e.lastTotal;
+    const v = procinfoCpuNs(e.lastTotal, tcpu);
     e.lastTotal = tcpu;
-    this.table.add(key, v * TICK_NS);
+    this.table.add(key, v);
   }
 
   onCaptureEnd(end: CaptureEnd): void {

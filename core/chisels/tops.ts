@@ -17,7 +17,8 @@ import {
 import type { TopDefinition, TopKey } from './topn.js';
 import { bindField } from '../fields/registry.js';
 import { EC } from '../schema/types.js';
-import { IoClass, ioClassOf, isIoType } from '../views/classify.js';
+import { IoClass, ioClassOf, ioDirOf, isIoType } from '../views/classify.js';
+import { bytesMetric, columnMetrics } from '../views/metrics.js';
 import { sanitizeString } from '../state/paths.js';
 
 const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ field, desc, get });
@@ -35,8 +36,8 @@ const KEY_CONTAINER_PID = fieldKeyAs('thread.vtid', 'Container_pid');
 const KEY_CONTAINER = fieldKeyAs('container.name', 'container.name');
 const PROC_PC = [KEY_PROC_NAME, KEY_HOST_PID, KEY_CONTAINER_PID, KEY_CONTAINER];
 
-// The chisels' I/O filters, on the same definitions the engine's views count with (core/views/
-// classify.ts), so topconns and the Connections view agree on what a network byte is.
+// The chisels' I/O filters (their set_filter strings), on the fd classes the engine's views use
+// (core/views/classify.ts). What they sum is the view column they overlap (viewBytes below).
 /** "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true" */
 export const netIo = (c: EventContext): boolean =>
   isIoType(c.info) && ioClassOf(c.state.fd?.kind) === IoClass.NET;
@@ -45,6 +46,28 @@ export const fileIo = (c: EventContext): boolean =>
   isIoType(c.info) && ioClassOf(c.state.fd?.kind) === IoClass.FILE;
 
 const bytes = (c: EventContext): number | undefined => rawArgRes(c);
+
+/** The view byte metric (core/views/metrics.ts) the event's result adds to; -1: none. */
+export const eventBytesMetric = (c: EventContext): number =>
+  bytesMetric(ioDirOf(c.info), ioClassOf(c.state.fd?.kind));
+
+/**
+ * The value of a chisel that computes view columns (a mask from `columnMetrics`): the event's
+ * evt.rawarg.res when its bytes go to one of the columns' metrics, as the index sums them.
+ */
+export function viewBytes(mask: number): TopDefinition['value'] {
+  return (c) => {
+    const m = eventBytesMetric(c);
+    return m >= 0 && (mask & (1 << m)) !== 0 ? rawArgRes(c) : undefined;
+  };
+}
+
+// The view columns the I/O chisels compute (their filters stay the chisels' own set_filter).
+export const PROC_NET = columnMetrics('procs', 'net');
+export const PROC_FILE = columnMetrics('procs', 'file');
+export const CONN_BYTES = columnMetrics('connections', 'bytes_in', 'bytes_out');
+export const SPORT_BYTES = columnMetrics('sports', 'bps_in', 'bps_out');
+export const FILE_BYTES = columnMetrics('files', 'bytes_in', 'bytes_out');
 /** evt.latency: the thread's last syscall latency (libsinsp keeps it on the thread, so enter
  *  events and switches carry it too); nil for internal events such as procinfo. */
 export const latency = (c: EventContext, env: ChiselEnv): number | undefined =>
@@ -72,13 +95,22 @@ export function fieldKeyAs(name: string, desc: string): TopKey {
 
 /** Chisel name -> definition. */
 export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
-  topprocs_net: def([KEY_PROC_NAME, KEY_PID], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes', PROC_PC),
-  topconns: def([KEY_L4, KEY_CONN], 'evt.rawarg.res', 'Bytes', bytes, netIo, 30, 'bytes', [
+  topprocs_net: def(
+    [KEY_PROC_NAME, KEY_PID],
+    'evt.rawarg.res',
+    'Bytes',
+    viewBytes(PROC_NET),
+    netIo,
+    100,
+    'bytes',
+    PROC_PC,
+  ),
+  topconns: def([KEY_L4, KEY_CONN], 'evt.rawarg.res', 'Bytes', viewBytes(CONN_BYTES), netIo, 30, 'bytes', [
     KEY_CONTAINER,
     KEY_L4,
     KEY_CONN,
   ]),
-  topports_server: def([KEY_SPORT], 'evt.rawarg.res', 'Bytes', bytes, netIo, 100, 'bytes', [
+  topports_server: def([KEY_SPORT], 'evt.rawarg.res', 'Bytes', viewBytes(SPORT_BYTES), netIo, 100, 'bytes', [
     KEY_SPORT,
     KEY_CONTAINER,
   ]),
@@ -86,13 +118,13 @@ export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
     [KEY_PROC_NAME, KEY_PID],
     'evt.rawarg.res',
     'Bytes',
-    bytes,
+    viewBytes(PROC_FILE),
     fileIo,
     10,
     'bytes',
     PROC_PC,
   ),
-  topfiles_bytes: def([KEY_FILE], 'evt.rawarg.res', 'Bytes', bytes, fileIo, 10, 'bytes', [
+  topfiles_bytes: def([KEY_FILE], 'evt.rawarg.res', 'Bytes', viewBytes(FILE_BYTES), fileIo, 10, 'bytes', [
     KEY_CONTAINER,
     KEY_FILE,
   ]),

@@ -29,15 +29,15 @@ export function ioClassOf(kind: FdKind | undefined): IoClass {
 }
 
 /**
- * Direction of an exit event's bytes: the I/O category (EC_IO_READ / EC_IO_WRITE) and the
- * matching EF_READS_FROM_FD / EF_WRITES_TO_FD flag, i.e. what sysdig's chisels count
- * (evt.is_io_read / evt.is_io_write with evt.rawarg.res). sendfile is EC_IO_WRITE without the
- * flag in sysdig 0.29.3's table, and topconns / topprocs_net leave its bytes out; so does this.
+ * Direction of an exit event's bytes, from the event table's flags alone (evt.is_io_read /
+ * evt.is_io_write), which is what sysdig's I/O chisels select on before summing evt.rawarg.res:
+ * sendfile (EC_IO_WRITE without EF_WRITES_TO_FD in sysdig 0.29.3's table) counts nowhere, and
+ * copy_file_range (both flags, its event fd being the source) counts as read from that fd.
  */
 export function ioDirOf(info: EventInfo): IoDir {
   if ((info.code & 1) === 0) return IoDir.NONE;
-  if (info.category === EC.IO_READ && info.flags & EF.READS_FROM_FD) return IoDir.IN;
-  if (info.category === EC.IO_WRITE && info.flags & EF.WRITES_TO_FD) return IoDir.OUT;
+  if (info.flags & EF.READS_FROM_FD) return IoDir.IN;
+  if (info.flags & EF.WRITES_TO_FD) return IoDir.OUT;
   return IoDir.NONE;
 }
 

@@ -2,7 +2,8 @@
 // no rescan) and a filter bitset. Also the metric contributions of one event, computed from the
 // columns exactly as the indexer computed them, so a scan and the buckets add up identically.
 import { M, METRIC_COUNT, type DrillStep, type EntityKind } from '../../core/views/types.js';
-import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
+import { IoClass, IoDir } from '../../core/views/classify.js';
+import { bytesMetric, errorMetric } from '../../core/views/metrics.js';
 import { EVENTS, eventInfo } from '../../core/schema/index.js';
 import type { CaptureIndex } from '../index/build.js';
 import { CHUNK_BITS, CHUNK_MASK, EvFlag, chunkTs } from '../index/columns.js';
@@ -232,38 +233,15 @@ export function addEventMetrics(ix: CaptureIndex, i: number, out: Float64Array, 
   const fr = ix.ents.fds[fdEnt]!;
   const bytes = tf & (TF.IN | TF.OUT) ? cols.bytes(i) : 0;
   if (bytes > 0) {
-    const outDir = (tf & TF.OUT) !== 0;
-    const cls = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
-    const m =
-      cls === IoClass.NET
-        ? outDir
-          ? M.NET_OUT
-          : M.NET_IN
-        : cls === IoClass.FILE
-          ? outDir
-            ? M.FILE_OUT
-            : M.FILE_IN
-          : outDir
-            ? M.OTHER_OUT
-            : M.OTHER_IN;
-    out[off + m]! += bytes;
+    // The index keeps bytes only where the event's flags give a direction (TF.IN / TF.OUT).
+    const dir = tf & TF.OUT ? IoDir.OUT : IoDir.IN;
+    out[off + bytesMetric(dir, fdEnt !== 0 ? fr.ioClass : IoClass.OTHER)]! += bytes;
   }
   const errno = isExit ? cols.err(i) : 0;
   if (errno !== 0) {
     const code = codeOfKey(key);
-    const info = EVENTS[code] ?? eventInfo(code);
-    const ec = errClassOf(info, fdEnt !== 0 ? fr.kind : undefined);
     out[off + M.ERRORS]!++;
-    out[
-      off +
-        (ec === ErrClass.FILE
-          ? M.ERR_FILE
-          : ec === ErrClass.NET
-            ? M.ERR_NET
-            : ec === ErrClass.MEMORY
-              ? M.ERR_MEM
-              : M.ERR_OTHER)
-    ]!++;
+    out[off + errorMetric(EVENTS[code] ?? eventInfo(code), fdEnt !== 0 ? fr.kind : undefined)]!++;
   }
   if (isExit && tf & TF.OPEN) out[off + M.OPENS]!++;
   if (isExit && tf & TF.IO && fdEnt !== 0) out[off + M.IO_CALLS]!++;
