@@ -4,6 +4,7 @@
 import { FdKind } from '../capture.js';
 import type { ContainerInfo, EventContext } from '../fields/context.js';
 import { DATA, FD, paramInt, RES } from '../fields/params.js';
+import { failParam } from '../views/metrics.js';
 import { renderArgText, type ParamEnv } from '../format/params.js';
 import { ipToString } from '../net/addr.js';
 import { EF } from '../schema/types.js';
@@ -61,7 +62,9 @@ export function rawRes(c: EventContext): number | undefined {
 
 /** evt.failed. */
 export function failed(c: EventContext): boolean {
-  const r = rawRes(c);
+  const j = failParam(evtType(c));
+  if (j < 0) return false;
+  const r = paramInt(c, j);
   return r !== undefined && r < 0;
 }
 

@@ -4,7 +4,9 @@
 // topprocs_file, topfiles_bytes, iobytes_net, iobytes_file: core/chisels/tops.ts). A chisel names
 // the view column it computes (`columnMetrics`), and sums `bytesMetric` over its events, so a chisel
 // and the view it overlaps cannot count a different byte.
-import type { EventInfo } from '../schema/types.js';
+import { EF, type EventInfo } from '../schema/types.js';
+import { eventInfo } from '../schema/index.js';
+import { FD, RES } from '../fields/params.js';
 import type { FdKind } from '../capture.js';
 import { ErrClass, IoClass, IoDir, errClassOf } from './classify.js';
 import { M, isMetricColumn, type MetricId } from './types.js';
@@ -74,4 +76,17 @@ export function procinfoCpuNs(prevTicks: number, ticks: number): number {
   if (prevTicks === 0 || Number.isNaN(prevTicks)) return 0;
   const d = ticks - prevTicks;
   return (d < 0 || d > 100 ? 100 : d) * TICK_NS;
+}
+
+/**
+ * evt.failed's parameter of an event code (what M.ERRORS counts): for exit events, "res", or "fd"
+ * when the event creates an fd; -1: none. The call failed when that parameter, read as a signed
+ * 64-bit integer whatever its declared type, is negative (so a failed mmap, whose result is a
+ * PT_UINT64 address or -errno, is an error as in libsinsp).
+ */
+export function failParam(code: number): number {
+  if ((code & 1) === 0) return -1;
+  const j = RES.of(code);
+  if (j >= 0) return j;
+  return eventInfo(code).flags & EF.CREATES_FD ? FD.of(code) : -1;
 }

@@ -7,6 +7,8 @@ import { quoteFilterValue, equalsFilter } from './quote.js';
 import { parseFilter } from '../filter/parse.js';
 import { compileFilter } from '../filter/compile.js';
 import { TILES, MARK_TILES } from '../overview/tiles.js';
+import { failParam } from './metrics.js';
+import { EVENTS } from '../schema/index.js';
 
 test('every view has a unique id, its default sort column, and a drill target that exists', () => {
   const ids = new Set<string>();
@@ -63,4 +65,17 @@ test('hostile drill-down values round-trip through the filter lexer', () => {
     Buffer.from('日本', 'utf8').toString('latin1'),
   );
   assert.equal(equalsFilter('proc.pid', 42), 'proc.pid=42');
+});
+
+test('evt.failed reads the first parameter of every exit event that has one (the index reads only that one)', () => {
+  let withParam = 0;
+  for (const e of EVENTS) {
+    const j = failParam(e.code);
+    assert.ok(j === -1 || j === 0, `${e.name} (${e.code}): failure parameter ${j}`);
+    if (j === 0) withParam++;
+  }
+  assert.ok(withParam > 100, `${withParam} exit events with a result`);
+  // A failed mmap is an error: its result is an address or -errno in an unsigned parameter.
+  assert.equal(failParam(EVENTS.find((e) => e.name === 'mmap' && e.code & 1)!.code), 0);
+  assert.equal(failParam(EVENTS.find((e) => e.name === 'mmap' && !(e.code & 1))!.code), -1);
 });

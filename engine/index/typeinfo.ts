@@ -1,6 +1,7 @@
 // Per event code lookup tables the indexer and the scans use instead of string compares.
 import { EC, EVENTS, SYSCALL_NAMES, type EventInfo } from '../../core/schema/index.js';
 import { IoDir, ioDirOf, isIoType } from '../../core/views/classify.js';
+import { failParam } from '../../core/views/metrics.js';
 import { GENERIC_KEY_BASE } from './columns.js';
 import { MARK_BIT } from '../../core/overview/tiles.js';
 
@@ -51,10 +52,8 @@ for (const e of EVENTS) {
   if (e.category & EC.INTERNAL || e.name === 'container') f |= TF.UNCOUNTED;
   if (e.category === EC.MEMORY) f |= TF.MEMORY;
   if (e.category & (EC.INTERNAL | EC.SCHEDULER | EC.METAEVENT) || e.name === 'NA') f |= TF.NOT_SYSCALL;
-  const p0 = e.params[0];
-  // PT_ERRNO 11, PT_FD 14, PT_PID 15: a signed result.
-  if ((e.code & 1) === 1 && p0 !== undefined && (p0.type === 11 || p0.type === 14 || p0.type === 15))
-    f |= TF.RES_IS_SIGNED;
+  // evt.failed's parameter, always the first where there is one (core/views/views.test.ts).
+  if (failParam(e.code) === 0) f |= TF.RES_IS_SIGNED;
   typeFlags[e.code] = f;
 }
 // Generic syscall events: a result, no fd semantics.
