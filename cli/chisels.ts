@@ -3,6 +3,7 @@
 // parsed into the state; events the command-line filter drops only reach the chisel's interval
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
+import { captureOutputFor } from './write.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
 import type { CliOptions } from './args.js';
@@ -229,6 +230,12 @@ export function runChiselCli(
     return chisel.status;
   }
   const runner = new ChiselRunner(chisel);
+  // -w beside a chisel: the events that pass the command line's filter are also written out.
+  const capOut = captureOutputFor(o, reader.header);
+  if (capOut instanceof Error) {
+    process.stderr.write(`${capOut.message}\n`);
+    return 1;
+  }
 
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
@@ -275,12 +282,14 @@ export function runChiselCli(
         continue;
       }
       nevts++;
+      capOut?.add(batch, i);
       let more: boolean;
       try {
         more = runner.run(ctx);
       } catch (e) {
         if (!(e instanceof ChiselError)) throw e;
         // A Lua runtime error: sysdig reports it and stops without on_capture_end.
+        capOut?.close();
         out.flush();
         process.stderr.write(`${e.message}\n`);
         return 1;
@@ -297,6 +306,7 @@ export function runChiselCli(
   if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
   // A stop at -n leaves endTs at the last event read before it.
   runner.end(firstTs ?? 0n, endTs);
+  capOut?.close();
   out.flush();
   if (reader.error) {
     process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);

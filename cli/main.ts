@@ -21,6 +21,7 @@ import {
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
+import { captureOutputFor, type CaptureOutput } from './write.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;
@@ -116,10 +117,16 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     format = f;
   }
   const summary = o.summary ? new Summary() : undefined;
+  // -w: the events that pass go to a new capture instead of the screen.
+  const capOut = captureOutputFor(o, header);
+  if (capOut instanceof Error) {
+    process.stderr.write(`${capOut.message}\n`);
+    return 1;
+  }
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
   let batch: EventBatch | null = reader.next();
-  if (batch === null) return finish(out, reader, path, summary, trailer);
+  if (batch === null) return finish(out, reader, path, summary, trailer, capOut);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
   const step = new FilterHook(ctx, filter);
@@ -153,6 +160,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
           generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
         );
       }
+      if (capOut) {
+        capOut.add(batch, i);
+        continue;
+      }
       if (o.quiet || info.category & EC.INTERNAL) continue;
       env.thread = st.thread;
       let line: string | undefined;
@@ -163,7 +174,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       ctx.prevTs = batch.ts[i]!;
     }
   }
-  return finish(out, reader, path, summary, trailer);
+  return finish(out, reader, path, summary, trailer, capOut);
 }
 
 function finish(
@@ -172,7 +183,9 @@ function finish(
   path: string,
   summary: Summary | undefined,
   trailer: string,
+  capOut: CaptureOutput | undefined,
 ): number {
+  capOut?.close();
   out.write(trailer);
   if (summary) out.write(summary.render());
   out.flush();
@@ -196,6 +209,8 @@ Options (as in sysdig):
   -v, --verbose           do not cut buffers at 80 characters
   -t, --timetype <h|a|r|d|D>  time column: human, absolute, relative, latency, delta
   -S, --summary           event counts at the end      -q, --quiet  print no events
+  -w, --write <file>      write the events that pass the filter to a new capture instead of printing
+  -z, --compress          with -w: gzip the new capture
   -c, --chisel <name> [args]  run a chisel             -cl, --list-chisels
   -l, --list              list the fields              -L, --list-events  list the events
   --version               print the version
