@@ -20,6 +20,7 @@ export interface CliOptions {
   listChisels: boolean;
   writeFile: string | undefined;
   compress: boolean;
+  fatfile: boolean;
   help: boolean;
   version: boolean;
   libsVersion: boolean;
@@ -93,6 +94,7 @@ const SPECS: OptSpec[] = [
   { short: 'v', long: 'verbose', arg: 'none', apply: (o) => void (o.verbose = true) },
   { short: 'w', long: 'write', arg: 'required', apply: (o, v) => void (o.writeFile = v) },
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
+  { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
   { long: 'version', arg: 'none', apply: (o) => void (o.version = true) },
   { long: 'libs-version', arg: 'none', apply: (o) => void (o.libsVersion = true) },
   { long: 'unbuffered', arg: 'none', apply: (o) => void (o.unbuffered = true) },
@@ -120,6 +122,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     listChisels: false,
     writeFile: undefined,
     compress: false,
+    fatfile: false,
     help: false,
     version: false,
     libsVersion: false,

@@ -4,6 +4,7 @@
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import { captureOutputFor } from './write.js';
+import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
 import type { CliOptions } from './args.js';
@@ -154,6 +155,7 @@ export function runChiselCli(
   tracker: StateTracker,
   lookup: StateLookup,
   out: Out,
+  app: Pick<ChiselHost, 'source' | 'runApp'>,
 ): number {
   const name = o.chisel!;
   const info = chiselInfo(name);
@@ -222,6 +224,7 @@ export function runChiselCli(
     args,
     compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[step.row] ?? endTs),
     files: NODE_FILES,
+    host: { ...app, filter: filterText },
   });
   if (chisel instanceof ChiselExit) {
     out.write(chisel.stdout);
@@ -278,6 +281,7 @@ export function runChiselCli(
       setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.
+        capOut?.addRejected(batch, i, ctx.info);
         runner.timeout(ctx);
         continue;
       }

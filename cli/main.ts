@@ -87,7 +87,17 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const env = defaultEnv(lookup, bufFormat, o.verbose || o.chisel ? 0 : 80);
   const time = new OutputTime(o.timeType);
 
-  if (o.chisel) return (await import('./chisels.js')).runChiselCli(o, reader, tracker, lookup, out);
+  if (o.chisel) {
+    // sysdig.run_app (around, spy_logs' dump): sysdig execs itself with the new arguments when
+    // the chisel is done, so that run's status is the command's.
+    let app: string | undefined;
+    const host = { source: path, runApp: (args: string) => void (app ??= args) };
+    const { runChiselCli } = await import('./chisels.js');
+    const status = runChiselCli(o, reader, tracker, lookup, out, host);
+    if (app === undefined) return status;
+    reader.close();
+    return main(app.split(' '));
+  }
 
   const filterText = o.rest.join(' ');
   const filter = filterText ? (await import('./filter.js')).compileCliFilterParts(filterText) : undefined;
@@ -148,7 +158,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
       }
       step.row = i;
       const st = tracker.process(batch, i, step.hook, step.typeMask);
-      if (st.hidden) continue;
+      if (st.hidden) {
+        capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
+        continue;
+      }
       const info = EVENTS[code] ?? eventInfo(code);
       setEvent(ctx, i, info, st);
       nevts++;
@@ -211,6 +224,7 @@ Options (as in sysdig):
   -S, --summary           event counts at the end      -q, --quiet  print no events
   -w, --write <file>      write the events that pass the filter to a new capture instead of printing
   -z, --compress          with -w: gzip the new capture
+  -F, --fatfile           with -w: also write the rejected events that change state, hidden
   -c, --chisel <name> [args]  run a chisel             -cl, --list-chisels
   -l, --list              list the fields              -L, --list-events  list the events
   --version               print the version

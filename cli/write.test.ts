@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../scripts/repo-root.js';
+import { openForReading } from '../engine/open.js';
+import { PPME } from '../core/schema/index.js';
 
 const root = repoRoot();
 const bin = join(root, 'bin', 'capsight.js');
@@ -104,6 +106,76 @@ test('-w keeps -S and chisels, and reports an output file it cannot open', () =>
     const bad = run('capsight', ['-r', file, '-w', join(dir, 'no', 'such', 'dir.scap')]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /error opening the output file .*dir\.scap/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** (time, tid, type, state-only) of every event a capture holds, container descriptions aside:
+ *  sysdig's dumper writes its container table in its own form (CONTAINER_JSON_2_E, stamped now). */
+function eventSeq(path: string): string[] {
+  const r = openForReading(path, { sysdigCompat: true, reuseBatches: true });
+  const out: string[] = [];
+  try {
+    for (let b = r.next(); b !== null; b = r.next())
+      for (let i = 0; i < b.count; i++)
+        if (!CONTAINER_CODES.has(b.type[i]!))
+          out.push(`${b.ts[i]} ${b.tid[i]} ${b.type[i]} ${b.flags[i]! & 1}`);
+  } finally {
+    r.close();
+  }
+  return out;
+}
+const CONTAINER_CODES = new Set<number>([PPME.CONTAINER_E, PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E]);
+const oracle = !haveSysdig ? 'sysdig not installed' : !existsSync(samples) ? 'no ../shared/samples' : false;
+
+test(
+  '-w and -w -F write the events sysdig writes (rejected internal events kept, -F state hidden)',
+  { skip: oracle },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsight-write-'));
+    try {
+      for (const name of ['502Error.scap', 'run_as_user_0_container.scap', 'nginx_example5.scap']) {
+        const file = join(samples, name);
+        for (const filter of ['proc.name=curl', 'evt.type=open or evt.type=openat', 'evt.failed=true'])
+          for (const fat of [[], ['-F']]) {
+            const a = join(dir, 'a.scap');
+            const b = join(dir, 'b.scap');
+            assert.equal(run('sysdig', ['-r', file, '-w', a, ...fat, filter]).status, 0);
+            assert.equal(run('capsight', ['-r', file, '-w', b, ...fat, filter]).status, 0);
+            const expected = eventSeq(a);
+            assert.ok(expected.length > 0);
+            assert.deepEqual(eventSeq(b), expected, `${name} ${fat.join('')} ${filter}`);
+          }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test('around and spy_logs dump_file_name print and export what sysdig does', { skip: oracle }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capsight-write-'));
+  try {
+    const out = join(dir, 'around.scap');
+    for (const [file, args] of [
+      [
+        join(samples, '502Error.scap'),
+        ['-c', 'around', out, 'evt.type=connect and evt.dir=< and proc.name=curl'],
+      ],
+      [join(samples, '502Error.scap'), ['-c', 'around', `${out} 200`, 'evt.type=accept']],
+      [join(root, 'scap-samples', 'lamp-audit.scap.gz'), ['-c', 'spy_logs', `${out} 300`, 'proc.name=httpd']],
+      [join(samples, 'sample.scap'), ['-c', 'around', out]],
+    ] as const) {
+      const sd = run('sysdig', ['-r', file, ...args]);
+      const expected = existsSync(out) ? eventSeq(out) : [];
+      rmSync(out, { force: true });
+      const me = run('capsight', ['-r', file, ...args]);
+      assert.equal(me.stdout, sd.stdout, `${args.join(' ')}`);
+      assert.equal(me.status, sd.status, `${args.join(' ')}: ${me.stderr}`);
+      assert.deepEqual(existsSync(out) ? eventSeq(out) : [], expected, `${args.join(' ')}: exported events`);
+      rmSync(out, { force: true });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,6 +23,8 @@ import type { Chisel } from './runner.js';
 import { ChiselExit } from './exit.js';
 import { heatMapChisel } from './terminal.js';
 import { UdpExtract, type ChiselFiles } from './udpextract.js';
+import { EventDump, type ChiselHost } from './dump.js';
+import { Around } from './around.js';
 
 export type { Chisel } from './runner.js';
 export { ChiselRunner } from './runner.js';
@@ -38,6 +40,8 @@ export interface ChiselSetup {
   compileFdFilter(text: string): FdFilter | Error;
   /** Files for the chisels that write them (udp_extract); without it they refuse to run. */
   readonly files?: ChiselFiles;
+  /** The command line running the chisel (around, spy_logs' dump); without it they refuse to run. */
+  readonly host?: ChiselHost;
 }
 
 export { ChiselExit };
@@ -127,10 +131,18 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   },
   spy_file: (s) => new SpyFile(s.env, s.write, s.args),
   spy_logs: (s) => {
-    // Exporting the events around each message to a file (dump_file_name) is not supported.
-    if (s.args[0] !== undefined)
-      return new ChiselExit(1, '', 'spy_logs: writing an event dump is not supported by capsight\n');
-    return new SpyLogs(s.env, s.write, undefined, s.env.isTty ?? false);
+    const file = s.args[0];
+    if (file !== undefined && s.host === undefined)
+      return new ChiselExit(1, '', 'spy_logs: writing an event dump needs a capture file to read again\n');
+    const dump = file !== undefined ? new EventDump(file, s.args[1] ?? '1000') : undefined;
+    return new SpyLogs(s.env, s.write, s.args[2], s.env.isTty ?? false, dump, s.host);
+  },
+  around: (s) => {
+    if (s.host === undefined) return new ChiselExit(1, '', 'around: needs a capture file to read again\n');
+    // on_init: without a filter there is nothing to be around.
+    if (s.host.filter === '')
+      return new ChiselExit(1, 'no filter specified\n', 'init() for chisel around failed.\n');
+    return new Around(s.host, s.write, s.args[0]!, s.args[1], s.env.isTty ?? false);
   },
   netstat: stateChisel('netstat', (s, f) => new Netstat(s.env, s.write, netstatFilter(f))),
   lsof: stateChisel('lsof', (s, f) => new Lsof(s.env, s.write, f)),

@@ -26,6 +26,7 @@ import {
   type ChiselEnv,
 } from './fields.js';
 import { colors, formatBytes, luaNum, type Colors } from './luafmt.js';
+import type { ChiselHost, EventDump } from './dump.js';
 import type { Chisel } from './runner.js';
 
 type Write = (s: string) => void;
@@ -204,9 +205,10 @@ function isLogName(n: string | undefined): boolean {
 }
 
 /**
- * spy_logs.lua (without its event-dump option): every successful write to a log file, one line per
- * non-empty text line written, `proc.name fd.name text`; on a terminal the line is coloured by
- * content (warn yellow, err red, else green).
+ * spy_logs.lua: every successful write to a log file, one line per non-empty text line written,
+ * `proc.name fd.name text`; on a terminal the line is coloured by content (warn yellow, err red,
+ * else green). With dump_file_name, the events around each write are exported at the end
+ * (core/chisels/dump.ts).
  */
 export class SpyLogs implements Chisel {
   private readonly col: Colors;
@@ -216,6 +218,8 @@ export class SpyLogs implements Chisel {
     private readonly write: Write,
     disableArg: string | undefined,
     private readonly isTty: boolean,
+    private readonly dump?: EventDump,
+    private readonly host?: ChiselHost,
   ) {
     this.col = colors(disableArg !== 'disable_color');
     // sysdig.set_output_format("ascii"), unless the command line chose a format.
@@ -249,9 +253,14 @@ export class SpyLogs implements Chisel {
       } else out += (pc ? `${cname} ` : '') + info + msg + '\n';
     }
     if (out !== '') this.write(out);
+    this.dump?.add(c);
   }
 
   onCaptureEnd(): void {
     if (this.isTty) this.write(this.col.reset + '\n');
+    if (this.dump !== undefined && this.host !== undefined) {
+      this.write(`Writing events for ${this.dump.count} log entries\n`);
+      this.host.runApp(this.dump.appArgs(this.host.source));
+    }
   }
 }

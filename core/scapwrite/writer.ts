@@ -116,9 +116,10 @@ export class ScapWriter {
   /**
    * Events [from, to) of a batch, copying each parameter's bytes straight from the arena (no
    * decode/re-encode): the path for `-w` export and for generating large benchmark files.
-   * `tsShift` is added to every timestamp (to lay copies of a capture end to end in time).
+   * `tsShift` is added to every timestamp (to lay copies of a capture end to end in time);
+   * `flagsOr` is or-ed into each event's flags (SCAP_DF_STATE_ONLY = 1 for fatfile state events).
    */
-  writeBatch(batch: EventBatch, from = 0, to = batch.count, tsShift = 0n): void {
+  writeBatch(batch: EventBatch, from = 0, to = batch.count, tsShift = 0n, flagsOr = 0): void {
     this.checkOpen();
     const w = this.w;
     const { paramBase, paramOff, paramLen, arena } = batch;
@@ -131,7 +132,7 @@ export class ScapWriter {
       let sum = 0;
       for (let j = p0; j < p1; j++) sum += paramLen[j] ?? 0;
       const len = EVENT_HEADER_V2 + n * (large ? 4 : 2) + sum;
-      const flags = batch.flags[i] ?? 0;
+      const flags = (batch.flags[i] ?? 0) | flagsOr;
       this.checkSize(len, large, flags);
       // The whole block is sized up front and filled in place (the export hot path).
       const pre = 8 + 2 + (flags !== 0 ? 4 : 0);
