@@ -21,6 +21,8 @@ import {
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
+import { makeLookup } from '../core/fields/lookup.js';
+import { utf8Bytes } from '../core/state/paths.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;
@@ -54,12 +56,12 @@ const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number
 };
 
 function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
-  const users = new Map(header.users.map((u) => [u.uid, u]));
-  const groups = new Map(header.groups.map((g) => [g.gid, g]));
+  // Users and groups as makeLookup keeps them (the last of each id; names as bytes).
+  const base = makeLookup(header, tracker);
   return {
     thread: (tid) => tracker.thread(tid),
-    user: (uid) => users.get(uid),
-    group: (gid) => groups.get(gid),
+    user: base.user,
+    group: base.group,
     container: (id) => tracker.container(id),
     isLocalAddress: (ip, t) => tracker.isLocalAddress(ip, t),
   };
@@ -212,6 +214,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  // Capture text is bytes (one char per byte); arguments arrive decoded from UTF-8: filters,
+  // formats and chisel arguments are compared with and printed as bytes too.
+  o.rest = o.rest.map(utf8Bytes);
+  if (o.printFormat !== undefined) o.printFormat = utf8Bytes(o.printFormat);
   const out = new Out(1, o.unbuffered);
   if (o.help) {
     out.write(USAGE);
