@@ -192,6 +192,7 @@ export function runChiselCli(
     groupName: (gid) => lookup.group(gid)?.name,
     bufFormat: BUF_FORMATS[o.bufFormat][o.json ? 1 : 0],
     maxBufLen: 0,
+    strStorage: 1024,
   };
   const env: ChiselEnv = {
     paramEnv,
