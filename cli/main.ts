@@ -21,6 +21,7 @@ import {
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
+import { FieldRenderError } from '../core/fields/values.js';
 import { makeLookup } from '../core/fields/lookup.js';
 import { utf8Bytes } from '../core/state/paths.js';
 
@@ -130,40 +131,49 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   let haveFirstTs = false;
 
   const sections = new SectionFollower(reader, tracker, ctx);
-  outer: for (; batch !== null; batch = reader.next()) {
-    ctx.batch = batch;
-    sections.batch(batch);
-    for (let i = 0; i < batch.count; i++) {
-      if (nevts === limit) break outer;
-      const code = batch.type[i]!;
-      sections.event(code);
-      if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
-        ctx.firstTs = batch.ts[i]!;
-        haveFirstTs = ctx.firstTs !== 0n;
+  try {
+    outer: for (; batch !== null; batch = reader.next()) {
+      ctx.batch = batch;
+      sections.batch(batch);
+      for (let i = 0; i < batch.count; i++) {
+        if (nevts === limit) break outer;
+        const code = batch.type[i]!;
+        sections.event(code);
+        if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
+          ctx.firstTs = batch.ts[i]!;
+          haveFirstTs = ctx.firstTs !== 0n;
+        }
+        step.row = i;
+        const st = tracker.process(batch, i, step.hook, step.typeMask);
+        if (st.hidden) continue;
+        const info = EVENTS[code] ?? eventInfo(code);
+        setEvent(ctx, i, info, st);
+        nevts++;
+        if (summary) {
+          const generic = code === 0 || code === 1;
+          const slot = batch.paramBase[i]!;
+          summary.add(
+            code,
+            generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
+          );
+        }
+        if (o.quiet || info.category & EC.INTERNAL) continue;
+        env.thread = st.thread;
+        let line: string | undefined;
+        if (format) line = format(ctx);
+        else if (o.json) line = defaultJson(ctx, env);
+        else line = defaultLine(ctx, env, time, st.latency);
+        if (line !== undefined) out.write(line + '\n');
+        ctx.prevTs = batch.ts[i]!;
       }
-      step.row = i;
-      const st = tracker.process(batch, i, step.hook, step.typeMask);
-      if (st.hidden) continue;
-      const info = EVENTS[code] ?? eventInfo(code);
-      setEvent(ctx, i, info, st);
-      nevts++;
-      if (summary) {
-        const generic = code === 0 || code === 1;
-        const slot = batch.paramBase[i]!;
-        summary.add(
-          code,
-          generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
-        );
-      }
-      if (o.quiet || info.category & EC.INTERNAL) continue;
-      env.thread = st.thread;
-      let line: string | undefined;
-      if (format) line = format(ctx);
-      else if (o.json) line = defaultJson(ctx, env);
-      else line = defaultLine(ctx, env, time, st.latency);
-      if (line !== undefined) out.write(line + '\n');
-      ctx.prevTs = batch.ts[i]!;
     }
+  } catch (e) {
+    // A value libsinsp cannot print raises a sinsp_exception: sysdig reports it and stops, ending
+    // the capture as usual (colour reset, summary) with status 1.
+    if (!(e instanceof FieldRenderError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    finish(out, reader, path, summary, trailer);
+    return 1;
   }
   return finish(out, reader, path, summary, trailer);
 }

@@ -5,7 +5,7 @@
 import { bindField, FIELDS } from '../core/fields/registry.js';
 import { FieldFlag, type BoundField } from '../core/fields/types.js';
 import type { EventContext } from '../core/fields/context.js';
-import { PT } from '../core/schema/types.js';
+import { jsonKind, JsonKind } from '../core/fields/values.js';
 import { EVENTS } from '../core/schema/index.js';
 import type { ParamEnv } from '../core/format/params.js';
 import { jsonString, type OutputTime } from '../core/format/event.js';
@@ -50,27 +50,6 @@ function fieldAt(s: string): string | undefined {
   }
   return base;
 }
-
-const NUMERIC_JSON = new Set<number>([
-  PT.INT8,
-  PT.INT16,
-  PT.INT32,
-  PT.INT64,
-  PT.UINT8,
-  PT.UINT16,
-  PT.UINT32,
-  PT.UINT64,
-  PT.ERRNO,
-  PT.FD,
-  PT.PID,
-  PT.RELTIME,
-  PT.ABSTIME,
-  PT.PORT,
-  PT.UID,
-  PT.GID,
-  PT.DOUBLE,
-  PT.BOOL,
-]);
 
 function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Error {
   let f = fmt;
@@ -133,26 +112,55 @@ export function compileOutputFormat(
       ? o.time.text(ctx.batch.ts[ctx.i]!, ctx.firstTs, (ctx.state as { latency?: bigint }).latency)
       : t.field!.text(ctx);
   if (o.json) {
+    // Asked when a value first shows up: libsinsp raises for a type without a JSON form only then.
+    const kinds: (JsonKind | undefined)[] = tokens.map(() => undefined);
+    // The JSON value of token k, or undefined for null.
+    const jsonOf = (k: number, ctx: EventContext): string | undefined => {
+      const f = tokens[k]!.field!;
+      // evt.outputtime is the raw timestamp in JSON, whatever -t says.
+      if (f.def.name === 'evt.outputtime') return String(ctx.batch.ts[ctx.i]!);
+      if (f.json !== undefined) {
+        const n = f.json(ctx);
+        return n === undefined ? undefined : String(n);
+      }
+      const raw = f.extract(ctx);
+      if (raw === undefined) return undefined;
+      const kind = (kinds[k] ??= jsonKind(f.type, f.fmt));
+      switch (kind) {
+        case JsonKind.NUMBER:
+          return typeof raw === 'number' || typeof raw === 'bigint'
+            ? String(raw)
+            : jsonString(f.text(ctx) ?? '');
+        case JsonKind.BOOL:
+          return raw === false || raw === 0 || raw === 0n ? 'false' : 'true';
+        case JsonKind.NULL:
+          return undefined;
+        default: {
+          const t = f.text(ctx);
+          return t === undefined ? undefined : jsonString(t);
+        }
+      }
+    };
     return (ctx) => {
       ctx.env = o.env;
       const obj = new Map<string, string>();
+      let ok = true;
       for (let k = 0; k < tokens.length; k++) {
         const f = tokens[k]!.field;
         if (f === undefined) continue;
-        let v: string;
-        if (f.def.name === 'evt.outputtime') v = String(ctx.batch.ts[ctx.i]!);
-        else {
-          const raw = f.extract(ctx);
-          if (raw === undefined) {
-            if (requireAll) return drain(k, ctx);
-            v = 'null';
-          } else if (f.type === PT.BOOL) v = raw === false || raw === 0 ? 'false' : 'true';
-          else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
-            v = String(raw);
-          else v = jsonString(f.text(ctx) ?? '');
+        // sinsp_evt_formatter asks each field for its JSON value, and once more to store it: a
+        // field that keeps state across events (evt.deltatime) is evaluated twice per event. After
+        // a missing value (without '*') the remaining fields are asked once, and nothing prints.
+        const first = jsonOf(k, ctx);
+        if (!ok) continue;
+        if (first === undefined && requireAll) {
+          ok = false;
+          continue;
         }
-        obj.set(f.fullName, v);
+        const v = f.stateful === true ? jsonOf(k, ctx) : first;
+        obj.set(f.fullName, v ?? 'null');
       }
+      if (!ok) return undefined;
       const keys = [...obj.keys()].sort();
       return '{' + keys.map((k) => jsonString(k) + ':' + obj.get(k)).join(',') + '}';
     };
