@@ -6,6 +6,7 @@ import { bindField, FIELDS } from '../core/fields/registry.js';
 import { FieldFlag, type BoundField } from '../core/fields/types.js';
 import type { EventContext } from '../core/fields/context.js';
 import { jsonKind, JsonKind } from '../core/fields/values.js';
+import { parseIndex32 } from '../core/fields/proc.js';
 import { EVENTS } from '../core/schema/index.js';
 import type { ParamEnv } from '../core/format/params.js';
 import { jsonString, type OutputTime } from '../core/format/event.js';
@@ -16,6 +17,8 @@ interface Token {
   literal?: string;
   field?: BoundField;
   width: number;
+  /** The field's text in the format: its key in JSON output. */
+  key?: string;
 }
 
 const NAMES_BY_LENGTH = FIELDS.map((f) => f.name).sort((a, b) => b.length - a.length);
@@ -29,26 +32,51 @@ function longestParamName(s: string): string | undefined {
   return paramNames.find((n) => s.startsWith(n));
 }
 
+/** A field reference in a format: the name to bind and how many characters of the format it
+ *  takes (0: the field's text stays in the format as literal text, as libsinsp does). */
+interface FieldRef {
+  bind: string;
+  consumed: number;
+}
+
+/**
+ * sinsp_filter_check_thread's parse of proc.aname / proc.apid inside a format: `[N]` up to the first
+ * ']' of the rest of the format; no index only when the format ends there. Anything else (a bad
+ * number, text after the bare name) parses as zero characters, and the field shows the process
+ * itself.
+ */
+function ancestorFieldAt(s: string, base: string): FieldRef {
+  if (s[base.length] !== '[') return { bind: base, consumed: s === base ? base.length : 0 };
+  const close = s.indexOf(']');
+  const n = parseIndex32(close < 0 ? s.slice(base.length + 1) : s.slice(base.length + 1, close));
+  if (n === undefined) return { bind: `${base}[0]`, consumed: 0 };
+  // Without a ']' the parsed length wraps around to 0, but the index was read.
+  return { bind: `${base}[${n}]`, consumed: close < 0 ? 0 : close + 1 };
+}
+
 /** The field reference starting at `s` (as sysdig's parse_field_name reads it), or undefined. */
-function fieldAt(s: string): string | undefined {
+function fieldAt(s: string): FieldRef | undefined {
   const base = NAMES_BY_LENGTH.find((n) => s.startsWith(n));
   if (base === undefined) return undefined;
+  if (base === 'proc.aname' || base === 'proc.apid') return ancestorFieldAt(s, base);
   const next = s[base.length];
+  const whole = (name: string | undefined): FieldRef | undefined =>
+    name === undefined ? undefined : { bind: name, consumed: name.length };
   if (next === '[') {
     const close = s.indexOf(']', base.length);
-    return close < 0 ? undefined : s.slice(0, close + 1);
+    return whole(close < 0 ? undefined : s.slice(0, close + 1));
   }
   const def = FIELDS.find((f) => f.name === base)!;
   if (next === '.' && def.flags & FieldFlag.ARG_REQUIRED) {
     const rest = s.slice(base.length + 1);
     if (base === 'evt.arg' || base === 'evt.rawarg') {
       const p = longestParamName(rest);
-      return p === undefined ? undefined : `${base}.${p}`;
+      return whole(p === undefined ? undefined : `${base}.${p}`);
     }
     const m = /^[A-Za-z0-9_]+/.exec(rest);
-    return m ? `${base}.${m[0]}` : undefined;
+    return whole(m ? `${base}.${m[0]}` : undefined);
   }
-  return base;
+  return whole(base);
 }
 
 function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Error {
@@ -76,15 +104,15 @@ function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Er
       if (j === f.length - 1)
         return new Error('invalid formatting syntax: formatting cannot end with a number');
     }
-    const name = fieldAt(f.slice(j + 1));
-    if (name === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
-    const bound = bindField(name);
+    const ref = fieldAt(f.slice(j + 1));
+    if (ref === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
+    const bound = bindField(ref.bind);
     if (typeof bound === 'string') return new Error(bound);
     if (bound.def.flags & FieldFlag.FILTER_ONLY) {
       return new Error(`${f.slice(j + 1)} is filter only and cannot be used as a display field`);
     }
-    tokens.push({ field: bound, width });
-    j += name.length;
+    tokens.push({ field: bound, width, key: f.slice(j + 1, j + 1 + ref.consumed) });
+    j += ref.consumed;
   }
   if (lit) tokens.push({ literal: lit, width: 0 });
   return { tokens, requireAll };
@@ -158,7 +186,7 @@ export function compileOutputFormat(
           continue;
         }
         const v = f.stateful === true ? jsonOf(k, ctx) : first;
-        obj.set(f.fullName, v ?? 'null');
+        obj.set(tokens[k]!.key!, v ?? 'null');
       }
       if (!ok) return undefined;
       const keys = [...obj.keys()].sort();
