@@ -42,3 +42,24 @@ test('fd zoo: every fd type, failed calls, UTF-8 names, long paths print as in s
     [],
   );
 });
+
+test('format and JSON value rules: evt.rawarg types, extract_as_js, proc.aname parsing', { skip }, () => {
+  const file = fdZoo().save(join(dir, 'fdzoo-formats.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-p', '%evt.num %evt.rawarg.size'],
+      ['-p', '*%evt.num %evt.rawarg.res %evt.rawarg.data %evt.rawarg.name %evt.rawarg.pid'],
+      ['-p', '*%evt.num %evt.rawarg.flags'],
+      ['-j', '-p', '*%evt.num %evt.rawarg.name %evt.rawarg.size'],
+      ['-j', '-p', '*%evt.num %evt.rawarg.res'],
+      ['-j', '-p', '%evt.num %evt.time %evt.datetime %evt.reltime %evt.rawtime.ns %evt.latency.ns %evt.cpu'],
+      ['-j', '-p', '*%evt.num %evt.deltatime %thread.exectime %evt.latency %evt.count %fd.num %proc.pid'],
+      ['-p', '%evt.num %proc.aname %proc.apid x'],
+      ['-p', '%evt.num %proc.aname[abc] %proc.apid[ 1] %proc.aname[-1]'],
+      ['-j', '-p', '%evt.num %proc.aname[1'],
+      ['proc.aname[ 1]=systemd'],
+      ['proc.aname[-1]=systemd and proc.apid[+1]=1'],
+    ]),
+    [],
+  );
+});
