@@ -47,6 +47,10 @@ const DEFAULT_FORMAT =
 const TTY_FORMAT =
   '*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m (\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info';
 const CONTAINER_JSON_2_E = 324;
+const PLUGINEVENT_E = 322;
+/** sysdig's format for plugin events (on a terminal: with colours). */
+const PLUGIN_FORMAT = '*%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo';
+const TTY_PLUGIN_FORMAT = '*%evt.num %evt.datetime.s [\\e[01;32m%evt.pluginname\\e[00m] %evt.plugininfo';
 
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
   normal: [BufFmt.NORMAL, BufFmt.JSON],
@@ -102,22 +106,34 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const printFormat =
     (o.printFormat !== undefined ? (NAMED_FORMATS[o.printFormat] ?? o.printFormat) : undefined) ??
     (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
-  const trailer =
-    printFormat !== undefined && (printFormat.includes('\\e') || printFormat.includes('\x1b'))
-      ? '\x1b[00m'
-      : '';
+  // Plugin events have a formatter of their own: a custom -p format, else sysdig's plugin format
+  // (also with the -pc/-pk/-pm shorthands, which only change the syscall format).
+  const customFormat =
+    o.printFormat !== undefined && NAMED_FORMATS[o.printFormat] === undefined ? o.printFormat : undefined;
+  const pluginFormat = customFormat ?? (process.stdout.isTTY ? TTY_PLUGIN_FORMAT : PLUGIN_FORMAT);
+  const hasEscape = (f: string | undefined): boolean =>
+    f !== undefined && (f.includes('\\e') || f.includes('\x1b'));
+  const trailer = hasEscape(printFormat) || hasEscape(pluginFormat) ? '\x1b[00m' : '';
+  const compile = async (text: string): Promise<LineFormatter | Error> =>
+    (await import('./printformat.js')).compileOutputFormat(text, { json: o.json, env, time });
   if (printFormat !== undefined) {
-    const f = (await import('./printformat.js')).compileOutputFormat(printFormat, {
-      json: o.json,
-      env,
-      time,
-    });
+    const f = await compile(printFormat);
     if (f instanceof Error) {
       process.stderr.write(`${f.message}\n`);
       return 1;
     }
     format = f;
   }
+  // Compiled when the first plugin event shows up.
+  let pluginFormatter: LineFormatter | undefined;
+  const pluginLine = async (c: EventContext): Promise<string | undefined> => {
+    if (pluginFormatter === undefined) {
+      const f = await compile(pluginFormat);
+      if (f instanceof Error) throw f;
+      pluginFormatter = f;
+    }
+    return pluginFormatter(c);
+  };
   const summary = o.summary ? new Summary() : undefined;
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;
@@ -160,7 +176,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
         if (o.quiet || info.category & EC.INTERNAL) continue;
         env.thread = st.thread;
         let line: string | undefined;
-        if (format) line = format(ctx);
+        if (code === PLUGINEVENT_E) line = await pluginLine(ctx);
+        else if (format) line = format(ctx);
         else if (o.json) line = defaultJson(ctx, env);
         else line = defaultLine(ctx, env, time, st.latency);
         if (line !== undefined) out.write(line + '\n');
