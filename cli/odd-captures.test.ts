@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { differences, haveSysdig } from './testing/oracle.js';
-import { fdZoo } from './testing/scenarios.js';
+import { fdZoo, pluginEvents } from './testing/scenarios.js';
 
 const skip = !haveSysdig && 'sysdig not installed';
 const dir = mkdtempSync(join(tmpdir(), 'capsight-odd-'));
@@ -60,6 +60,14 @@ test('format and JSON value rules: evt.rawarg types, extract_as_js, proc.aname p
       ['proc.aname[ 1]=systemd'],
       ['proc.aname[-1]=systemd and proc.apid[+1]=1'],
     ]),
+    [],
+  );
+});
+
+test("plugin events print with sysdig's plugin format unless -p gives one", { skip }, () => {
+  const file = pluginEvents().save(join(dir, 'plugin.scap'));
+  assert.deepEqual(
+    differences(file, [[], ['-j'], ['-pc'], ['-p', '*%evt.num %evt.type %evt.pluginname'], ['-S', '-q']]),
     [],
   );
 });

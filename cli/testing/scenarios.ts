@@ -590,5 +590,21 @@ export function fdZoo(): TestCapture {
   for (const fd of [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]) c.call(P, 'close', { fd }, { res: 0 });
   c.call(P, 'read', { fd: 20, size: 1 }, { res: -9, data: null });
   c.enter(P + 20, 'procexit', { status: 9, ret: 0, sig: 9, core: 1 }, 1);
+  // Empty paths are relative: they resolve to the directory itself.
+  c.call(P, 'creat', { name: '', mode: 0 }, { fd: -2, name: '', mode: 0, dev: 0 });
+  c.call(P, 'renameat', {}, { res: -2, olddirfd: 12, oldpath: '', newdirfd: AT, newpath: '' });
+  return c;
+}
+
+/** Plugin events (as a capture made with a plugin source holds them) among syscall events. */
+export function pluginEvents(): TestCapture {
+  const c = new TestCapture();
+  c.proc({ pid: 1, ptid: 0, comm: 'systemd' });
+  c.proc({ pid: 200, comm: 'falco' });
+  c.fd(200, 3, { kind: FdKind.FILE_V2, name: '/var/log/audit.log' });
+  c.call(200, 'read', { fd: 3, size: 10 }, { res: 5, data: 'audit' });
+  c.enter(200, 'pluginevent', { 'plugin ID': 999, event_data: '{"kind":"Event"}' });
+  c.enter(200, 'pluginevent', { 'plugin ID': 1, event_data: new Uint8Array([1, 2, 3]) });
+  c.call(200, 'write', { fd: 3, size: 2 }, { res: 2, data: 'ok' });
   return c;
 }
