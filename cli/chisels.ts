@@ -52,11 +52,12 @@ function resetsColors(printFormat: string | undefined, isTty: boolean): boolean 
   return printFormat.includes('\\e') || printFormat.includes('\x1b');
 }
 
-/** The working directory's files, for the chisels that write some (udp_extract). */
+/** The working directory's files, for the chisels that write some (udp_extract). Paths are byte
+ *  strings (one char per byte, like every argument), handed to the file system as those bytes. */
 const NODE_FILES: ChiselFiles = {
   makeDir(path) {
     try {
-      mkdirSync(path);
+      mkdirSync(Buffer.from(path, 'latin1'));
     } catch {
       // `mkdir DIR 2> /dev/null`: an existing directory, or any failure, goes unreported.
     }
@@ -64,7 +65,7 @@ const NODE_FILES: ChiselFiles = {
   create(path) {
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      fd = openSync(Buffer.from(path, 'latin1'), 'w');
     } catch {
       return undefined;
     }
@@ -194,6 +195,7 @@ export function runChiselCli(
     groupName: (gid) => lookup.group(gid)?.name,
     bufFormat: BUF_FORMATS[o.bufFormat][o.json ? 1 : 0],
     maxBufLen: 0,
+    strStorage: 1024,
   };
   const env: ChiselEnv = {
     paramEnv,

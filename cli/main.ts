@@ -22,6 +22,9 @@ import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
 import { captureOutputFor, type CaptureOutput } from './write.js';
+import { FieldRenderError } from '../core/fields/values.js';
+import { makeLookup } from '../core/fields/lookup.js';
+import { utf8Bytes } from '../core/state/paths.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;
@@ -45,6 +48,10 @@ const DEFAULT_FORMAT =
 const TTY_FORMAT =
   '*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m (\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info';
 const CONTAINER_JSON_2_E = 324;
+const PLUGINEVENT_E = 322;
+/** sysdig's format for plugin events (on a terminal: with colours). */
+const PLUGIN_FORMAT = '*%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo';
+const TTY_PLUGIN_FORMAT = '*%evt.num %evt.datetime.s [\\e[01;32m%evt.pluginname\\e[00m] %evt.plugininfo';
 
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number]> = {
   normal: [BufFmt.NORMAL, BufFmt.JSON],
@@ -55,12 +62,12 @@ const BUF_FORMATS: Record<CliOptions['bufFormat'], [normal: number, json: number
 };
 
 function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
-  const users = new Map(header.users.map((u) => [u.uid, u]));
-  const groups = new Map(header.groups.map((g) => [g.gid, g]));
+  // Users and groups as makeLookup keeps them (the last of each id; names as bytes).
+  const base = makeLookup(header, tracker);
   return {
     thread: (tid) => tracker.thread(tid),
-    user: (uid) => users.get(uid),
-    group: (gid) => groups.get(gid),
+    user: base.user,
+    group: base.group,
     container: (id) => tracker.container(id),
     isLocalAddress: (ip, t) => tracker.isLocalAddress(ip, t),
   };
@@ -110,22 +117,34 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const printFormat =
     (o.printFormat !== undefined ? (NAMED_FORMATS[o.printFormat] ?? o.printFormat) : undefined) ??
     (!o.json && process.stdout.isTTY ? TTY_FORMAT : undefined);
-  const trailer =
-    printFormat !== undefined && (printFormat.includes('\\e') || printFormat.includes('\x1b'))
-      ? '\x1b[00m'
-      : '';
+  // Plugin events have a formatter of their own: a custom -p format, else sysdig's plugin format
+  // (also with the -pc/-pk/-pm shorthands, which only change the syscall format).
+  const customFormat =
+    o.printFormat !== undefined && NAMED_FORMATS[o.printFormat] === undefined ? o.printFormat : undefined;
+  const pluginFormat = customFormat ?? (process.stdout.isTTY ? TTY_PLUGIN_FORMAT : PLUGIN_FORMAT);
+  const hasEscape = (f: string | undefined): boolean =>
+    f !== undefined && (f.includes('\\e') || f.includes('\x1b'));
+  const trailer = hasEscape(printFormat) || hasEscape(pluginFormat) ? '\x1b[00m' : '';
+  const compile = async (text: string): Promise<LineFormatter | Error> =>
+    (await import('./printformat.js')).compileOutputFormat(text, { json: o.json, env, time });
   if (printFormat !== undefined) {
-    const f = (await import('./printformat.js')).compileOutputFormat(printFormat, {
-      json: o.json,
-      env,
-      time,
-    });
+    const f = await compile(printFormat);
     if (f instanceof Error) {
       process.stderr.write(`${f.message}\n`);
       return 1;
     }
     format = f;
   }
+  // Compiled when the first plugin event shows up.
+  let pluginFormatter: LineFormatter | undefined;
+  const pluginLine = async (c: EventContext): Promise<string | undefined> => {
+    if (pluginFormatter === undefined) {
+      const f = await compile(pluginFormat);
+      if (f instanceof Error) throw f;
+      pluginFormatter = f;
+    }
+    return pluginFormatter(c);
+  };
   const summary = o.summary ? new Summary() : undefined;
   // -w: the events that pass go to a new capture instead of the screen.
   const capOut = captureOutputFor(o, header);
@@ -145,47 +164,57 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   let haveFirstTs = false;
 
   const sections = new SectionFollower(reader, tracker, ctx);
-  outer: for (; batch !== null; batch = reader.next()) {
-    ctx.batch = batch;
-    sections.batch(batch);
-    for (let i = 0; i < batch.count; i++) {
-      if (nevts === limit) break outer;
-      const code = batch.type[i]!;
-      sections.event(code);
-      if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
-        ctx.firstTs = batch.ts[i]!;
-        haveFirstTs = ctx.firstTs !== 0n;
+  try {
+    outer: for (; batch !== null; batch = reader.next()) {
+      ctx.batch = batch;
+      sections.batch(batch);
+      for (let i = 0; i < batch.count; i++) {
+        if (nevts === limit) break outer;
+        const code = batch.type[i]!;
+        sections.event(code);
+        if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
+          ctx.firstTs = batch.ts[i]!;
+          haveFirstTs = ctx.firstTs !== 0n;
+        }
+        step.row = i;
+        const st = tracker.process(batch, i, step.hook, step.typeMask);
+        if (st.hidden) {
+          capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
+          continue;
+        }
+        const info = EVENTS[code] ?? eventInfo(code);
+        setEvent(ctx, i, info, st);
+        nevts++;
+        if (summary) {
+          const generic = code === 0 || code === 1;
+          const slot = batch.paramBase[i]!;
+          summary.add(
+            code,
+            generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
+          );
+        }
+        if (capOut) {
+          capOut.add(batch, i);
+          continue;
+        }
+        if (o.quiet || info.category & EC.INTERNAL) continue;
+        env.thread = st.thread;
+        let line: string | undefined;
+        if (code === PLUGINEVENT_E) line = await pluginLine(ctx);
+        else if (format) line = format(ctx);
+        else if (o.json) line = defaultJson(ctx, env);
+        else line = defaultLine(ctx, env, time, st.latency);
+        if (line !== undefined) out.write(line + '\n');
+        ctx.prevTs = batch.ts[i]!;
       }
-      step.row = i;
-      const st = tracker.process(batch, i, step.hook, step.typeMask);
-      if (st.hidden) {
-        capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
-        continue;
-      }
-      const info = EVENTS[code] ?? eventInfo(code);
-      setEvent(ctx, i, info, st);
-      nevts++;
-      if (summary) {
-        const generic = code === 0 || code === 1;
-        const slot = batch.paramBase[i]!;
-        summary.add(
-          code,
-          generic && batch.paramBase[i + 1]! > slot ? u16(batch.arena, batch.paramOff[slot]!) : 0,
-        );
-      }
-      if (capOut) {
-        capOut.add(batch, i);
-        continue;
-      }
-      if (o.quiet || info.category & EC.INTERNAL) continue;
-      env.thread = st.thread;
-      let line: string | undefined;
-      if (format) line = format(ctx);
-      else if (o.json) line = defaultJson(ctx, env);
-      else line = defaultLine(ctx, env, time, st.latency);
-      if (line !== undefined) out.write(line + '\n');
-      ctx.prevTs = batch.ts[i]!;
     }
+  } catch (e) {
+    // A value libsinsp cannot print raises a sinsp_exception: sysdig reports it and stops, ending
+    // the capture as usual (colour reset, summary) with status 1.
+    if (!(e instanceof FieldRenderError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    finish(out, reader, path, summary, trailer, capOut);
+    return 1;
   }
   return finish(out, reader, path, summary, trailer, capOut);
 }
@@ -241,6 +270,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  // Capture text is bytes (one char per byte); arguments arrive decoded from UTF-8: filters,
+  // formats and chisel arguments are compared with and printed as bytes too.
+  o.rest = o.rest.map(utf8Bytes);
+  if (o.printFormat !== undefined) o.printFormat = utf8Bytes(o.printFormat);
   const out = new Out(1, o.unbuffered);
   if (o.help) {
     out.write(USAGE);

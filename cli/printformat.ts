@@ -5,7 +5,8 @@
 import { bindField, FIELDS } from '../core/fields/registry.js';
 import { FieldFlag, type BoundField } from '../core/fields/types.js';
 import type { EventContext } from '../core/fields/context.js';
-import { PT } from '../core/schema/types.js';
+import { jsonKind, JsonKind } from '../core/fields/values.js';
+import { parseIndex32 } from '../core/fields/proc.js';
 import { EVENTS } from '../core/schema/index.js';
 import type { ParamEnv } from '../core/format/params.js';
 import { jsonString, type OutputTime } from '../core/format/event.js';
@@ -16,6 +17,8 @@ interface Token {
   literal?: string;
   field?: BoundField;
   width: number;
+  /** The field's text in the format: its key in JSON output. */
+  key?: string;
 }
 
 const NAMES_BY_LENGTH = FIELDS.map((f) => f.name).sort((a, b) => b.length - a.length);
@@ -29,48 +32,52 @@ function longestParamName(s: string): string | undefined {
   return paramNames.find((n) => s.startsWith(n));
 }
 
+/** A field reference in a format: the name to bind and how many characters of the format it
+ *  takes (0: the field's text stays in the format as literal text, as libsinsp does). */
+interface FieldRef {
+  bind: string;
+  consumed: number;
+}
+
+/**
+ * sinsp_filter_check_thread's parse of proc.aname / proc.apid inside a format: `[N]` up to the first
+ * ']' of the rest of the format; no index only when the format ends there. Anything else (a bad
+ * number, text after the bare name) parses as zero characters, and the field shows the process
+ * itself.
+ */
+function ancestorFieldAt(s: string, base: string): FieldRef {
+  if (s[base.length] !== '[') return { bind: base, consumed: s === base ? base.length : 0 };
+  const close = s.indexOf(']');
+  const n = parseIndex32(close < 0 ? s.slice(base.length + 1) : s.slice(base.length + 1, close));
+  if (n === undefined) return { bind: `${base}[0]`, consumed: 0 };
+  // Without a ']' the parsed length wraps around to 0, but the index was read.
+  return { bind: `${base}[${n}]`, consumed: close < 0 ? 0 : close + 1 };
+}
+
 /** The field reference starting at `s` (as sysdig's parse_field_name reads it), or undefined. */
-function fieldAt(s: string): string | undefined {
+function fieldAt(s: string): FieldRef | undefined {
   const base = NAMES_BY_LENGTH.find((n) => s.startsWith(n));
   if (base === undefined) return undefined;
+  if (base === 'proc.aname' || base === 'proc.apid') return ancestorFieldAt(s, base);
   const next = s[base.length];
+  const whole = (name: string | undefined): FieldRef | undefined =>
+    name === undefined ? undefined : { bind: name, consumed: name.length };
   if (next === '[') {
     const close = s.indexOf(']', base.length);
-    return close < 0 ? undefined : s.slice(0, close + 1);
+    return whole(close < 0 ? undefined : s.slice(0, close + 1));
   }
   const def = FIELDS.find((f) => f.name === base)!;
   if (next === '.' && def.flags & FieldFlag.ARG_REQUIRED) {
     const rest = s.slice(base.length + 1);
     if (base === 'evt.arg' || base === 'evt.rawarg') {
       const p = longestParamName(rest);
-      return p === undefined ? undefined : `${base}.${p}`;
+      return whole(p === undefined ? undefined : `${base}.${p}`);
     }
     const m = /^[A-Za-z0-9_]+/.exec(rest);
-    return m ? `${base}.${m[0]}` : undefined;
+    return whole(m ? `${base}.${m[0]}` : undefined);
   }
-  return base;
+  return whole(base);
 }
-
-const NUMERIC_JSON = new Set<number>([
-  PT.INT8,
-  PT.INT16,
-  PT.INT32,
-  PT.INT64,
-  PT.UINT8,
-  PT.UINT16,
-  PT.UINT32,
-  PT.UINT64,
-  PT.ERRNO,
-  PT.FD,
-  PT.PID,
-  PT.RELTIME,
-  PT.ABSTIME,
-  PT.PORT,
-  PT.UID,
-  PT.GID,
-  PT.DOUBLE,
-  PT.BOOL,
-]);
 
 function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Error {
   let f = fmt;
@@ -97,15 +104,15 @@ function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Er
       if (j === f.length - 1)
         return new Error('invalid formatting syntax: formatting cannot end with a number');
     }
-    const name = fieldAt(f.slice(j + 1));
-    if (name === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
-    const bound = bindField(name);
+    const ref = fieldAt(f.slice(j + 1));
+    if (ref === undefined) return new Error(`invalid formatting token ${f.slice(j + 1)}`);
+    const bound = bindField(ref.bind);
     if (typeof bound === 'string') return new Error(bound);
     if (bound.def.flags & FieldFlag.FILTER_ONLY) {
       return new Error(`${f.slice(j + 1)} is filter only and cannot be used as a display field`);
     }
-    tokens.push({ field: bound, width });
-    j += name.length;
+    tokens.push({ field: bound, width, key: f.slice(j + 1, j + 1 + ref.consumed) });
+    j += ref.consumed;
   }
   if (lit) tokens.push({ literal: lit, width: 0 });
   return { tokens, requireAll };
@@ -133,26 +140,55 @@ export function compileOutputFormat(
       ? o.time.text(ctx.batch.ts[ctx.i]!, ctx.firstTs, (ctx.state as { latency?: bigint }).latency)
       : t.field!.text(ctx);
   if (o.json) {
+    // Asked when a value first shows up: libsinsp raises for a type without a JSON form only then.
+    const kinds: (JsonKind | undefined)[] = tokens.map(() => undefined);
+    // The JSON value of token k, or undefined for null.
+    const jsonOf = (k: number, ctx: EventContext): string | undefined => {
+      const f = tokens[k]!.field!;
+      // evt.outputtime is the raw timestamp in JSON, whatever -t says.
+      if (f.def.name === 'evt.outputtime') return String(ctx.batch.ts[ctx.i]!);
+      if (f.json !== undefined) {
+        const n = f.json(ctx);
+        return n === undefined ? undefined : String(n);
+      }
+      const raw = f.extract(ctx);
+      if (raw === undefined) return undefined;
+      const kind = (kinds[k] ??= jsonKind(f.type, f.fmt));
+      switch (kind) {
+        case JsonKind.NUMBER:
+          return typeof raw === 'number' || typeof raw === 'bigint'
+            ? String(raw)
+            : jsonString(f.text(ctx) ?? '');
+        case JsonKind.BOOL:
+          return raw === false || raw === 0 || raw === 0n ? 'false' : 'true';
+        case JsonKind.NULL:
+          return undefined;
+        default: {
+          const t = f.text(ctx);
+          return t === undefined ? undefined : jsonString(t);
+        }
+      }
+    };
     return (ctx) => {
       ctx.env = o.env;
       const obj = new Map<string, string>();
+      let ok = true;
       for (let k = 0; k < tokens.length; k++) {
         const f = tokens[k]!.field;
         if (f === undefined) continue;
-        let v: string;
-        if (f.def.name === 'evt.outputtime') v = String(ctx.batch.ts[ctx.i]!);
-        else {
-          const raw = f.extract(ctx);
-          if (raw === undefined) {
-            if (requireAll) return drain(k, ctx);
-            v = 'null';
-          } else if (f.type === PT.BOOL) v = raw === false || raw === 0 ? 'false' : 'true';
-          else if (NUMERIC_JSON.has(f.type) && (typeof raw === 'number' || typeof raw === 'bigint'))
-            v = String(raw);
-          else v = jsonString(f.text(ctx) ?? '');
+        // sinsp_evt_formatter asks each field for its JSON value, and once more to store it: a
+        // field that keeps state across events (evt.deltatime) is evaluated twice per event. After
+        // a missing value (without '*') the remaining fields are asked once, and nothing prints.
+        const first = jsonOf(k, ctx);
+        if (!ok) continue;
+        if (first === undefined && requireAll) {
+          ok = false;
+          continue;
         }
-        obj.set(f.fullName, v);
+        const v = f.stateful === true ? jsonOf(k, ctx) : first;
+        obj.set(tokens[k]!.key!, v ?? 'null');
       }
+      if (!ok) return undefined;
       const keys = [...obj.keys()].sort();
       return '{' + keys.map((k) => jsonString(k) + ':' + obj.get(k)).join(',') + '}';
     };

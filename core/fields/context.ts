@@ -83,6 +83,7 @@ export function defaultEnv(lookup: StateLookup, bufFormat = 1, maxBufLen = 80): 
     groupName: (gid) => lookup.group(gid)?.name,
     bufFormat,
     maxBufLen,
+    strStorage: 1024,
   };
 }
 

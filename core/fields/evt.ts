@@ -350,13 +350,14 @@ function argBinder(raw: boolean): Binder {
     if (pinfo === undefined) return `unknown event argument '${name}'`;
     const idx = paramIndex(name);
     if (!raw) return { extract: (ctx) => argText(ctx, idx.of(ctx.batch.type[ctx.i]!)), cost: 2 };
-    const type = pinfo.type;
-    const fmt = pinfo.fmt;
+    // The field takes the type of the first parameter of that name in the table, whatever the
+    // event's own parameter is, and the field's own print format (PF_NA): libsinsp prints no text
+    // for small integers then, and raises for types rawval_to_string has no case for.
+    const p = pinfo;
     return {
       extract: (ctx) => {
         const j = idx.of(ctx.batch.type[ctx.i]!);
         if (j < 0) return undefined;
-        const p = ctx.info.params[j]!;
         const v = paramValue(ctx, j, p);
         if ((p.type === PT.RELTIME || p.type === PT.ABSTIME) && v instanceof Uint8Array && v.length >= 8) {
           const dv = new DataView(v.buffer, v.byteOffset, 8);
@@ -364,8 +365,8 @@ function argBinder(raw: boolean): Binder {
         }
         return v;
       },
-      type,
-      fmt,
+      type: p.type,
+      fmt: PF.NA,
       cost: 1,
     };
   };
@@ -569,5 +570,46 @@ export const EVT_BINDERS: Record<string, Binder> = {
   'evt.infra.docker.container.name': b(() => undefined),
   'evt.infra.docker.container.image': b(() => undefined),
 };
+
+/** Adds extract_as_js to a binder: the value libsinsp's JSON output shows as a number. */
+function withJson(binder: Binder, json?: (ctx: EventContext) => bigint): Binder {
+  return (arg, def) => {
+    const r = binder(arg, def);
+    if (typeof r === 'string') return r;
+    const ex = r.extract;
+    return {
+      ...r,
+      json:
+        json ??
+        ((ctx) => {
+          const v = ex(ctx);
+          return typeof v === 'number' || typeof v === 'bigint' ? v : undefined;
+        }),
+    };
+  };
+}
+
+// The event fields whose JSON value libsinsp computes itself (extract_as_js): time strings are
+// the raw timestamp, times and counters are numbers whatever their print format.
+for (const name of ['evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']) {
+  EVT_BINDERS[name] = withJson(EVT_BINDERS[name]!, ts);
+}
+for (const name of [
+  'evt.rawtime',
+  'evt.rawtime.s',
+  'evt.rawtime.ns',
+  'evt.reltime',
+  'evt.reltime.s',
+  'evt.reltime.ns',
+  'evt.latency',
+  'evt.latency.s',
+  'evt.latency.ns',
+  'evt.deltatime',
+  'evt.deltatime.s',
+  'evt.deltatime.ns',
+  'evt.count',
+]) {
+  EVT_BINDERS[name] = withJson(EVT_BINDERS[name]!);
+}
 
 export { PROCINFO, PF };

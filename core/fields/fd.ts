@@ -6,7 +6,8 @@ import { FdKind } from '../capture.js';
 import { EF, eventCodesByName, EVENTS, PT } from '../schema/index.js';
 import type { FdInfo, ThreadInfo } from '../state/types.js';
 import type { EventContext } from './context.js';
-import { paramIndex, paramInt } from './params.js';
+import { paramBytes, paramIndex, paramInt } from './params.js';
+import { concatenatePaths } from '../state/paths.js';
 import { renderArgText } from '../format/params.js';
 import { sanitize } from '../format/paths.js';
 import type { Binder, Binding, FieldValue } from './types.js';
@@ -76,16 +77,23 @@ function nameFromCreator(ctx: EventContext): string | undefined {
   if ((code & 1) === 0) return undefined;
   if (NAME_FROM_P1_X.has(code)) return argText(ctx, 1);
   if (OPENAT_X.has(code)) {
-    // The path is relative to dirfd (or cwd); the parameter renderer resolves it the same way.
+    // parse_dirfd, then concatenate_paths: "." for an absolute path, the cwd for AT_FDCWD, the
+    // dirfd's name plus '/' or "<UNKNOWN>" for an fd the thread does not have.
     const j = PATH1.of(code);
-    const text = j >= 0 ? argText(ctx, j) : undefined;
-    if (text === undefined) return undefined;
-    if (text.startsWith('/')) return text;
-    const dfd = paramInt(ctx, DIRFD.of(code));
+    const raw = j >= 0 ? paramBytes(ctx, j) : undefined;
     const t = ctx.state.thread;
-    const base = dfd === -100 || dfd === undefined ? t?.cwd : t?.fds.get(dfd)?.name;
-    if (base === undefined) return text;
-    return base.endsWith('/') ? base + text : base + '/' + text;
+    if (raw === undefined || t === undefined) return undefined;
+    let name = '';
+    for (let k = 0; k < raw.length && raw[k] !== 0; k++) name += String.fromCharCode(raw[k]!);
+    const dfd = paramInt(ctx, DIRFD.of(code));
+    let sdir: string;
+    if (name.startsWith('/')) sdir = '.';
+    else if (dfd === -100) sdir = t.cwd;
+    else {
+      const f = dfd === undefined ? undefined : t.fds.get(dfd);
+      sdir = f === undefined ? '<UNKNOWN>' : f.name + '/';
+    }
+    return concatenatePaths(sdir, name, raw.length);
   }
   if (OPEN_BY_HANDLE_X.has(code)) return argText(ctx, 3);
   return '';

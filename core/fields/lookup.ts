@@ -2,6 +2,7 @@
 // (threads, containers described by container events).
 import type { CaptureHeader, GroupEntry, UserEntry } from '../capture.js';
 import type { ContainerInfo, ThreadInfo } from '../state/types.js';
+import { utf8Bytes } from '../state/paths.js';
 import type { StateLookup } from './context.js';
 
 export interface StateSource {
@@ -18,10 +19,19 @@ function same(a: Uint8Array, b: Uint8Array, n = a.length): boolean {
 const isZero = (a: Uint8Array): boolean => a.every((x) => x === 0);
 
 export function makeLookup(header: CaptureHeader, state: StateSource): StateLookup {
+  // sinsp::import_user_list: the last entry of an id wins. Names arrive decoded; fields print
+  // bytes, as every state string (see utf8Bytes).
   const users = new Map<number, UserEntry>();
-  for (const u of header.users) if (!users.has(u.uid)) users.set(u.uid, u);
+  for (const u of header.users) {
+    users.set(u.uid, {
+      ...u,
+      name: utf8Bytes(u.name),
+      homedir: utf8Bytes(u.homedir),
+      shell: utf8Bytes(u.shell),
+    });
+  }
   const groups = new Map<number, GroupEntry>();
-  for (const g of header.groups) if (!groups.has(g.gid)) groups.set(g.gid, g);
+  for (const g of header.groups) groups.set(g.gid, { ...g, name: utf8Bytes(g.name) });
   const v4: Uint8Array[] = [];
   const v6: Uint8Array[] = [];
   for (const i of header.interfaces) {

@@ -72,39 +72,36 @@ function fdLimit(ctx: EventContext, t: ThreadInfo): number {
   return (mainThread(ctx, t) ?? t).fdlimit;
 }
 
-/** proc.aname[N] / proc.apid[N]; without an index, filters match any ancestor (multi). */
+/** sinsp_numparser::parsed32: sscanf("%d%c") must read one number and nothing after it. */
+export function parseIndex32(text: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * proc.aname[N] / proc.apid[N]. N counts ancestors of the main thread (a negative N is the process
+ * itself). Without an index, or with [-1], filters match any ancestor (multi), while printing shows
+ * the process itself.
+ */
 function ancestorBinder(pick: (t: ThreadInfo) => FieldValue): Binder {
   return (arg, def) => {
-    if (arg !== undefined && (!arg.bracket || !/^\d+$/.test(arg.text))) {
-      return `${def.name} takes a numeric index: ${def.name}[1] is the parent`;
-    }
-    if (arg !== undefined) {
-      const n = Number(arg.text);
-      return {
-        extract: (ctx) => {
-          const t = ctx.state.thread;
-          if (t === undefined) return undefined;
-          const a = ancestor(ctx, t, n);
-          return a === undefined ? undefined : pick(a);
-        },
-        cost: 2,
-      };
-    }
+    const n = arg === undefined ? -1 : arg.bracket ? parseIndex32(arg.text) : undefined;
+    if (n === undefined) return `${def.name} takes a numeric index: ${def.name}[1] is the parent`;
     const b: Binding = {
-      // Without an index the field is the process itself when printed...
       extract: (ctx) => {
         const t = ctx.state.thread;
         if (t === undefined) return undefined;
-        const a = ancestor(ctx, t, 0);
+        const a = ancestor(ctx, t, n < 0 ? 0 : n);
         return a === undefined ? undefined : pick(a);
-      },
-      // ...and any ancestor (parent upwards) in a filter.
-      multi: (ctx) => {
-        const t = ctx.state.thread;
-        return t === undefined ? undefined : ancestors(ctx, t).map(pick);
       },
       cost: 2,
     };
+    if (n === -1) {
+      b.multi = (ctx) => {
+        const t = ctx.state.thread;
+        return t === undefined ? undefined : ancestors(ctx, t).map(pick);
+      };
+    }
     return b;
   };
 }

@@ -71,6 +71,9 @@ export interface Binding {
   fmt?: PF;
   /** Display text, when it is not toText(extract()) (evt.buffer prints the formatted data). */
   text?: (ctx: EventContext) => string | undefined;
+  /** extract_as_js, for fields whose JSON value libsinsp computes apart from their text: a number
+   *  (undefined: null). */
+  json?: (ctx: EventContext) => number | bigint | undefined;
   /** Filter-only multi-value form (e.g. any ancestor). */
   multi?: MultiExtractor;
   /** Cost class for ordering conjuncts: 0 header columns, 1 state lookups, 2 strings, 3 buffers. */

@@ -55,15 +55,8 @@ export class Scanner {
     const start = this.pos;
     const t = this.text;
     let p = start;
-    let depth = 0;
-    // Brackets belong to the field argument (`evt.arg[0]`, `container.mount[/usr/*]`).
-    while (p < t.length) {
-      const c = t[p]!;
-      if (c === '[') depth++;
-      else if (c === ']' && depth > 0) depth--;
-      else if (depth === 0 && WORD_END.has(c)) break;
-      p++;
-    }
+    // A field argument in brackets ends there too (`proc.aname[ 1]` is the field `proc.aname[`).
+    while (p < t.length && !WORD_END.has(t[p]!)) p++;
     this.pos = p;
     return { text: t.slice(start, p), start, end: p };
   }

@@ -37,6 +37,13 @@ export interface ParamEnv {
   bufFormat: number;
   /** Buffers longer than this are cut to it with a trailing "..." (sysdig: 80 unless -v); 0 = no cut. */
   maxBufLen: number;
+  /**
+   * Size of libsinsp's m_paramstr_storage, the one text buffer sysdig's event object renders every
+   * parameter into (1024 at start). It only grows: a longer string parameter resizes it to its
+   * length and a buffer that does not fit doubles it; path parameters are cut to it. Undefined:
+   * no cut (callers that want whole paths).
+   */
+  strStorage?: number;
   /** Directory an FSRELPATH parameter resolves against (set per parameter by renderParam). */
   pathBase?: string | undefined;
 }
@@ -290,10 +297,15 @@ RENDER[PT.ERRNO] = (a, o, _l, _p, _f, _e, out) => {
   const v = i64(a, o);
   if (v < 0) out.resolved = errnoName(v | 0);
 };
-RENDER[PT.CHARBUF] = (a, o, l, _p, _f, _e, out) => void (out.value = cstr(a, o, o + l));
+RENDER[PT.CHARBUF] = (a, o, l, _p, _f, env, out) => {
+  if (env.strStorage !== undefined && l > env.strStorage) env.strStorage = l;
+  out.value = cstr(a, o, o + l);
+};
 const pathRenderer: Renderer = (a, o, l, _p, _f, env, out) => {
   const raw = cstr(a, o, o + l);
-  out.value = sanitize(raw);
+  // strcpy_sanitized into the storage: at most its size less the NUL.
+  const size = env.strStorage;
+  out.value = size !== undefined && l > size ? sanitize(raw).slice(0, size - 1) : sanitize(raw);
   if (env.thread && l > 0 && !raw.startsWith('<NA>'))
     out.resolved = resolvePath(env.pathBase ?? env.thread.cwd, raw);
 };
@@ -301,6 +313,7 @@ RENDER[PT.FSPATH] = pathRenderer;
 RENDER[PT.FSRELPATH] = pathRenderer;
 RENDER[PT.BYTEBUF] = (a, o, l, _p, _f, env, out) => {
   let s = renderBuffer(a, o, o + l, env.bufFormat);
+  if (env.strStorage !== undefined) while (s.length >= env.strStorage - 1) env.strStorage *= 2;
   if (env.maxBufLen !== 0 && s.length > env.maxBufLen && env.bufFormat === BufFmt.NORMAL) {
     s = env.maxBufLen > 3 ? s.slice(0, env.maxBufLen - 3) + '...' : s.slice(0, env.maxBufLen);
   }

@@ -75,9 +75,10 @@ function appendSanitized(target: string, path: string): string {
 /**
  * sinsp's resolved path for an FSPATH parameter: '' for an absolute path (libsinsp prints no
  * resolved form then), else base + path normalised. `base` is the cwd (with its trailing '/').
+ * An empty path is relative (its parameter still holds the NUL): it resolves to the base itself.
  */
 export function resolvePath(base: string, path: string): string {
-  if (path.length === 0 || path[0] === '/') return '';
+  if (path[0] === '/') return '';
   return appendSanitized(base, path);
 }
 

@@ -2,8 +2,6 @@
 // Lengths come from the capture and are hostile: a short parameter yields what its bytes hold
 // (missing high bytes read as zero), never bytes of a neighbour.
 
-const utf8 = new TextDecoder('utf-8');
-
 /** Signed little-endian integer of up to 8 bytes, as a number (exact within 2^53). */
 export function readInt(a: Uint8Array, o: number, len: number): number {
   if (len >= 8) {
@@ -37,22 +35,9 @@ function cEnd(a: Uint8Array, o: number, len: number): number {
   return e;
 }
 
-/** A C string parameter as text (UTF-8). */
+/** A C string parameter with one character per byte: libsinsp keeps and prints the bytes (names,
+ *  paths, args), and its path rules are per byte. */
 export function readText(a: Uint8Array, o: number, len: number): string {
-  const e = cEnd(a, o, len);
-  let ascii = true;
-  for (let k = o; k < e; k++) {
-    if (a[k]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return latin1(a, o, e);
-  return utf8.decode(a.subarray(o, e));
-}
-
-/** A C string parameter with one character per byte (paths: libsinsp's path rules are per byte). */
-export function readBytesText(a: Uint8Array, o: number, len: number): string {
   return latin1(a, o, cEnd(a, o, len));
 }
 

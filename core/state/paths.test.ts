@@ -1,7 +1,7 @@
 // libsinsp's path joining (concatenate_paths / copy_and_sanitize_path), including its quirks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatenatePaths, sanitizeString } from './paths.js';
+import { concatenatePaths, sanitizeString, utf8Bytes } from './paths.js';
 
 test('normalizes like libsinsp', () => {
   const cases: [string, string, string][] = [
@@ -27,8 +27,10 @@ test('normalizes like libsinsp', () => {
   for (const [a, b, want] of cases) assert.equal(concatenatePaths(a, b), want, `${a} + ${b}`);
 });
 
-test('decoded text counts its UTF-8 bytes: each becomes a dot', () => {
-  assert.equal(concatenatePaths('/', '\u00e9t\u00e9', undefined, false), '/..t..');
+test('decoded text becomes its UTF-8 bytes: each then becomes a dot', () => {
+  assert.equal(utf8Bytes('\u00e9t\u00e9'), '\u00c3\u00a9t\u00c3\u00a9');
+  assert.equal(concatenatePaths('/', utf8Bytes('\u00e9t\u00e9')), '/..t..');
+  assert.equal(utf8Bytes('plain'), 'plain');
 });
 
 test('an empty second path yields the first without its trailing slash', () => {

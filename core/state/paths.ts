@@ -1,8 +1,8 @@
 // Path joining exactly as libsinsp does it (sinsp_utils::concatenate_paths and its helpers): the
 // second path is copied byte by byte, non-printable bytes become '.', "./" is dropped, "../" rewinds
 // to the previous '/', runs of '/' collapse and a trailing '/' is removed. The first path (a cwd or a
-// directory fd name) is taken verbatim. Event parameters arrive with one character per byte
-// (latin1), so byte rules apply one to one; header strings are decoded text (see path2IsBytes).
+// directory fd name) is taken verbatim. Every string of the state holds one character per byte
+// (latin1; header text is turned into its UTF-8 bytes on import), so byte rules apply one to one.
 
 import { SCAP_MAX_PATH_SIZE } from './codes.js';
 
@@ -14,16 +14,31 @@ function invalid(c: number): boolean {
   return c < 0x20 || c > 0x7e;
 }
 
-/** Bytes a character takes in UTF-8 (paths from the header arrive decoded). */
-function byteLen(c: number): number {
-  return c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-}
+const utf8 = new TextEncoder();
 
-/** Length in bytes of a string whose characters may be bytes or decoded text. */
-export function bytesOf(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) n += byteLen(s.charCodeAt(i));
-  return n;
+/**
+ * Decoded text (what the native reader gives for header strings, or argv) as its UTF-8 bytes, one
+ * character per byte: the form every state string has, so sysdig's byte rules and its raw output
+ * apply alike to header and event text.
+ */
+export function utf8Bytes(s: string): string {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return s;
+  const b = utf8.encode(s);
+  let out = '';
+  for (let k = 0; k < b.length; k += 8192) {
+    out += String.fromCharCode.apply(
+      null,
+      b.subarray(k, Math.min(b.length, k + 8192)) as unknown as number[],
+    );
+  }
+  return out;
 }
 
 /** Remove the characters libsinsp's sanitize_string drops (non-printable bytes). */
@@ -44,16 +59,10 @@ export function sanitizeString(s: string): string {
 /**
  * concatenate_paths(path1, path2). `len2` is the byte length libsinsp passes for path2, which for an
  * event parameter includes its NUL terminator; it only matters for the length check and the
- * "empty second path" test. `path2IsBytes`: path2 holds one character per byte (event
- * parameters); false for decoded text (names from the capture header).
+ * "empty second path" test.
  */
-export function concatenatePaths(
-  path1: string,
-  path2: string,
-  len2: number = bytesOf(path2),
-  path2IsBytes = true,
-): string {
-  const len1 = bytesOf(path1);
+export function concatenatePaths(path1: string, path2: string, len2: number = path2.length): string {
+  const len1 = path1.length;
   if (SCAP_MAX_PATH_SIZE < len1 + len2 + 1) return '/PATH_TOO_LONG';
   const relative = len2 !== 0 && path2.charCodeAt(0) !== SLASH;
   // Most paths need no rewriting: then the result is a plain concatenation.
@@ -62,7 +71,7 @@ export function concatenatePaths(
   if (len2 !== 0 && path2.charCodeAt(0) !== SLASH) {
     for (let i = 0; i < path1.length; i++) out.push(path1.charCodeAt(i));
   }
-  copyAndSanitize(out, path2, path2IsBytes);
+  copyAndSanitize(out, path2);
   return String.fromCharCode.apply(null, out);
 }
 
@@ -88,7 +97,7 @@ function isClean(p: string): boolean {
 
 // Mirrors copy_and_sanitize_path: `out` holds the target buffer, its current length is the write
 // position (tc); position 0 is the target base.
-function copyAndSanitize(out: number[], path: string, isBytes: boolean): void {
+function copyAndSanitize(out: number[], path: string): void {
   let tc = out.length;
   let pc = 0;
   const n = path.length;
@@ -114,9 +123,7 @@ function copyAndSanitize(out: number[], path: string, isBytes: boolean): void {
       return;
     }
     if (invalid(c)) {
-      // Each invalid byte becomes '.'; decoded text stands for its UTF-8 bytes.
-      const k = isBytes ? 1 : byteLen(c);
-      for (let j = 0; j < k; j++) out[tc++] = DOT;
+      out[tc++] = DOT;
       pc++;
     } else if (c === DOT && at(pc + 1) === DOT && at(pc + 2) === SLASH) {
       rewind(3);

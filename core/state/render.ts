@@ -2,7 +2,7 @@
 // which the parsers store as fd names for binds, unix connects and accepts.
 
 import { AF_INET, AF_INET6, AF_UNIX } from './codes.js';
-import { readBytesText } from './params.js';
+import { readText } from './params.js';
 import { sanitizeString } from './paths.js';
 import { hex64, ipv4String, ipv4TupleString, ipv6String, isV4Mapped, u16, u64 } from './sockinfo.js';
 
@@ -10,7 +10,7 @@ import { hex64, ipv4String, ipv4TupleString, ipv6String, isV4Mapped, u16, u64 } 
 export function sockaddrString(a: Uint8Array, o: number, l: number): string {
   if (l === 0) return 'NULL';
   const family = a[o]!;
-  if (family === AF_UNIX) return sanitizeString(readBytesText(a, o + 1, l - 1));
+  if (family === AF_UNIX) return sanitizeString(readText(a, o + 1, l - 1));
   if (family === AF_INET) {
     if (l !== 7) return 'INVALID IPv4';
     return `${ipv4String(a, o + 1)}:${u16(a, o + 5)}`;
@@ -40,7 +40,7 @@ export function socktupleString(a: Uint8Array, o: number, l: number): string {
   if (family === AF_UNIX) {
     const b = new Uint8Array(16);
     b.set(a.subarray(o + 1, Math.min(o + l, o + 17)));
-    const path = l > 17 ? sanitizeString(readBytesText(a, o + 17, l - 17)) : '';
+    const path = l > 17 ? sanitizeString(readText(a, o + 17, l - 17)) : '';
     return `${hex64(u64(b, 0))}->${hex64(u64(b, 8))} ${path}`;
   }
   return `family ${family}`;

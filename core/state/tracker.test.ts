@@ -13,7 +13,7 @@ import type { EventBatch } from '../capture.js';
 import { FdKind } from '../capture.js';
 import { StateTracker, type TrackedEventState } from './tracker.js';
 import { Thread } from './thread.js';
-import { readBytesText, readInt } from './params.js';
+import { readText, readInt } from './params.js';
 import { concatenatePaths, sanitizeString } from './paths.js';
 import { socktupleString } from './render.js';
 import { ipv4String, ipv6String } from './sockinfo.js';
@@ -110,7 +110,7 @@ function nameFromCreator(b: EventBatch, i: number, t: Thread, tracker: StateTrac
     case PPME.SYSCALL_CREAT_X: {
       const p = param(b, i, 1);
       if (p === undefined) return '';
-      const path = readBytesText(b.arena, p.o, p.l);
+      const path = readText(b.arena, p.o, p.l);
       if (p.l > 0 && !path.startsWith('<NA>') && path.charCodeAt(0) !== 0x2f) {
         return concatenatePaths(t.cwd, path, p.l);
       }
@@ -132,7 +132,7 @@ function nameFromCreator(b: EventBatch, i: number, t: Thread, tracker: StateTrac
       const n = param(b, i, 2);
       const d = param(b, i, 1);
       if (n === undefined || d === undefined) return '';
-      const name = readBytesText(b.arena, n.o, n.l);
+      const name = readText(b.arena, n.o, n.l);
       const dirfd = readInt(b.arena, d.o, d.l);
       let sdir: string;
       if (name.charCodeAt(0) === 0x2f) sdir = '.';

@@ -54,8 +54,8 @@ import { Fd } from './fd.js';
 import { BlobCache } from './listcache.js';
 import { TracerResult, tracerWrite } from './tracer.js';
 import { NetInterfaces } from './interfaces.js';
-import { readBytesText, readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
-import { bytesOf, concatenatePaths } from './paths.js';
+import { readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
+import { concatenatePaths, utf8Bytes } from './paths.js';
 import { sockaddrString, socktupleString } from './render.js';
 import {
   S4_IP,
@@ -730,17 +730,19 @@ export class StateTracker implements ThreadLookup {
     t.ptid = p.ptid;
     t.sid = p.sid;
     t.vpgid = p.vpgid;
-    t.comm = p.comm;
-    t.exe = p.exe;
-    t.exepath = p.exepath;
-    t.args = [...p.args];
+    // Header text arrives decoded; the state keeps bytes (see utf8Bytes).
+    t.comm = utf8Bytes(p.comm);
+    t.exe = utf8Bytes(p.exe);
+    t.exepath = utf8Bytes(p.exepath);
+    t.args = p.args.map(utf8Bytes);
     t.flags |= p.flags | CL.ACTIVE;
     if (t.isMainThread()) {
       // set_env stops at an empty entry when only NULs follow: the buffer's zero padding.
       let n = p.env.length;
       while (n > 0 && p.env[n - 1] === '') n--;
-      t.ownEnv = p.env.slice(0, n);
-      setCwd(t, t, p.cwd, bytesOf(p.cwd), false);
+      t.ownEnv = p.env.slice(0, n).map(utf8Bytes);
+      const cwd = utf8Bytes(p.cwd);
+      setCwd(t, t, cwd, cwd.length);
     }
     t.fdlimit = p.fdlimit;
     t.uid = p.uid >>> 0;
@@ -764,8 +766,8 @@ export class StateTracker implements ThreadLookup {
       t.exeWritable = raw.length >= 5 && raw[4] !== 0;
       t.exeWritableRaw = raw.length >= 5 ? raw[4] : undefined;
     }
-    t.cgroups = normalizeCgroups(p.cgroups);
-    t.root = p.root;
+    t.cgroups = normalizeCgroups(p.cgroups.map(utf8Bytes));
+    t.root = utf8Bytes(p.root);
     t.containerId = resolveContainerId(t.cgroups);
     return t;
   }
@@ -829,12 +831,12 @@ export class StateTracker implements ThreadLookup {
       case FdKind.UNIX_SOCK:
         put64(s, UX_SOURCE, e.source ?? 0n);
         put64(s, UX_DEST, e.dest ?? 0n);
-        f.name = e.name;
+        f.name = utf8Bytes(e.name);
         f.flags |= f.name === '' ? FDF.ROLE_CLIENT : FDF.ROLE_SERVER;
         break;
       case FdKind.FILE_V2:
         f.openFlags = e.openFlags;
-        f.name = e.name;
+        f.name = utf8Bytes(e.name);
         f.dev = e.dev;
         f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
         break;
@@ -848,7 +850,7 @@ export class StateTracker implements ThreadLookup {
       case FdKind.INOTIFY:
       case FdKind.TIMERFD:
       case FdKind.NETLINK:
-        f.name = e.name;
+        f.name = utf8Bytes(e.name);
         f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
         break;
       default:
@@ -901,7 +903,7 @@ export class StateTracker implements ThreadLookup {
   private pPath(k: number): string {
     if (k < 0 || k >= this.np) return '';
     const j = this.base + k;
-    return readBytesText(this.arena, this.offs[j]!, this.lens[j]!);
+    return readText(this.arena, this.offs[j]!, this.lens[j]!);
   }
 
   /** Parameter k as a NUL-separated list (args), parsed once per distinct blob (a frozen array
@@ -947,7 +949,7 @@ export class StateTracker implements ThreadLookup {
   }
 
   private ePath(e: EnterCopy | null, k: number): string {
-    return e !== null && k >= 0 && k < e.n ? readBytesText(e.buf, e.off[k]!, e.len[k]!) : '';
+    return e !== null && k >= 0 && k < e.n ? readText(e.buf, e.off[k]!, e.len[k]!) : '';
   }
 
   /** The stored enter event's path parameter k, or null when it is empty or "(NULL)" (the
@@ -2024,7 +2026,7 @@ export class StateTracker implements ThreadLookup {
     const f = this.fdinfo;
     const t = this.tinfo;
     if (f === undefined || t === undefined) return;
-    setCwd(t, t.mainThread(), f.name, bytesOf(f.name), false);
+    setCwd(t, t.mainThread(), f.name, f.name.length);
   }
 
   private onGetcwdExit(): void {
@@ -2296,9 +2298,9 @@ function tableAdd(table: Map<number, Fd>, fd: number, src: Fd, owned = false): F
 }
 
 /** set_cwd: the main thread's cwd joined with `path`, always ending in '/'. */
-function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number, isBytes = true): void {
+function setCwd(_t: Thread, main: Thread | undefined, path: string, len: number): void {
   if (main === undefined) return;
-  let cwd = concatenatePaths(main.ownCwd, path, len, isBytes);
+  let cwd = concatenatePaths(main.ownCwd, path, len);
   if (cwd.length === 0 || cwd.charCodeAt(cwd.length - 1) !== 0x2f) cwd += '/';
   main.ownCwd = cwd;
 }

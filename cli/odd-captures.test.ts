@@ -1,0 +1,73 @@
+// Differential tests on captures built for the purpose (cli/testing/scenarios.ts): what real
+// captures rarely hold must still print as sysdig 0.29.3 prints it. The oracle is the installed
+// sysdig; the tests skip without it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { differences, haveSysdig } from './testing/oracle.js';
+import { fdZoo, pluginEvents } from './testing/scenarios.js';
+
+const skip = !haveSysdig && 'sysdig not installed';
+const dir = mkdtempSync(join(tmpdir(), 'capsight-odd-'));
+
+test('fd zoo: every fd type, failed calls, UTF-8 names, long paths print as in sysdig', { skip }, () => {
+  const file = fdZoo().save(join(dir, 'fdzoo.scap'));
+  const procFields =
+    '*%evt.num %proc.name %proc.exe %proc.exepath %proc.args %proc.cmdline %proc.cwd %proc.pid %proc.ppid ' +
+    '%proc.pname %proc.env %thread.tid %user.name %user.uid %group.name %user.loginname %user.homedir %user.shell';
+  const fdFields =
+    '*%evt.num %fd.name %fd.type %fd.typechar %fd.num %fd.cip %fd.sip %fd.cport %fd.sport %fd.l4proto ' +
+    '%fd.sockfamily %fd.is_server %fd.directory %fd.filename %fd.rip %fd.lip %fd.connected %fd.cproto';
+  assert.deepEqual(
+    differences(file, [
+      [],
+      ['-j'],
+      ['-A'],
+      ['-X'],
+      ['-b'],
+      ['-v'],
+      ['-p', procFields],
+      ['-p', fdFields],
+      ['-j', '-p', procFields],
+      // Filters and formats given in UTF-8 compare with and print the capture's bytes.
+      ['proc.name=caf\u00e9-srv and fd.name contains \u00e4'],
+      ['-p', '\u00e9 %evt.num %proc.name', 'user.name=j\u00fcrgen'],
+      ['-c', 'spy_file', '/srv/d\u00e4t\u00e4/sub/\u00e4.txt'],
+      ['-c', 'lsof'],
+      ['-c', 'ps'],
+      ['-c', 'netstat'],
+    ]),
+    [],
+  );
+});
+
+test('format and JSON value rules: evt.rawarg types, extract_as_js, proc.aname parsing', { skip }, () => {
+  const file = fdZoo().save(join(dir, 'fdzoo-formats.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-p', '%evt.num %evt.rawarg.size'],
+      ['-p', '*%evt.num %evt.rawarg.res %evt.rawarg.data %evt.rawarg.name %evt.rawarg.pid'],
+      ['-p', '*%evt.num %evt.rawarg.flags'],
+      ['-j', '-p', '*%evt.num %evt.rawarg.name %evt.rawarg.size'],
+      ['-j', '-p', '*%evt.num %evt.rawarg.res'],
+      ['-j', '-p', '%evt.num %evt.time %evt.datetime %evt.reltime %evt.rawtime.ns %evt.latency.ns %evt.cpu'],
+      ['-j', '-p', '*%evt.num %evt.deltatime %thread.exectime %evt.latency %evt.count %fd.num %proc.pid'],
+      ['-p', '%evt.num %proc.aname %proc.apid x'],
+      ['-p', '%evt.num %proc.aname[abc] %proc.apid[ 1] %proc.aname[-1]'],
+      ['-j', '-p', '%evt.num %proc.aname[1'],
+      ['proc.aname[ 1]=systemd'],
+      ['proc.aname[-1]=systemd and proc.apid[+1]=1'],
+    ]),
+    [],
+  );
+});
+
+test("plugin events print with sysdig's plugin format unless -p gives one", { skip }, () => {
+  const file = pluginEvents().save(join(dir, 'plugin.scap'));
+  assert.deepEqual(
+    differences(file, [[], ['-j'], ['-pc'], ['-p', '*%evt.num %evt.type %evt.pluginname'], ['-S', '-q']]),
+    [],
+  );
+});
