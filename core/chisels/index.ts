@@ -25,6 +25,7 @@ import { heatMapChisel } from './terminal.js';
 import { UdpExtract, type ChiselFiles } from './udpextract.js';
 import { EventDump, type ChiselHost } from './dump.js';
 import { Around } from './around.js';
+import { SpySyslog } from './spysyslog.js';
 
 export type { Chisel } from './runner.js';
 export { ChiselRunner } from './runner.js';
@@ -136,6 +137,20 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       return new ChiselExit(1, '', 'spy_logs: writing an event dump needs a capture file to read again\n');
     const dump = file !== undefined ? new EventDump(file, s.args[1] ?? '1000') : undefined;
     return new SpyLogs(s.env, s.write, s.args[2], s.env.isTty ?? false, dump, s.host);
+  },
+  spy_syslog: (s) => {
+    const file = s.args[0];
+    if (file !== undefined && s.host === undefined)
+      return new ChiselExit(1, '', 'spy_syslog: writing an event dump needs a capture file to read again\n');
+    const dump = file !== undefined ? new EventDump(file, s.args[1] ?? '1000') : undefined;
+    return new SpySyslog(
+      s.write,
+      s.args[2],
+      s.env.isTty ?? false,
+      s.env.printContainer === true,
+      dump,
+      s.host,
+    );
   },
   around: (s) => {
     if (s.host === undefined) return new ChiselExit(1, '', 'around: needs a capture file to read again\n');

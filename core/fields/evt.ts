@@ -4,6 +4,7 @@ import { FdKind } from '../capture.js';
 import { eventCodesByName, EVENTS, PF, PPME, PT, SYSCALL_NAMES } from '../schema/index.js';
 import { EC, EF } from '../schema/types.js';
 import { renderArgs, renderArgText, renderParam, type Rendered } from '../format/params.js';
+import { eventInfoText } from '../format/event.js';
 import { tsToString } from '../time.js';
 import type { FdInfo } from '../state/types.js';
 import { SYSCALL_CATEGORIES } from './syscallcats.js';
@@ -466,7 +467,7 @@ export const EVT_BINDERS: Record<string, Binder> = {
   'evt.args': b((ctx) => withThread(ctx, () => renderArgs(ctx.info, ctx.batch, ctx.i, ctx.env)), 3),
   'evt.arg': argBinder(false),
   'evt.rawarg': argBinder(true),
-  'evt.info': b((ctx) => withThread(ctx, () => renderArgs(ctx.info, ctx.batch, ctx.i, ctx.env)), 3),
+  'evt.info': b((ctx) => withThread(ctx, () => eventInfoText(ctx, ctx.env)), 3),
   'evt.buffer': b(
     (ctx) => {
       const j = DATA.of(ctx.batch.type[ctx.i]!);

@@ -3,10 +3,11 @@
 // so filters and -p formats naming them parse, and always have no value.
 import { FdKind } from '../capture.js';
 import { ipToString } from '../net/addr.js';
-import { eventCodesByName, EF } from '../schema/index.js';
+import { eventCodesByName } from '../schema/index.js';
 import type { FdInfo, ThreadInfo } from '../state/types.js';
+import { facilityText, messageText, severityText, type SyslogMessage } from '../state/syslog.js';
 import type { ContainerInfo, EventContext } from './context.js';
-import { DATA, paramBytes } from './params.js';
+import { paramBytes } from './params.js';
 import type { Binder, FieldValue } from './types.js';
 
 function th(f: (t: ThreadInfo, ctx: EventContext) => FieldValue | undefined, cost = 1): Binder {
@@ -92,65 +93,24 @@ const CONTAINER_BINDERS: Record<string, Binder> = {
   'container.readiness_probe': ct(undefined, () => 'NONE'),
 };
 
-const FACILITIES = [
-  'kern',
-  'user',
-  'mail',
-  'daemon',
-  'auth',
-  'syslog',
-  'lpr',
-  'news',
-  'uucp',
-  'clock',
-  'authpriv',
-  'ftp',
-  'ntp',
-  'logaudit',
-  'logalert',
-  'cron',
-  'local0',
-  'local1',
-  'local2',
-  'local3',
-  'local4',
-  'local5',
-  'local6',
-  'local7',
-];
-const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
-
-/** A write to /dev/log starting with `<PRI>`: [priority, message]. */
-function syslogOf(ctx: EventContext): [number, string] | undefined {
-  if (!(ctx.info.flags & EF.WRITES_TO_FD) || !(ctx.state.fd?.name.includes('/dev/log') ?? false))
-    return undefined;
-  const d = paramBytes(ctx, DATA.of(ctx.batch.type[ctx.i]!));
-  if (d === undefined || d.length < 3 || d[0] !== 0x3c) return undefined;
-  let k = 1;
-  let pri = 0;
-  while (k < d.length && d[k]! >= 0x30 && d[k]! <= 0x39 && k < 5) pri = pri * 10 + d[k++]! - 0x30;
-  if (k === 1 || d[k] !== 0x3e) return undefined;
-  let msg = '';
-  for (let j = k + 1; j < d.length && d[j] !== 0; j++) msg += String.fromCharCode(d[j]!);
-  return [pri, msg];
-}
-
-function sl(f: (pri: number, msg: string) => FieldValue | undefined): Binder {
+/** syslog.*: the message the syslog decoder holds, i.e. the one this event's write decoded (the
+ *  state step decodes it, core/state/syslog.ts; a filter that runs before the parser sees none). */
+function sl(f: (m: SyslogMessage) => FieldValue): Binder {
   return () => ({
     extract: (ctx) => {
-      const s = syslogOf(ctx);
-      return s === undefined ? undefined : f(s[0], s[1]);
+      const m = ctx.state.syslog;
+      return m ? f(m) : undefined;
     },
-    cost: 3,
+    cost: 1,
   });
 }
 
 const SYSLOG_BINDERS: Record<string, Binder> = {
-  'syslog.facility.str': sl((p) => FACILITIES[p >> 3] ?? '<NA>'),
-  'syslog.facility': sl((p) => p >> 3),
-  'syslog.severity.str': sl((p) => SEVERITIES[p & 7]!),
-  'syslog.severity': sl((p) => p & 7),
-  'syslog.message': sl((_p, m) => m),
+  'syslog.facility.str': sl(facilityText),
+  'syslog.facility': sl((m) => m.facility),
+  'syslog.severity.str': sl(severityText),
+  'syslog.severity': sl((m) => m.severity),
+  'syslog.message': sl(messageText),
 };
 
 const POLL = new Map<number, number>();

@@ -6,6 +6,7 @@ import { SYSCALL_NAMES } from '../schema/index.js';
 import { u16 } from '../bytes.js';
 import { tsToString } from '../time.js';
 import { renderArgs, type ParamEnv } from './params.js';
+import { syslogInfoLine } from '../state/syslog.js';
 
 export type TimeType = 'h' | 'a' | 'r' | 'd' | 'D';
 
@@ -75,8 +76,15 @@ export function defaultLine(
     ' ' +
     eventTypeName(ctx) +
     ' ' +
-    renderArgs(ctx.info, b, i, env)
+    eventInfoText(ctx, env)
   );
+}
+
+/** evt.info: the arguments, or on an fd the syslog decoder watches, the message this event wrote
+ *  (get_info_line). */
+export function eventInfoText(ctx: EventContext, env: ParamEnv): string {
+  const m = ctx.state.syslog;
+  return m ? syslogInfoLine(m) : renderArgs(ctx.info, ctx.batch, ctx.i, env);
 }
 
 /**
@@ -154,7 +162,7 @@ export function defaultJson(ctx: EventContext, env: ParamEnv): string {
     ',"evt.dir":' +
     jsonString(ctx.info.dir) +
     ',"evt.info":' +
-    jsonString(renderArgs(ctx.info, b, i, env)) +
+    jsonString(eventInfoText(ctx, env)) +
     ',"evt.num":' +
     ctx.num +
     ',"evt.outputtime":' +

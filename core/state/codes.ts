@@ -66,6 +66,9 @@ export const FDF = {
   IS_CLONED: 1 << 14,
   CONNECTION_PENDING: 1 << 15,
   CONNECTION_FAILED: 1 << 16,
+  /** Not a libsinsp flag: stands for the syslog decoder's write callback on the fd (m_callbacks),
+   *  which copies with the fd as the flags do (see core/state/syslog.ts). */
+  SYSLOG: 1 << 24,
 } as const;
 
 /** libsinsp limits (settings.h, threadinfo.h). */

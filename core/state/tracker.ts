@@ -53,6 +53,7 @@ import { containerFromFields, containerIpBytes, parseContainerJson } from './con
 import { Fd } from './fd.js';
 import { BlobCache } from './listcache.js';
 import { TracerResult, tracerWrite } from './tracer.js';
+import { decodeSyslog, isSyslogName, type SyslogMessage } from './syslog.js';
 import { NetInterfaces } from './interfaces.js';
 import { readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
 import { concatenatePaths, utf8Bytes } from './paths.js';
@@ -158,6 +159,8 @@ export interface TrackedEventState extends EventState {
   evtFd: Fd | null;
   /** evt->m_tinfo is set: the event has a thread of its own (a clone child's first event does not). */
   evtThread: boolean;
+  /** The syslog message this event's write decoded (null: none; see syslog.ts). */
+  syslog: SyslogMessage | null;
 }
 
 /** Parameter names the parsers read, by the key they use. */
@@ -241,6 +244,7 @@ class State implements TrackedEventState {
   eLo = 0;
   lat = 0;
   nameChanged = false;
+  syslog: SyslogMessage | null = null;
 
   get enterTs(): bigint {
     return (BigInt(this.eHi) << 32n) | BigInt(this.eLo);
@@ -419,6 +423,8 @@ export class StateTracker implements ThreadLookup {
   ): TrackedEventState {
     const type = batch.type[i]!;
     const st = this.st;
+    // sinsp::next resets the decoders of the previous event before reading the next one.
+    st.syslog = null;
     if (typeMask != null && filter !== undefined && typeMask[type] !== 1 && type < this.ef.length) {
       // Rejected by the type prefilter, and reset() of an EF_SKIPPARSERESET event only looks its
       // thread up (without adding one): nothing of such an event reaches the state (procinfo is
@@ -857,6 +863,8 @@ export class StateTracker implements ThreadLookup {
         // libsinsp 0.29.3 does not know the newer types (bpf, userfaultfd, io_uring, memfd, pidfd).
         return;
     }
+    // on_fd_from_proc: the syslog decoder takes the fds of the capture's list named /dev/log.
+    if (isSyslogName(f.name)) f.flags |= FDF.SYSLOG;
     tableAdd(t.ownFds, e.fd, f);
   }
 
@@ -1357,12 +1365,20 @@ export class StateTracker implements ThreadLookup {
       const tuple = this.pRaw(type === PPME.SOCKET_RECVFROM_X ? 2 : 3);
       if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, true);
     } else {
-      if (type !== PPME.SOCKET_SENDTO_X && type !== PPME.SOCKET_SENDMSG_X) return;
-      if (f.name.length !== 0 && isTcp(f)) return;
-      const e = this.retrieve();
-      if (e === null) return;
-      const tuple = this.eRaw(e, 2);
-      if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, false);
+      if (
+        (type === PPME.SOCKET_SENDTO_X || type === PPME.SOCKET_SENDMSG_X) &&
+        !(f.name.length !== 0 && isTcp(f))
+      ) {
+        const e = this.retrieve();
+        if (e === null) return;
+        const tuple = this.eRaw(e, 2);
+        if (tuple !== null && this.updateFd(f, tuple)) this.nameAfterTupleUpdate(f, tuple, false);
+      }
+      // The fd's write callbacks: the syslog decoder reads the data buffer (parameter 1).
+      if ((f.flags & FDF.SYSLOG) !== 0) {
+        const d = this.pRaw(1);
+        this.st.syslog = d === null ? null : decodeSyslog(d.a, d.o, d.l);
+      }
     }
   }
 
@@ -1446,6 +1462,7 @@ export class StateTracker implements ThreadLookup {
       f.kind = FdKind.UNIX_SOCK;
       setUnixInfo(f, a, o, p.l);
       f.name = p.l > 17 ? readText(a, o + 17, p.l - 17) : '';
+      syslogTupleChange(f);
       return true;
     }
     // Still no protocol: a TCP peer cannot change, so this is UDP.
@@ -1455,6 +1472,8 @@ export class StateTracker implements ThreadLookup {
       if (f.sock[V6_L4] === L4.UNKNOWN) f.sock[V6_L4] = L4.UDP;
     }
     this.ifaces.updateFd(f);
+    // CT_TUPLE_CHANGE, with the name the fd has before the caller renames it.
+    syslogTupleChange(f);
     return true;
   }
 
@@ -1534,6 +1553,8 @@ export class StateTracker implements ThreadLookup {
       f.dev = dev;
       f.name = fullpath;
       f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
+      // The open callbacks (CT_OPEN): the syslog decoder takes a file named /dev/log.
+      if (isSyslogName(f.name)) f.flags |= FDF.SYSLOG;
       this.fdinfo = this.addFd(t, fd, f, true);
     }
   }
@@ -1883,6 +1904,8 @@ export class StateTracker implements ThreadLookup {
     const p = this.pRaw(1);
     if (p === null || p.l === 0) return;
     this.fillClientSocketInfo(f, p);
+    // The connect callbacks (CT_CONNECT).
+    if (isSyslogName(f.name)) f.flags |= FDF.SYSLOG;
   }
 
   private fillClientSocketInfo(f: Fd, p: Raw): void {
@@ -2516,4 +2539,10 @@ function setUnixInfo(f: Fd, a: Uint8Array, o: number, l: number): void {
   b.set(a.subarray(o + 1, Math.min(o + l, o + 17)));
   put64(f.sock, UX_SOURCE, u64(b, 0));
   put64(f.sock, UX_DEST, u64(b, 8));
+}
+
+/** The syslog decoder's CT_TUPLE_CHANGE: an fd renamed by a datagram tuple gains or loses it. */
+function syslogTupleChange(f: Fd): void {
+  if (isSyslogName(f.name)) f.flags |= FDF.SYSLOG;
+  else f.flags &= ~FDF.SYSLOG;
 }

@@ -2,6 +2,7 @@
 // and its readers (core/format, core/fields, core/filter, engine). Numbers, not bigints, for ids:
 // tids, pids and fds fit in 2^53 and number compares are what the hot loops need.
 import type { FdKind } from '../capture.js';
+import type { SyslogMessage } from './syslog.js';
 
 export interface FdInfo {
   fd: number;
@@ -93,6 +94,8 @@ export interface EventState {
   /** libsinsp filters the event out after parsing it (a container event whose lookup failed, a
    *  state-only event): it updates state but sysdig never shows it. */
   hidden?: boolean;
+  /** The syslog message this event's write decoded, if any (core/state/syslog.ts). */
+  syslog?: SyslogMessage | null;
 }
 
 /** A container as libsinsp's container manager holds it (from container events in the capture). */
