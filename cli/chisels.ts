@@ -22,7 +22,14 @@ import type { FdInfo, ThreadInfo } from '../core/state/types.js';
 import { renderChiselList } from '../core/chisels/list.js';
 import { chiselInfo } from '../core/chisels/catalog.js';
 import { ChiselArgError, chiselWordCount, splitChiselArgs } from '../core/chisels/args.js';
-import { ChiselError, ChiselExit, ChiselRunner, hasChisel, makeChisel } from '../core/chisels/index.js';
+import {
+  ChiselError,
+  ChiselExit,
+  ChiselRunner,
+  GLOBAL_FILTERS,
+  hasChisel,
+  makeChisel,
+} from '../core/chisels/index.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 import type { ChiselFiles } from '../core/chisels/udpextract.js';
@@ -181,7 +188,17 @@ export function runChiselCli(
     }
     throw e;
   }
-  const filterText = filterWords.join(' ');
+  let filterText = filterWords.join(' ');
+  const globalFilter = GLOBAL_FILTERS[name];
+  if (globalFilter !== undefined) {
+    if (filterText !== '') {
+      process.stderr.write(
+        `invalid filter in chisel ${name}: filter can only be set once\n${name}: error in init(): C++ exception\n`,
+      );
+      return 1;
+    }
+    filterText = globalFilter;
+  }
   const filter = filterText ? compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);

@@ -26,6 +26,7 @@ import { UdpExtract, type ChiselFiles } from './udpextract.js';
 import { EventDump, type ChiselHost } from './dump.js';
 import { Around } from './around.js';
 import { SpySyslog } from './spysyslog.js';
+import { MemcacheLog } from './memcachelog.js';
 
 export type { Chisel } from './runner.js';
 export { ChiselRunner } from './runner.js';
@@ -152,6 +153,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       s.host,
     );
   },
+  memcachelog: (s) => new MemcacheLog(s.write, s.args[0], s.args[1]),
   around: (s) => {
     if (s.host === undefined) return new ChiselExit(1, '', 'around: needs a capture file to read again\n');
     // on_init: without a filter there is nothing to be around.
@@ -221,6 +223,14 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     }
     return new HttpTop(s.env, s.write, by);
   },
+};
+
+/**
+ * Chisels that set the inspector's filter in on_init (sysdig.set_filter): it takes the place of a
+ * command-line filter, and a command line that has one fails (libsinsp sets a filter only once).
+ */
+export const GLOBAL_FILTERS: Readonly<Record<string, string>> = {
+  memcachelog: '(fd.sport=11211 or proc.name=memcached) and evt.is_io=true',
 };
 
 /** Whether Capsight implements chisel `name`. */
