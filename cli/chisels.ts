@@ -10,7 +10,6 @@ import { FilterHook } from './filterhook.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { compileCliFilter, compileCliFilterParts } from './filter.js';
 import type { CaptureReader } from '../native/index.js';
 import type { StateTracker } from '../core/state/tracker.js';
 import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
@@ -90,15 +89,16 @@ export function listChisels(): string {
   return renderChiselList();
 }
 
-function compiles(text: string): boolean {
-  return !(compileCliFilter(text) instanceof Error);
-}
+/** The filter compiler, loaded only when the command line has words after the chisel's name
+ *  (arguments or a filter): start-up time is most of a chisel that stops at the first event. */
+type FilterModule = typeof import('./filter.js');
 
 /**
  * A thread-table filter: the compiled filter run on a stand-in read exit of the thread, with the
  * fd as its fd (what get_thread_table builds), stamped with the last event's time.
  */
 function fdFilterCompiler(
+  compileCliFilter: FilterModule['compileCliFilter'],
   lookup: StateLookup,
   env: ParamEnv,
   lastTs: () => bigint,
@@ -157,14 +157,14 @@ function paramText(b: EventBatch, i: number, j: number): string | undefined {
   return cstr(b.arena, o, o + b.paramLen[slot]!);
 }
 
-export function runChiselCli(
+export async function runChiselCli(
   o: CliOptions,
   reader: CaptureReader,
   tracker: StateTracker,
   lookup: StateLookup,
   out: Out,
   app: Pick<ChiselHost, 'source' | 'runApp'>,
-): number {
+): Promise<number> {
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {
@@ -175,6 +175,9 @@ export function runChiselCli(
     process.stderr.write(`chisel ${name} is not implemented by capsight\n`);
     return 1;
   }
+  const fm: FilterModule | undefined =
+    o.rest.length > 0 || GLOBAL_FILTERS[name] !== undefined ? await import('./filter.js') : undefined;
+  const compiles = (text: string): boolean => !(fm!.compileCliFilter(text) instanceof Error);
   let args: string[];
   let filterWords: string[];
   try {
@@ -199,7 +202,7 @@ export function runChiselCli(
     }
     filterText = globalFilter;
   }
-  const filter = filterText ? compileCliFilterParts(filterText) : undefined;
+  const filter = filterText ? fm!.compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
     return 1;
@@ -237,11 +240,19 @@ export function runChiselCli(
   // the time of the last event read is taken from it before it goes.
   const step = new FilterHook(ctx, filter);
   let endTs = 0n;
-  const chisel = makeChisel(name, {
+  const chisel = await makeChisel(name, {
     env,
     write: (s) => out.write(s),
     args,
-    compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[step.row] ?? endTs),
+    compileFdFilter: (text) =>
+      fm === undefined
+        ? new Error('no filter compiler')
+        : fdFilterCompiler(
+            fm.compileCliFilter,
+            lookup,
+            paramEnv,
+            () => ctx.batch.ts[step.row] ?? endTs,
+          )(text),
     files: NODE_FILES,
     host: { ...app, filter: filterText },
   });

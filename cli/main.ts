@@ -100,7 +100,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     let app: string | undefined;
     const host = { source: path, runApp: (args: string) => void (app ??= args) };
     const { runChiselCli } = await import('./chisels.js');
-    const status = runChiselCli(o, reader, tracker, lookup, out, host);
+    const status = await runChiselCli(o, reader, tracker, lookup, out, host);
     if (app === undefined) return status;
     reader.close();
     return main(app.split(' '));

@@ -22,7 +22,7 @@ import type { ChiselEnv } from './fields.js';
 import type { Chisel } from './runner.js';
 import { ChiselExit } from './exit.js';
 import { heatMapChisel } from './terminal.js';
-import { UdpExtract, type ChiselFiles } from './udpextract.js';
+import type { ChiselFiles } from './udpextract.js';
 import { EventDump, type ChiselHost } from './dump.js';
 import { Around } from './around.js';
 import { SpySyslog } from './spysyslog.js';
@@ -48,7 +48,9 @@ export interface ChiselSetup {
 
 export { ChiselExit };
 
-type Factory = (s: ChiselSetup) => Chisel | ChiselExit;
+/** A chisel's maker; the ones with heavy modules of their own (udp_extract compiles its filter)
+ *  load them on demand, as start-up time is most of a short chisel run. */
+type Factory = (s: ChiselSetup) => Chisel | ChiselExit | Promise<Chisel | ChiselExit>;
 
 function tableFilter(s: ChiselSetup, name: string): FdFilter | ChiselExit | undefined {
   const text = s.args[0];
@@ -208,7 +210,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   udp_extract: (s) =>
     s.files === undefined
       ? new ChiselExit(1, '', 'udp_extract: no file system to write to\n')
-      : new UdpExtract(s.files),
+      : import('./udpextract.js').then(({ UdpExtract }) => new UdpExtract(s.files!)),
   subsecoffset: (s) =>
     heatMapChisel('subsecoffset', s.args, s.write, s.env.terminal, (c) => latency(c, s.env)),
   spectrogram: (s) => heatMapChisel('spectrogram', s.args, s.write, s.env.terminal, (c) => latency(c, s.env)),
@@ -239,6 +241,6 @@ export function hasChisel(name: string): boolean {
 }
 
 /** Makes chisel `name` (hasChisel(name) must hold). */
-export function makeChisel(name: string, s: ChiselSetup): Chisel | ChiselExit {
+export async function makeChisel(name: string, s: ChiselSetup): Promise<Chisel | ChiselExit> {
   return FACTORIES[name]!(s);
 }
