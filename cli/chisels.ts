@@ -3,7 +3,6 @@
 // parsed into the state; events the command-line filter drops only reach the chisel's interval
 // check; the rest go to the chisel; -n counts those; the capture ends at EOF, at -n, or when the
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
-import { captureOutputFor } from './write.js';
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
@@ -264,7 +263,8 @@ export async function runChiselCli(
   }
   const runner = new ChiselRunner(chisel);
   // -w beside a chisel: the events that pass the command line's filter are also written out.
-  const capOut = captureOutputFor(o, reader.header);
+  const capOut =
+    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, reader.header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;

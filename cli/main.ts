@@ -21,7 +21,7 @@ import {
 import { u16 } from '../core/bytes.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import type { LineFormatter } from './printformat.js';
-import { captureOutputFor, type CaptureOutput } from './write.js';
+import type { CaptureOutput } from './write.js';
 import { FieldRenderError } from '../core/fields/values.js';
 import { makeLookup } from '../core/fields/lookup.js';
 import { utf8Bytes } from '../core/state/paths.js';
@@ -147,7 +147,9 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   };
   const summary = o.summary ? new Summary() : undefined;
   // -w: the events that pass go to a new capture instead of the screen.
-  const capOut = captureOutputFor(o, header);
+  // The writer is loaded only for -w.
+  const capOut =
+    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;
