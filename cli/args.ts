@@ -18,6 +18,7 @@ export interface CliOptions {
   displayFilter: boolean;
   chisel: string | undefined;
   listChisels: boolean;
+  chiselInfo: string | undefined;
   writeFile: string | undefined;
   compress: boolean;
   fatfile: boolean;
@@ -65,6 +66,7 @@ const SPECS: OptSpec[] = [
     },
   },
   { long: 'list-chisels', arg: 'none', apply: (o) => void (o.listChisels = true) },
+  { short: 'i', long: 'chisel-info', arg: 'required', apply: (o, v) => void (o.chiselInfo = v) },
   { short: 'd', long: 'displayflt', arg: 'none', apply: (o) => void (o.displayFilter = true) },
   { short: 'h', long: 'help', arg: 'none', apply: (o) => void (o.help = true) },
   { short: 'j', long: 'json', arg: 'none', apply: (o) => void (o.json = true) },
@@ -120,6 +122,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     displayFilter: false,
     chisel: undefined,
     listChisels: false,
+    chiselInfo: undefined,
     writeFile: undefined,
     compress: false,
     fatfile: false,

@@ -257,6 +257,7 @@ Options (as in sysdig):
   -z, --compress          with -w: gzip the new capture
   -F, --fatfile           with -w: also write the rejected events that change state, hidden
   -c, --chisel <name> [args]  run a chisel             -cl, --list-chisels
+  -i, --chisel-info <name>    describe a chisel and its arguments
   -l, --list              list the fields              -L, --list-events  list the events
   --version               print the version
 `;
@@ -290,6 +291,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.write((await import('../core/format/fieldlist.js')).renderFieldList());
   } else if (o.listChisels) {
     out.write((await import('./chisels.js')).listChisels());
+  } else if (o.chiselInfo !== undefined) {
+    const text = (await import('../core/chisels/list.js')).renderChiselInfo(o.chiselInfo);
+    if (text === undefined) {
+      out.flush();
+      process.stderr.write(`chisel ${o.chiselInfo} not found - use -cl to list them.\n`);
+      return 1;
+    }
+    out.write(text);
   } else if (o.readFiles.length > 0) {
     out.flush();
     return readCapture(o, out);
