@@ -12,6 +12,7 @@ export interface CliOptions {
   timeType: 'h' | 'a' | 'r' | 'd' | 'D';
   snaplen: number | undefined;
   listFields: number;
+  listMarkdown: boolean;
   listEvents: boolean;
   summary: boolean;
   quiet: boolean;
@@ -72,6 +73,7 @@ const SPECS: OptSpec[] = [
   { short: 'j', long: 'json', arg: 'none', apply: (o) => void (o.json = true) },
   { short: 'l', long: 'list', arg: 'none', apply: (o) => void o.listFields++ },
   { short: 'L', long: 'list-events', arg: 'none', apply: (o) => void (o.listEvents = true) },
+  { long: 'list-markdown', arg: 'none', apply: (o) => void (o.listMarkdown = true) },
   {
     short: 'n',
     long: 'numevents',
@@ -116,6 +118,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     timeType: 'h',
     snaplen: undefined,
     listFields: 0,
+    listMarkdown: false,
     listEvents: false,
     summary: false,
     quiet: false,

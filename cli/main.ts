@@ -287,6 +287,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.write((process.stdout.isTTY ? TTY_FORMAT : DEFAULT_FORMAT) + '\n');
   } else if (o.listEvents) {
     out.write((await import('../core/format/eventlist.js')).renderEventList());
+  } else if (o.listMarkdown) {
+    out.write((await import('../core/format/fieldlist.js')).renderFieldListMarkdown());
   } else if (o.listFields) {
     out.write((await import('../core/format/fieldlist.js')).renderFieldList());
   } else if (o.listChisels) {

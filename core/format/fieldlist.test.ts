@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderFieldList } from './fieldlist.js';
+import { spawnSync } from 'node:child_process';
+import { renderFieldList, renderFieldListMarkdown } from './fieldlist.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 
 const fieldsTxt = join(repoRoot(), '..', 'shared', 'conformance', 'fields.txt');
@@ -31,3 +32,13 @@ test('field list wraps descriptions at 120 columns and tags filter-only fields',
   assert.match(out, /^fd\.ip {25}\(FILTER ONLY\) /m);
   assert.doesNotMatch(out, /^evt\.count\.procinfo/m);
 });
+
+test(
+  'renderFieldListMarkdown matches sysdig --list-markdown byte for byte',
+  { skip: spawnSync('sysdig', ['--version']).status !== 0 && 'sysdig not installed' },
+  () => {
+    const expected = spawnSync('sysdig', ['--list-markdown'], { encoding: 'utf8' }).stdout;
+    assert.ok(expected.includes('## Field Class: fd'));
+    assert.equal(renderFieldListMarkdown(), expected);
+  },
+);

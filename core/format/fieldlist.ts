@@ -4,6 +4,7 @@
 // (TABLE_ONLY) and print-only ones are left out; filter-only ones get a "(FILTER ONLY)" tag.
 import { FIELD_CLASSES } from '../fields/catalog.js';
 import { FieldFlag, type FieldClassInfo } from '../fields/types.js';
+import { PT_NAMES } from '../schema/index.js';
 
 const RIGHT = 30;
 const WIDTH = 120;
@@ -46,5 +47,21 @@ function renderClass(c: FieldClassInfo): string {
 export function renderFieldList(classes: readonly FieldClassInfo[] = FIELD_CLASSES): string {
   let out = '';
   for (const c of classes) out += renderClass(c) + '\n';
+  return out;
+}
+
+/**
+ * `--list-markdown`: per class a "## Field Class:" heading, its description, and a table of the
+ * fields (backquoted name, type name, description) without the hidden and print-only ones.
+ */
+export function renderFieldListMarkdown(classes: readonly FieldClassInfo[] = FIELD_CLASSES): string {
+  let out = '';
+  for (const c of classes) {
+    out += `\n## Field Class: ${c.name}\n\n${c.desc}\n\nName | Type | Description\n:----|:-----|:-----------\n`;
+    for (const [name, type, , flags, desc] of c.fields) {
+      if (flags & (FieldFlag.TABLE_ONLY | FieldFlag.PRINT_ONLY)) continue;
+      out += `\`${name}\` | ${PT_NAMES[type] ?? 'NONE'} | ${desc}\n`;
+    }
+  }
   return out;
 }
