@@ -5,6 +5,8 @@
 export interface CliOptions {
   readFiles: string[];
   numEvents: number | undefined;
+  /** -M: stop when an event is this many ns past the first one. */
+  durationNs: bigint | undefined;
   printFormat: string | undefined;
   bufFormat: 'normal' | 'ascii' | 'hex' | 'hexascii' | 'base64';
   json: boolean;
@@ -52,6 +54,12 @@ function positiveInt(v: string | undefined, what: string): number {
   return n;
 }
 
+/** C's atoi: blanks, a sign, then digits as far as they go (0 for none). */
+function atoi(v: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(v);
+  return m === null ? 0 : Number.parseInt(m[1]!, 10) | 0;
+}
+
 const SPECS: OptSpec[] = [
   { short: 'A', long: 'print-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'ascii') },
   { short: 'b', long: 'print-base64', arg: 'none', apply: (o) => setBufFormat(o, 'base64') },
@@ -81,6 +89,15 @@ const SPECS: OptSpec[] = [
     apply: (o, v) => void (o.numEvents = positiveInt(v, '-n')),
   },
   { short: 'p', long: 'print', arg: 'required', apply: (o, v) => void (o.printFormat = v) },
+  {
+    short: 'M',
+    arg: 'required',
+    apply: (o, v) => {
+      const s = atoi(v ?? '');
+      if (s <= 0) throw new UsageError(`invalid duration${v ?? ''}`);
+      o.durationNs = BigInt(s) * 1_000_000_000n;
+    },
+  },
   { short: 'q', long: 'quiet', arg: 'none', apply: (o) => void (o.quiet = true) },
   { short: 'r', long: 'read', arg: 'required', apply: (o, v) => void o.readFiles.push(v!) },
   { short: 'S', long: 'summary', arg: 'none', apply: (o) => void (o.summary = true) },
@@ -111,6 +128,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = {
     readFiles: [],
     numEvents: undefined,
+    durationNs: undefined,
     printFormat: undefined,
     bufFormat: 'normal',
     json: false,

@@ -6,6 +6,7 @@
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
+import { DurationLimit } from './duration.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -271,6 +272,7 @@ export async function runChiselCli(
   }
 
   const limit = o.numEvents ?? Infinity;
+  const duration = new DurationLimit(o.durationNs);
   let nevts = 0;
   // libsinsp parses the container events a capture starts with while opening it (sinsp::open's
   // pre-parse): they build state but never reach the chisel, not even its interval check.
@@ -314,6 +316,10 @@ export async function runChiselCli(
         capOut?.addRejected(batch, i, ctx.info);
         runner.timeout(ctx);
         continue;
+      }
+      if (duration.past(batch.ts[i]!)) {
+        endTs = batch.ts[i]!;
+        break outer;
       }
       nevts++;
       capOut?.add(batch, i);

@@ -5,6 +5,7 @@ import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
+import { DurationLimit } from './duration.js';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
@@ -155,6 +156,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     return 1;
   }
   const limit = o.numEvents ?? Infinity;
+  const duration = new DurationLimit(o.durationNs);
   let nevts = 0;
   let batch: EventBatch | null = reader.next();
   if (batch === null) return finish(out, reader, path, summary, trailer, capOut);
@@ -184,6 +186,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
           capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
           continue;
         }
+        if (duration.past(batch.ts[i]!)) break outer;
         const info = EVENTS[code] ?? eventInfo(code);
         setEvent(ctx, i, info, st);
         nevts++;
@@ -244,7 +247,7 @@ const USAGE = `capsight version ${VERSION}: a fast, sysdig-compatible reader for
 Usage: capsight -r <file.scap[.gz]> [options] [filter]
 Options (as in sysdig):
   -r, --read <file>       read a capture file (plain or gzip)
-  -n, --numevents <N>     stop after N events
+  -n, --numevents <N>     stop after N events         -M <seconds>  stop that far into the capture
   -p, --print <format>    output format (%field tokens; a leading * prints <NA> for missing values)
   -A, --print-ascii       buffers as text only        -X, --print-hex-ascii  hex + ASCII dump
   -x, --print-hex         buffers as hex              -b, --print-base64     base64
@@ -258,7 +261,8 @@ Options (as in sysdig):
   -F, --fatfile           with -w: also write the rejected events that change state, hidden
   -c, --chisel <name> [args]  run a chisel             -cl, --list-chisels
   -i, --chisel-info <name>    describe a chisel and its arguments
-  -l, --list              list the fields              -L, --list-events  list the events
+  -l, --list              list the fields (--list-markdown: as markdown)
+  -L, --list-events       list the events
   --version               print the version
 `;
 

@@ -1,0 +1,35 @@
+// Less common sysdig options on real captures, against the live sysdig 0.29.3 (skipped without it
+// or without ../shared/samples): -M (capture duration) with filters, -n, -S and chisels.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { differences, haveSysdig, capsight } from './testing/oracle.js';
+import { repoRoot } from '../scripts/repo-root.js';
+
+const samples = resolve(repoRoot(), '..', 'shared', 'samples');
+const skip = !haveSysdig ? 'sysdig not installed' : !existsSync(samples) ? 'no ../shared/samples' : false;
+
+test('-M stops at the first event that far past the first shown one, as sysdig does', { skip }, () => {
+  for (const name of ['502Error.scap', 'nginx_example0.scap', 'sample.scap']) {
+    assert.deepEqual(
+      differences(join(samples, name), [
+        ['-M', '1'],
+        ['-M', '1.9', '-n', '100'],
+        ['-M', '2x', 'proc.name=curl or evt.type=accept'],
+        ['-M', '1', '-S', '-q'],
+        ['-M', '1', '-c', 'echo_fds'],
+        ['-M', '3', '-c', 'iobytes_net'],
+        ['-M', '0'],
+      ]),
+      [],
+      name,
+    );
+  }
+});
+
+test('-M needs a positive whole number of seconds', () => {
+  const r = capsight(['-r', 'x.scap', '-M', 'abc']);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'invalid durationabc\n');
+});
