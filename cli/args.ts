@@ -24,6 +24,7 @@ export interface CliOptions {
   chiselInfo: string | undefined;
   writeFile: string | undefined;
   compress: boolean;
+  excludeUsers: boolean;
   fatfile: boolean;
   help: boolean;
   version: boolean;
@@ -116,6 +117,9 @@ const SPECS: OptSpec[] = [
   { short: 'w', long: 'write', arg: 'required', apply: (o, v) => void (o.writeFile = v) },
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
   { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
+  { short: 'E', long: 'exclude-users', arg: 'none', apply: (o) => void (o.excludeUsers = true) },
+  // Progress on stderr while reading: accepted, nothing is printed (stdout is the same either way).
+  { short: 'P', long: 'progress', arg: 'none', apply: () => undefined },
   { long: 'version', arg: 'none', apply: (o) => void (o.version = true) },
   { long: 'libs-version', arg: 'none', apply: (o) => void (o.libsVersion = true) },
   { long: 'unbuffered', arg: 'none', apply: (o) => void (o.unbuffered = true) },
@@ -146,6 +150,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     chiselInfo: undefined,
     writeFile: undefined,
     compress: false,
+    excludeUsers: false,
     fatfile: false,
     help: false,
     version: false,

@@ -15,7 +15,7 @@ import type { StateTracker } from '../core/state/tracker.js';
 import { newContext, setEvent, type StateLookup } from '../core/fields/context.js';
 import { EVENTS, eventInfo, PPME } from '../core/schema/index.js';
 import { BufFmt, type ParamEnv } from '../core/format/params.js';
-import type { EventBatch } from '../core/capture.js';
+import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import { cstr } from '../core/bytes.js';
 import type { FdInfo, ThreadInfo } from '../core/state/types.js';
 import { renderChiselList } from '../core/chisels/list.js';
@@ -160,6 +160,8 @@ function paramText(b: EventBatch, i: number, j: number): string | undefined {
 export async function runChiselCli(
   o: CliOptions,
   reader: CaptureReader,
+  /** The capture's header as the command line uses it (-E drops its user tables). */
+  header: CaptureHeader,
   tracker: StateTracker,
   lookup: StateLookup,
   out: Out,
@@ -265,7 +267,7 @@ export async function runChiselCli(
   const runner = new ChiselRunner(chisel);
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =
-    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, reader.header);
+    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;

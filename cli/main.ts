@@ -87,7 +87,9 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const header = reader.header;
+  // -E: libsinsp imports no user or group table (user.name and group.name are <NA>, and -w
+  // writes none).
+  const header = o.excludeUsers ? { ...reader.header, users: [], groups: [] } : reader.header;
   // sysdig 0.29.3 quirks of its own reader, for byte-exact output.
   const tracker = new StateTracker(header, EVENTS, { procTail0293: true });
   const lookup = lookupFor(header, tracker);
@@ -101,7 +103,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     let app: string | undefined;
     const host = { source: path, runApp: (args: string) => void (app ??= args) };
     const { runChiselCli } = await import('./chisels.js');
-    const status = await runChiselCli(o, reader, tracker, lookup, out, host);
+    const status = await runChiselCli(o, reader, header, tracker, lookup, out, host);
     if (app === undefined) return status;
     reader.close();
     return main(app.split(' '));

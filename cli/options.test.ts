@@ -28,6 +28,22 @@ test('-M stops at the first event that far past the first shown one, as sysdig d
   }
 });
 
+test('-E leaves the user and group tables out; -P prints nothing more on stdout', { skip }, () => {
+  for (const name of ['sample.scap', 'run_as_user_0_container.scap']) {
+    assert.deepEqual(
+      differences(join(samples, name), [
+        ['-E', '-p', '*%evt.num %user.name %group.name %user.uid %user.homedir %user.shell %user.loginname'],
+        ['-E', '-j', '-p', '%user.name %group.name', 'evt.type=execve'],
+        ['-E', '-n', '50', 'user.name=root or user.uid=0'],
+        ['-E', '-c', 'spy_users'],
+        ['-P', '-n', '20'],
+      ]),
+      [],
+      name,
+    );
+  }
+});
+
 test('-M needs a positive whole number of seconds', () => {
   const r = capsight(['-r', 'x.scap', '-M', 'abc']);
   assert.equal(r.status, 1);
