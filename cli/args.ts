@@ -25,6 +25,7 @@ export interface CliOptions {
   writeFile: string | undefined;
   compress: boolean;
   excludeUsers: boolean;
+  resolvePorts: boolean;
   fatfile: boolean;
   help: boolean;
   version: boolean;
@@ -118,6 +119,7 @@ const SPECS: OptSpec[] = [
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
   { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
   { short: 'E', long: 'exclude-users', arg: 'none', apply: (o) => void (o.excludeUsers = true) },
+  { short: 'R', arg: 'none', apply: (o) => void (o.resolvePorts = true) },
   // Progress on stderr while reading: accepted, nothing is printed (stdout is the same either way).
   { short: 'P', long: 'progress', arg: 'none', apply: () => undefined },
   { long: 'version', arg: 'none', apply: (o) => void (o.version = true) },
@@ -151,6 +153,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     writeFile: undefined,
     compress: false,
     excludeUsers: false,
+    resolvePorts: false,
     fatfile: false,
     help: false,
     version: false,

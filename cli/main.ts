@@ -6,6 +6,8 @@ import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
 import { FilterHook } from './filterhook.js';
 import { DurationLimit } from './duration.js';
+import { l4ProtoName, servicesResolver, setPortResolver } from '../core/net/ports.js';
+import { readFileSync } from 'node:fs';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
@@ -90,6 +92,8 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   // -E: libsinsp imports no user or group table (user.name and group.name are <NA>, and -w
   // writes none).
   const header = o.excludeUsers ? { ...reader.header, users: [], groups: [] } : reader.header;
+  // -R: port numbers in socket texts become service names from this machine's services database.
+  if (o.resolvePorts) setPortResolver(servicesResolver(readServices()));
   // sysdig 0.29.3 quirks of its own reader, for byte-exact output.
   const tracker = new StateTracker(header, EVENTS, { procTail0293: true });
   const lookup = lookupFor(header, tracker);
@@ -206,6 +210,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
         }
         if (o.quiet || info.category & EC.INTERNAL) continue;
         env.thread = st.thread;
+        if (o.resolvePorts) env.portProto = l4ProtoName(st.evtFd?.l4proto);
         let line: string | undefined;
         if (code === PLUGINEVENT_E) line = await pluginLine(ctx);
         else if (format) line = format(ctx);
@@ -256,6 +261,8 @@ Options (as in sysdig):
   -s, --snaplen <len>     accepted; reading a file keeps the stored buffer length
   -j, --json              one JSON object per event
   -v, --verbose           do not cut buffers at 80 characters
+  -R                      port names (/etc/services) in fd names and socket parameters
+  -E                      no user/group tables (names show <NA>)
   -t, --timetype <h|a|r|d|D>  time column: human, absolute, relative, latency, delta
   -S, --summary           event counts at the end      -q, --quiet  print no events
   -w, --write <file>      write the events that pass the filter to a new capture instead of printing
@@ -316,4 +323,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   out.flush();
   return 0;
+}
+
+/** /etc/services, or nothing (no names) where the system has none. */
+function readServices(): string {
+  try {
+    return readFileSync('/etc/services', 'latin1');
+  } catch {
+    return '';
+  }
 }

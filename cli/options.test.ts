@@ -44,6 +44,22 @@ test('-E leaves the user and group tables out; -P prints nothing more on stdout'
   }
 });
 
+test('-R names ports from the services database in fd names and socket parameters', { skip }, () => {
+  for (const name of ['502Error.scap', 'example4-1.scap', 'nginx_example5.scap', 'test_ipv6_client.scap']) {
+    assert.deepEqual(
+      differences(join(samples, name), [
+        ['-R'],
+        ['-R', '-j', '-n', '300'],
+        ['-R', '-p', '%fd.name %fd.sport %evt.args', 'fd.type=ipv4 or fd.type=ipv6'],
+        ['-R', '-c', 'netstat'],
+        ['-R', '-c', 'lsof'],
+      ]),
+      [],
+      name,
+    );
+  }
+});
+
 test('-M needs a positive whole number of seconds', () => {
   const r = capsight(['-r', 'x.scap', '-M', 'abc']);
   assert.equal(r.status, 1);

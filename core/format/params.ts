@@ -1,6 +1,7 @@
 // One event parameter as text, exactly as libsinsp's sinsp_evt::get_param_as_str renders it
 // (libs e5c53d64, the library of sysdig 0.29.3), and evt.info built from those. Every string here
 // is latin1 (one char per capture byte) so the CLI can write bytes back unchanged.
+import { portText, type PortProto } from '../net/ports.js';
 import { PT, PF, type EventInfo, type ParamInfo } from '../schema/types.js';
 import type { EventBatch } from '../capture.js';
 import type { ThreadInfo } from '../state/types.js';
@@ -46,6 +47,9 @@ export interface ParamEnv {
   strStorage?: number;
   /** Directory an FSRELPATH parameter resolves against (set per parameter by renderParam). */
   pathBase?: string | undefined;
+  /** With port names on (-R): the protocol of the event's fd, which names the ports of tuple and
+   *  address parameters (libsinsp passes m_fdinfo's l4 protocol to port_to_string). */
+  portProto?: PortProto;
 }
 
 /** Result of one rendering: the raw value and, when libsinsp resolves it, the resolved text. */
@@ -210,34 +214,34 @@ export function renderBuffer(a: Uint8Array, s: number, e: number, f: number): st
   return bufDots(a, s, e);
 }
 
-function sockaddrText(a: Uint8Array, off: number, len: number): string {
+function sockaddrText(a: Uint8Array, off: number, len: number, proto: PortProto): string {
   if (len === 0) return 'NULL';
   const fam = a[off]!;
   if (fam === 1) return sanitize(cstr(a, off + 1, off + len));
   if (fam === 2) {
     if (len !== 7) return 'INVALID IPv4';
-    return `${ipv4ToString(a, off + 1)}:${u16(a, off + 5)}`;
+    return `${ipv4ToString(a, off + 1)}:${portText(u16(a, off + 5), proto)}`;
   }
   if (fam === 10) {
     if (len !== 19) return 'INVALID IPv6';
-    return `${ipv6ToString(a, off + 1)}:${u16(a, off + 17)}`;
+    return `${ipv6ToString(a, off + 1)}:${portText(u16(a, off + 17), proto)}`;
   }
   return `family ${(fam << 24) >> 24}`;
 }
 
-function socktupleText(a: Uint8Array, off: number, len: number): string {
+function socktupleText(a: Uint8Array, off: number, len: number, proto: PortProto): string {
   if (len === 0) return 'NULL';
   const fam = a[off]!;
   if (fam === 2) {
     if (len !== 13) return 'INVALID IPv4';
-    return `${ipv4ToString(a, off + 1)}:${u16(a, off + 5)}->${ipv4ToString(a, off + 7)}:${u16(a, off + 11)}`;
+    return `${ipv4ToString(a, off + 1)}:${portText(u16(a, off + 5), proto)}->${ipv4ToString(a, off + 7)}:${portText(u16(a, off + 11), proto)}`;
   }
   if (fam === 10) {
     if (len !== 37) return 'INVALID IPv6';
     if (isIpv4MappedIpv6(a, off + 1) && isIpv4MappedIpv6(a, off + 19)) {
-      return `${ipv4ToString(a, off + 13)}:${u16(a, off + 17)}->${ipv4ToString(a, off + 31)}:${u16(a, off + 35)}`;
+      return `${ipv4ToString(a, off + 13)}:${portText(u16(a, off + 17), proto)}->${ipv4ToString(a, off + 31)}:${portText(u16(a, off + 35), proto)}`;
     }
-    return `${ipv6ToString(a, off + 1)}:${u16(a, off + 17)}->${ipv6ToString(a, off + 19)}:${u16(a, off + 35)}`;
+    return `${ipv6ToString(a, off + 1)}:${portText(u16(a, off + 17), proto)}->${ipv6ToString(a, off + 19)}:${portText(u16(a, off + 35), proto)}`;
   }
   if (fam === 1) {
     if (len < 17) return '';
@@ -319,8 +323,8 @@ RENDER[PT.BYTEBUF] = (a, o, l, _p, _f, env, out) => {
   }
   out.value = s;
 };
-RENDER[PT.SOCKADDR] = (a, o, l, _p, _f, _e, out) => void (out.value = sockaddrText(a, o, l));
-RENDER[PT.SOCKTUPLE] = (a, o, l, _p, _f, _e, out) => void (out.value = socktupleText(a, o, l));
+RENDER[PT.SOCKADDR] = (a, o, l, _p, _f, e, out) => void (out.value = sockaddrText(a, o, l, e.portProto));
+RENDER[PT.SOCKTUPLE] = (a, o, l, _p, _f, e, out) => void (out.value = socktupleText(a, o, l, e.portProto));
 RENDER[PT.FDLIST] = (a, o, l, _p, _f, env, out) => {
   const t = env.thread;
   if (!t) return; // libsinsp leaves the previous parameter's text in place; handled by the caller

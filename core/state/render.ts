@@ -1,6 +1,7 @@
 // The text libsinsp's get_param_as_str gives socket parameters (PF_SIMPLE, no name resolution),
 // which the parsers store as fd names for binds, unix connects and accepts.
 
+import { portText } from '../net/ports.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './codes.js';
 import { readText } from './params.js';
 import { sanitizeString } from './paths.js';
@@ -13,11 +14,11 @@ export function sockaddrString(a: Uint8Array, o: number, l: number): string {
   if (family === AF_UNIX) return sanitizeString(readText(a, o + 1, l - 1));
   if (family === AF_INET) {
     if (l !== 7) return 'INVALID IPv4';
-    return `${ipv4String(a, o + 1)}:${u16(a, o + 5)}`;
+    return `${ipv4String(a, o + 1)}:${portText(u16(a, o + 5))}`;
   }
   if (family === AF_INET6) {
     if (l !== 19) return 'INVALID IPv6';
-    return `${ipv6String(a, o + 1)}:${u16(a, o + 17)}`;
+    return `${ipv6String(a, o + 1)}:${portText(u16(a, o + 17))}`;
   }
   return `family ${family}`;
 }
@@ -35,7 +36,7 @@ export function socktupleString(a: Uint8Array, o: number, l: number): string {
     if (isV4Mapped(a, o + 1) && isV4Mapped(a, o + 19)) {
       return ipv4TupleString(ipv4String(a, o + 13), u16(a, o + 17), ipv4String(a, o + 31), u16(a, o + 35));
     }
-    return `${ipv6String(a, o + 1)}:${u16(a, o + 17)}->${ipv6String(a, o + 19)}:${u16(a, o + 35)}`;
+    return `${ipv6String(a, o + 1)}:${portText(u16(a, o + 17))}->${ipv6String(a, o + 19)}:${portText(u16(a, o + 35))}`;
   }
   if (family === AF_UNIX) {
     const b = new Uint8Array(16);

@@ -12,6 +12,7 @@
 //   ipv6 server: ip 16 @0, port u16 @16, l4proto u8 @18
 //   unix:        source u64 @0, dest u64 @8
 
+import { l4ProtoName, portText, type PortProto } from '../net/ports.js';
 import {
   isIpv4MappedIpv6 as isV4Mapped,
   ipv4ToString as ipv4String,
@@ -75,8 +76,14 @@ export function isZero(b: Uint8Array, o: number, n: number): boolean {
 
 /** sinsp_utils::is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, or the all-zero address. */
 /** ipv4tuple_to_string over an ipv4-tuple laid out at `o` of `b`. */
-export function ipv4TupleString(sip: string, sport: number, dip: string, dport: number): string {
-  return `${sip}:${sport}->${dip}:${dport}`;
+export function ipv4TupleString(
+  sip: string,
+  sport: number,
+  dip: string,
+  dport: number,
+  proto?: PortProto,
+): string {
+  return `${sip}:${portText(sport, proto)}->${dip}:${portText(dport, proto)}`;
 }
 
 /**
@@ -92,6 +99,7 @@ export function sockinfoToString(u: Uint8Array, ipv6Type: boolean): string | nul
         u16(u, V4_SPORT),
         ipv4String(u, V4_DIP),
         u16(u, V4_DPORT),
+        l4ProtoName(l4),
       );
     }
     if (l4 === 4 || l4 === 5) return `${ipv4String(u, V4_SIP)}->${ipv4String(u, V4_DIP)}`;
@@ -107,9 +115,11 @@ export function sockinfoToString(u: Uint8Array, ipv6Type: boolean): string | nul
         u16(u, V4_SPORT),
         ipv4String(u, V6_DIP + 12),
         u16(u, V4_DPORT),
+        l4ProtoName(l4),
       );
     }
-    return `${ipv6String(u, V6_SIP)}:${u16(u, V6_SPORT)}->${ipv6String(u, V6_DIP)}:${u16(u, V6_DPORT)}`;
+    const p = l4ProtoName(l4);
+    return `${ipv6String(u, V6_SIP)}:${portText(u16(u, V6_SPORT), p)}->${ipv6String(u, V6_DIP)}:${portText(u16(u, V6_DPORT), p)}`;
   }
   if (l4 === 4) {
     if (mapped) return `${ipv4String(u, V6_SIP + 12)}->${ipv4String(u, V6_DIP + 12)}`;

@@ -8,6 +8,7 @@
 // Hot path: one array lookup by type code for flags and one for the handler; events that change
 // no state allocate nothing.
 
+import { l4ProtoName, portText } from '../net/ports.js';
 import { FdKind } from '../capture.js';
 import type { CaptureHeader, EventBatch, FdEntry, ProcEntry } from '../capture.js';
 import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
@@ -801,7 +802,7 @@ export class StateTracker implements ThreadLookup {
         s.set((e.sip ?? zero4).subarray(0, 4), S4_IP);
         put16(s, S4_PORT, e.sport ?? 0);
         s[S4_L4] = e.l4proto ?? 0;
-        f.name = `${ipv4String(s, S4_IP)}:${u16(s, S4_PORT)}`;
+        f.name = `${ipv4String(s, S4_IP)}:${portText(u16(s, S4_PORT), l4ProtoName(s[S4_L4]))}`;
         this.serverPorts.add(e.sport ?? 0);
         break;
       case FdKind.IPV6_SOCK: {
@@ -823,7 +824,8 @@ export class StateTracker implements ThreadLookup {
           put16(s, V6_DPORT, e.dport ?? 0);
           s[V6_L4] = e.l4proto ?? 0;
           if (e.l4proto === L4.TCP) f.flags |= FDF.SOCKET_CONNECTED;
-          f.name = `${ipv6String(s, V6_SIP)}:${u16(s, V6_SPORT)}->${ipv6String(s, V6_DIP)}:${u16(s, V6_DPORT)}`;
+          const p = l4ProtoName(s[V6_L4]);
+          f.name = `${ipv6String(s, V6_SIP)}:${portText(u16(s, V6_SPORT), p)}->${ipv6String(s, V6_DIP)}:${portText(u16(s, V6_DPORT), p)}`;
         }
         break;
       }
@@ -831,7 +833,7 @@ export class StateTracker implements ThreadLookup {
         s.set((e.sip ?? zero16).subarray(0, 16), S6_IP);
         put16(s, S6_PORT, e.sport ?? 0);
         s[S6_L4] = e.l4proto ?? 0;
-        f.name = `${ipv6String(s, S6_IP)}:${u16(s, S6_PORT)}`;
+        f.name = `${ipv6String(s, S6_IP)}:${portText(u16(s, S6_PORT), l4ProtoName(s[S6_L4]))}`;
         this.serverPorts.add(e.sport ?? 0);
         break;
       case FdKind.UNIX_SOCK:
@@ -2386,7 +2388,13 @@ function printable(s: string): string {
 }
 
 function v4TupleName(s: Uint8Array): string {
-  return ipv4TupleString(ipv4String(s, V4_SIP), u16(s, V4_SPORT), ipv4String(s, V4_DIP), u16(s, V4_DPORT));
+  return ipv4TupleString(
+    ipv4String(s, V4_SIP),
+    u16(s, V4_SPORT),
+    ipv4String(s, V4_DIP),
+    u16(s, V4_DPORT),
+    l4ProtoName(s[V4_L4]),
+  );
 }
 
 function setConnected(f: Fd): void {
