@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { differences, haveSysdig } from './testing/oracle.js';
-import { fdZoo, pluginEvents } from './testing/scenarios.js';
+import { fdZoo, genericSyscalls, pluginEvents } from './testing/scenarios.js';
 
 const skip = !haveSysdig && 'sysdig not installed';
 const dir = mkdtempSync(join(tmpdir(), 'capsight-odd-'));
@@ -68,6 +68,19 @@ test("plugin events print with sysdig's plugin format unless -p gives one", { sk
   const file = pluginEvents().save(join(dir, 'plugin.scap'));
   assert.deepEqual(
     differences(file, [[], ['-j'], ['-pc'], ['-p', '*%evt.num %evt.type %evt.pluginname'], ['-S', '-q']]),
+    [],
+  );
+});
+
+test('generic events with a syscall id past the table have no evt.type', { skip }, () => {
+  const file = genericSyscalls().save(join(dir, 'generic.scap'));
+  assert.deepEqual(
+    differences(file, [
+      [],
+      ['-j'],
+      ['-p', '*%evt.num %evt.type %syscall.type %evt.arg.ID'],
+      ['evt.type=syscall'],
+    ]),
     [],
   );
 });

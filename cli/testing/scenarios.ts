@@ -608,3 +608,14 @@ export function pluginEvents(): TestCapture {
   c.call(200, 'write', { fd: 3, size: 2 }, { res: 2, data: 'ok' });
   return c;
 }
+
+/** Generic syscall events, one with an id past 0.29.3's syscall table (newer drivers number more). */
+export function genericSyscalls(): TestCapture {
+  const c = new TestCapture();
+  c.proc({ pid: 1, ptid: 0, comm: 'systemd' });
+  c.proc({ pid: 300, comm: 'app' });
+  c.call(300, 'syscall', { ID: 59, nativeID: 59 }, { ID: 59 });
+  c.call(300, 'syscall', { ID: 1000, nativeID: 451 }, { ID: 1000 });
+  c.call(300, 'syscall', { ID: 0, nativeID: 999 }, { ID: 0 });
+  return c;
+}
