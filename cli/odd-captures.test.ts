@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { differences, haveSysdig } from './testing/oracle.js';
-import { fdZoo, genericSyscalls, pluginEvents } from './testing/scenarios.js';
+import { fdZoo, genericSyscalls, pluginEvents, shellSession } from './testing/scenarios.js';
 
 const skip = !haveSysdig && 'sysdig not installed';
 const dir = mkdtempSync(join(tmpdir(), 'capsight-odd-'));
@@ -80,6 +80,17 @@ test('generic events with a syscall id past the table have no evt.type', { skip 
       ['-j'],
       ['-p', '*%evt.num %evt.type %syscall.type %evt.arg.ID'],
       ['evt.type=syscall'],
+    ]),
+    [],
+  );
+});
+
+test('spy_users after several cd: the shifted ancestor slots read as nil', { skip }, () => {
+  const file = shellSession().save(join(dir, 'shell.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-c', 'spy_users'],
+      ['-c', 'spy_users', '-pc'],
     ]),
     [],
   );
