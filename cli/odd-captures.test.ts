@@ -3,9 +3,10 @@
 // sysdig; the tests skip without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../scripts/repo-root.js';
 import { differences, haveSysdig } from './testing/oracle.js';
 import { fdZoo, genericSyscalls, pluginEvents, shellSession } from './testing/scenarios.js';
 
@@ -95,3 +96,20 @@ test('spy_users after several cd: the shifted ancestor slots read as nil', { ski
     [],
   );
 });
+
+const samples = resolve(repoRoot(), '..', 'shared', 'samples');
+
+test(
+  'container mount fields of containers without mounts have no value',
+  {
+    skip: skip || (!existsSync(samples) && 'no ../shared/samples'),
+  },
+  () => {
+    const fields =
+      '*%evt.num %container.id %container.mounts %container.mount[0] %container.mount[/etc] ' +
+      '%container.mount.source[0] %container.mount.dest[/etc] %container.mount.rdwr[0] %container.mount.mode[1]';
+    for (const sample of ['run_as_user_0_container.scap', 'privileged.scap']) {
+      assert.deepEqual(differences(join(samples, sample), [['-p', fields, 'container.id!=host']]), []);
+    }
+  },
+);
