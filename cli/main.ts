@@ -237,7 +237,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
-      return 1;
+      return e.status;
     }
     throw e;
   }
