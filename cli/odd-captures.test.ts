@@ -113,3 +113,26 @@ test(
     }
   },
 );
+
+test(
+  'command line corners: -p "*", formats without fields in JSON, -n 0, -e, two buffer formats',
+  { skip },
+  () => {
+    const file = genericSyscalls().save(join(dir, 'cli.scap'));
+    assert.deepEqual(
+      differences(file, [
+        ['-p', '*'],
+        ['-p', 'abc'],
+        ['-j', '-p', 'abc'],
+        ['-j', '-p', '*'],
+        ['-n', '0'],
+        ['-e', '5'],
+        ['-e', '0'],
+        ['-x', '-A'],
+        ['-A', '-x'],
+        ['-b', '-X'],
+      ]),
+      [],
+    );
+  },
+);
