@@ -178,13 +178,6 @@ export function runChiselCli(
     }
     throw e;
   }
-  const filterText = filterWords.join(' ');
-  const filter = filterText ? compileCliFilterParts(filterText) : undefined;
-  if (filter instanceof Error) {
-    process.stderr.write(`${filter.message}\n`);
-    return 1;
-  }
-
   const paramEnv: ParamEnv = {
     thread: undefined,
     threadOf: (tid) => lookup.thread(tid),
@@ -215,22 +208,45 @@ export function runChiselCli(
   // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
   // read the event from it. The batch may be lent by the reader (valid until the next next()), so
   // the time of the last event read is taken from it before it goes.
-  const step = new FilterHook(ctx, filter);
+  // Assigned once the filter compiled; only events (after that) read it.
+  let step: FilterHook;
   let endTs = 0n;
+  // sysdig initializes the chisel (its arguments checked, on_init run) before it compiles the
+  // command-line filter: a bad argument ends the run before any filter error.
+  // What the chisel prints while it starts (its on_init/on_capture_start) waits for the filter:
+  // sysdig runs on_init only once the filter compiled.
+  let held: string[] | undefined = [];
   const chisel = makeChisel(name, {
     env,
-    write: (s) => out.write(s),
+    write: (s) => (held !== undefined ? held.push(s) : out.write(s)),
     args,
     compileFdFilter: fdFilterCompiler(lookup, paramEnv, () => ctx.batch.ts[step.row] ?? endTs),
     files: NODE_FILES,
   });
+  const release = (): void => {
+    for (const s of held ?? []) out.write(s);
+    held = undefined;
+  };
   if (chisel instanceof ChiselExit) {
+    release();
     out.write(chisel.stdout);
     out.flush();
     if (chisel.stderr) process.stderr.write(chisel.stderr);
     return chisel.status;
   }
   const runner = new ChiselRunner(chisel);
+  const filterText = filterWords.join(' ');
+  const filter = filterText ? compileCliFilterParts(filterText) : undefined;
+  if (filter instanceof Error) {
+    process.stderr.write(`${filter.message}\n`);
+    // The error ends the capture before on_init: sysdig still calls on_capture_end.
+    held = undefined;
+    if (chisel.endsUnstarted === true) runner.end(0n, 0n);
+    out.flush();
+    return 1;
+  }
+  step = new FilterHook(ctx, filter);
+  release();
 
   const limit = o.numEvents ?? Infinity;
   let nevts = 0;

@@ -136,3 +136,26 @@ test(
     );
   },
 );
+
+test(
+  'chisels: arguments are checked before the filter, on_capture_end runs after a filter error',
+  { skip },
+  () => {
+    const file = fdZoo().save(join(dir, 'chisel-order.scap'));
+    const bad = 'proc.name=x and (';
+    assert.deepEqual(
+      differences(file, [
+        ['-c', 'topprocs_cpu', bad],
+        ['-c', 'topprocs_net', bad],
+        ['-c', 'spy_port', '53', bad],
+        ['-c', 'echo_fds', 'disable_color', bad],
+        ['-c', 'fileslower', '0', bad],
+        ['-c', 'fileslower', 'x', bad],
+        ['-c', 'proc_exec_time', 'x', bad],
+        ['-c', 'list_login_shells', 'x', bad],
+        ['-c', 'lsof', bad],
+      ]),
+      [],
+    );
+  },
+);

@@ -37,6 +37,7 @@ function s(v: string | number | undefined): string {
 
 /** echo_fds.lua: a coloured header per successful read/write, then the data (its event formatter). */
 export class EchoFds implements Chisel {
+  readonly endsUnstarted = true;
   private readonly col: Colors;
 
   constructor(
@@ -91,6 +92,7 @@ const DIR_WRITE = 2;
  * global it does not reset), and spy_ip labels writes "Read" too; both kept.
  */
 export class SpyEndpoint implements Chisel {
+  readonly endsUnstarted = true;
   private readonly col: Colors;
   private direction = 0;
   private info: string | undefined;
