@@ -208,8 +208,8 @@ export function runChiselCli(
   // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
   // read the event from it. The batch may be lent by the reader (valid until the next next()), so
   // the time of the last event read is taken from it before it goes.
-  // Assigned once the filter compiled; only events (after that) read it.
-  let step: FilterHook;
+  // Replaced by the filter's hook once the filter compiled (only events, after that, read it).
+  let step = new FilterHook(ctx, undefined);
   let endTs = 0n;
   // sysdig initializes the chisel (its arguments checked, on_init run) before it compiles the
   // command-line filter: a bad argument ends the run before any filter error.

@@ -159,3 +159,27 @@ test(
     );
   },
 );
+
+test(
+  'spy_ip/spy_port take their argument as filter text; addresses compare at the socket family length',
+  { skip },
+  () => {
+    const file = fdZoo().save(join(dir, 'spy.scap'));
+    assert.deepEqual(
+      differences(file, [
+        ['-c', 'spy_ip', 'x'],
+        ['-c', 'spy_ip', '::'],
+        ['-c', 'spy_ip', '2001:db8::1'],
+        ['-c', 'spy_ip', '10.0.0.5', 'disable_colors'],
+        ['-c', 'spy_port', '0x35'],
+        ['-c', 'spy_port', '99999'],
+        ['-c', 'spy_port', '443'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=::'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=0.0.0.0'],
+        ['-p', '%evt.num %fd.name', 'fd.sip=::1 or fd.cip in (::, 1.2.3.4)'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=::ffff:10.0.0.5'],
+      ]),
+      [],
+    );
+  },
+);
