@@ -24,6 +24,7 @@ import { ChiselError, ChiselExit, ChiselRunner, hasChisel, makeChisel } from '..
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 import type { ChiselFiles } from '../core/chisels/udpextract.js';
+import { Summary } from './summary.js';
 
 // [plain, with -j]: sysdig's buffer formats for -A/-X/-x/-b (JSON flavours under -j).
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
@@ -155,6 +156,26 @@ export function runChiselCli(
   lookup: StateLookup,
   out: Out,
 ): number {
+  const r = runChisel(o, reader, tracker, lookup, out);
+  // -S with a chisel: sysdig counts no event (the chisel gets them) but still prints the table
+  // when the run ends, even on an error; only a chisel refusing its arguments skips it.
+  const status = typeof r === 'number' ? r : r.refused;
+  if (o.summary && typeof r === 'number') {
+    out.write(new Summary().render());
+    out.flush();
+  }
+  return status;
+}
+
+/** The exit status, or `refused` when the chisel refused its arguments (on_set_arg answered false:
+ *  sysdig stops before anything else, exit status 0). */
+function runChisel(
+  o: CliOptions,
+  reader: CaptureReader,
+  tracker: StateTracker,
+  lookup: StateLookup,
+  out: Out,
+): number | { refused: number } {
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {
@@ -232,7 +253,7 @@ export function runChiselCli(
     out.write(chisel.stdout);
     out.flush();
     if (chisel.stderr) process.stderr.write(chisel.stderr);
-    return chisel.status;
+    return chisel.status === 0 && !chisel.goesOn ? { refused: 0 } : chisel.status;
   }
   const runner = new ChiselRunner(chisel);
   const filterText = filterWords.join(' ');

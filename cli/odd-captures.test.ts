@@ -183,3 +183,19 @@ test(
     );
   },
 );
+
+test('-S prints its table when the run ends in an error or runs a chisel', { skip }, () => {
+  const file = shellSession().save(join(dir, 'summary.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-S', 'proc.name=x and ('],
+      ['-S', '-p', '%no.such'],
+      ['-S', '-c', 'topprocs_cpu'],
+      ['-S', '-c', 'lsof', 'bad('],
+      ['-c', 'ps', 'bad('],
+      ['-S', '-c', 'fileslower', 'x'],
+      ['-S', '-c', 'spy_ip', 'x'],
+    ]),
+    [],
+  );
+});

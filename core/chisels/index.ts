@@ -51,9 +51,10 @@ function tableFilter(s: ChiselSetup, name: string): FdFilter | ChiselExit | unde
   const f = s.compileFdFilter(text);
   if (f instanceof Error)
     return new ChiselExit(
-      1,
+      0,
       '',
       `invalid filter argument for get_thread_table in chisel ${name}: ${f.message}\n`,
+      true,
     );
   return f;
 }
