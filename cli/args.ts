@@ -35,7 +35,15 @@ export interface CliOptions {
   rest: string[];
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** The exit status sysdig gives for this error (1 unless stated). */
+  constructor(
+    message: string,
+    readonly status = 1,
+  ) {
+    super(message);
+  }
+}
 
 interface OptSpec {
   short?: string;
@@ -44,8 +52,11 @@ interface OptSpec {
   apply(o: CliOptions, v: string | undefined): void;
 }
 
-function setBufFormat(o: CliOptions, f: CliOptions['bufFormat']): void {
-  if (o.bufFormat !== 'normal') throw new UsageError('you cannot specify more than one output format');
+/** A buffer format option. A second one is refused, and sysdig exits with 0 when that second one is
+ *  -A or -b, with 1 when it is -x or -X. */
+function setBufFormat(o: CliOptions, f: CliOptions['bufFormat'], conflictStatus: number): void {
+  if (o.bufFormat !== 'normal')
+    throw new UsageError('you cannot specify more than one output format', conflictStatus);
   o.bufFormat = f;
 }
 
@@ -62,11 +73,24 @@ function atoi(v: string): number {
   return m === null ? 0 : Number.parseInt(m[1]!, 10) | 0;
 }
 
+/** strtoul(s, NULL, 0): leading blanks, sign, 0x/0 prefixes; the number its longest prefix reads. */
+function strtoul(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (m === null) return 0;
+  const t = m[2]!;
+  const n = /^0[xX]/.test(t)
+    ? parseInt(t.slice(2), 16)
+    : t.length > 1 && t[0] === '0'
+      ? parseInt(t, 8)
+      : Number(t);
+  return m[1] === '-' && n !== 0 ? 2 ** 64 - n : n;
+}
+
 const SPECS: OptSpec[] = [
-  { short: 'A', long: 'print-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'ascii') },
-  { short: 'b', long: 'print-base64', arg: 'none', apply: (o) => setBufFormat(o, 'base64') },
-  { short: 'x', long: 'print-hex', arg: 'none', apply: (o) => setBufFormat(o, 'hex') },
-  { short: 'X', long: 'print-hex-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'hexascii') },
+  { short: 'A', long: 'print-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'ascii', 0) },
+  { short: 'b', long: 'print-base64', arg: 'none', apply: (o) => setBufFormat(o, 'base64', 0) },
+  { short: 'x', long: 'print-hex', arg: 'none', apply: (o) => setBufFormat(o, 'hex', 1) },
+  { short: 'X', long: 'print-hex-ascii', arg: 'none', apply: (o) => setBufFormat(o, 'hexascii', 1) },
   {
     short: 'c',
     long: 'chisel',
@@ -88,7 +112,19 @@ const SPECS: OptSpec[] = [
     short: 'n',
     long: 'numevents',
     arg: 'required',
-    apply: (o, v) => void (o.numEvents = positiveInt(v, '-n')),
+    apply: (o, v) => {
+      o.numEvents = positiveInt(v, '-n');
+      if (o.numEvents === 0) throw new UsageError(`invalid event count ${v}`);
+    },
+  },
+  {
+    // Limits the events -w writes; accepted and checked as sysdig does (strtoul, base from prefix).
+    short: 'e',
+    long: 'event-limit',
+    arg: 'required',
+    apply: (_o, v) => {
+      if (!(strtoul(v ?? '') > 0)) throw new UsageError(`invalid parameter 'number of events' ${v}`);
+    },
   },
   { short: 'p', long: 'print', arg: 'required', apply: (o, v) => void (o.printFormat = v) },
   {

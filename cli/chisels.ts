@@ -32,6 +32,7 @@ import {
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 import type { ChiselFiles } from '../core/chisels/udpextract.js';
+import { Summary } from './summary.js';
 
 // [plain, with -j]: sysdig's buffer formats for -A/-X/-x/-b (JSON flavours under -j).
 const BUF_FORMATS: Record<CliOptions['bufFormat'], [number, number]> = {
@@ -92,6 +93,7 @@ export function listChisels(): string {
 /** The filter compiler, loaded only when the command line has words after the chisel's name
  *  (arguments or a filter): start-up time is most of a chisel that stops at the first event. */
 type FilterModule = typeof import('./filter.js');
+type CliFilter = Exclude<ReturnType<FilterModule['compileCliFilterParts']>, Error>;
 
 /**
  * A thread-table filter: the compiled filter run on a stand-in read exit of the thread, with the
@@ -167,6 +169,28 @@ export async function runChiselCli(
   out: Out,
   app: Pick<ChiselHost, 'source' | 'runApp'>,
 ): Promise<number> {
+  const r = await runChisel(o, reader, header, tracker, lookup, out, app);
+  // -S with a chisel: sysdig counts no event (the chisel gets them) but still prints the table
+  // when the run ends, even on an error; only a chisel refusing its arguments skips it.
+  const status = typeof r === 'number' ? r : r.refused;
+  if (o.summary && typeof r === 'number') {
+    out.write(new Summary().render());
+    out.flush();
+  }
+  return status;
+}
+
+/** The exit status, or `refused` when the chisel refused its arguments (on_set_arg answered false:
+ *  sysdig stops before anything else, exit status 0). */
+async function runChisel(
+  o: CliOptions,
+  reader: CaptureReader,
+  header: CaptureHeader,
+  tracker: StateTracker,
+  lookup: StateLookup,
+  out: Out,
+  app: Pick<ChiselHost, 'source' | 'runApp'>,
+): Promise<number | { refused: number }> {
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {
@@ -193,22 +217,7 @@ export async function runChiselCli(
     }
     throw e;
   }
-  let filterText = filterWords.join(' ');
-  const globalFilter = GLOBAL_FILTERS[name];
-  if (globalFilter !== undefined) {
-    if (filterText !== '') {
-      process.stderr.write(
-        `invalid filter in chisel ${name}: filter can only be set once\n${name}: error in init(): C++ exception\n`,
-      );
-      return 1;
-    }
-    filterText = globalFilter;
-  }
-  const filter = filterText ? fm!.compileCliFilterParts(filterText) : undefined;
-  if (filter instanceof Error) {
-    process.stderr.write(`${filter.message}\n`);
-    return 1;
-  }
+  const filterText = filterWords.join(' ');
 
   const paramEnv: ParamEnv = {
     thread: undefined,
@@ -240,11 +249,17 @@ export async function runChiselCli(
   // The row being processed (of ctx.batch): the filter hook and the chisels' thread-table filters
   // read the event from it. The batch may be lent by the reader (valid until the next next()), so
   // the time of the last event read is taken from it before it goes.
-  const step = new FilterHook(ctx, filter);
+  // Replaced by the filter's hook once the filter compiled (only events, after that, read it).
+  let step = new FilterHook(ctx, undefined);
   let endTs = 0n;
+  // sysdig initializes the chisel (its arguments checked, on_init run) before it compiles the
+  // command-line filter: a bad argument ends the run before any filter error.
+  // What the chisel prints while it starts (its on_init/on_capture_start) waits for the filter:
+  // sysdig runs on_init only once the filter compiled.
+  let held: string[] | undefined = [];
   const chisel = await makeChisel(name, {
     env,
-    write: (s) => out.write(s),
+    write: (s) => (held !== undefined ? held.push(s) : out.write(s)),
     args,
     compileFdFilter: (text) =>
       fm === undefined
@@ -258,13 +273,43 @@ export async function runChiselCli(
     files: NODE_FILES,
     host: { ...app, filter: filterText },
   });
+  const release = (): void => {
+    for (const s of held ?? []) out.write(s);
+    held = undefined;
+  };
   if (chisel instanceof ChiselExit) {
+    release();
     out.write(chisel.stdout);
     out.flush();
     if (chisel.stderr) process.stderr.write(chisel.stderr);
-    return chisel.status;
+    return chisel.status === 0 && !chisel.goesOn ? { refused: 0 } : chisel.status;
   }
   const runner = new ChiselRunner(chisel);
+  const filter = filterText ? fm!.compileCliFilterParts(filterText) : undefined;
+  if (filter instanceof Error) {
+    process.stderr.write(`${filter.message}\n`);
+    // The error ends the capture before on_init: sysdig still calls on_capture_end.
+    held = undefined;
+    if (chisel.endsUnstarted === true) runner.end(0n, 0n);
+    out.flush();
+    return 1;
+  }
+  // A chisel that sets the inspector's filter in on_init (GLOBAL_FILTERS) fails after a
+  // command-line one (libsinsp takes one filter), else its filter is the one.
+  const globalFilter = GLOBAL_FILTERS[name];
+  if (globalFilter !== undefined && filter !== undefined) {
+    process.stderr.write(
+      `invalid filter in chisel ${name}: filter can only be set once\n${name}: error in init(): C++ exception\n`,
+    );
+    held = undefined;
+    out.flush();
+    return 1;
+  }
+  step = new FilterHook(
+    ctx,
+    globalFilter !== undefined ? (fm!.compileCliFilterParts(globalFilter) as CliFilter) : filter,
+  );
+  release();
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =
     o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);

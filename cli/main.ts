@@ -113,12 +113,16 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     return main(app.split(' '));
   }
 
+  // An error before the capture runs still ends it: with -S sysdig prints the (empty) table.
+  const failed = (e: Error): number => {
+    process.stderr.write(`${e.message}\n`);
+    if (o.summary) out.write(new Summary().render());
+    out.flush();
+    return 1;
+  };
   const filterText = o.rest.join(' ');
   const filter = filterText ? (await import('./filter.js')).compileCliFilterParts(filterText) : undefined;
-  if (filter instanceof Error) {
-    process.stderr.write(`${filter.message}\n`);
-    return 1;
-  }
+  if (filter instanceof Error) return failed(filter);
   let format: LineFormatter | undefined;
   // On a terminal sysdig colours its default line; any format with \e gets a colour reset at the end.
   const printFormat =
@@ -136,10 +140,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     (await import('./printformat.js')).compileOutputFormat(text, { json: o.json, env, time });
   if (printFormat !== undefined) {
     const f = await compile(printFormat);
-    if (f instanceof Error) {
-      process.stderr.write(`${f.message}\n`);
-      return 1;
-    }
+    if (f instanceof Error) return failed(f);
     format = f;
   }
   // Compiled when the first plugin event shows up.
@@ -282,7 +283,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
-      return 1;
+      return e.status;
     }
     throw e;
   }

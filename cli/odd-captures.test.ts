@@ -3,11 +3,12 @@
 // sysdig; the tests skip without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../scripts/repo-root.js';
 import { differences, haveSysdig } from './testing/oracle.js';
-import { fdZoo, pluginEvents } from './testing/scenarios.js';
+import { fdZoo, genericSyscalls, pluginEvents, shellSession } from './testing/scenarios.js';
 
 const skip = !haveSysdig && 'sysdig not installed';
 const dir = mkdtempSync(join(tmpdir(), 'capsight-odd-'));
@@ -68,6 +69,133 @@ test("plugin events print with sysdig's plugin format unless -p gives one", { sk
   const file = pluginEvents().save(join(dir, 'plugin.scap'));
   assert.deepEqual(
     differences(file, [[], ['-j'], ['-pc'], ['-p', '*%evt.num %evt.type %evt.pluginname'], ['-S', '-q']]),
+    [],
+  );
+});
+
+test('generic events with a syscall id past the table have no evt.type', { skip }, () => {
+  const file = genericSyscalls().save(join(dir, 'generic.scap'));
+  assert.deepEqual(
+    differences(file, [
+      [],
+      ['-j'],
+      ['-p', '*%evt.num %evt.type %syscall.type %evt.arg.ID'],
+      ['evt.type=syscall'],
+    ]),
+    [],
+  );
+});
+
+test('spy_users after several cd: the shifted ancestor slots read as nil', { skip }, () => {
+  const file = shellSession().save(join(dir, 'shell.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-c', 'spy_users'],
+      ['-c', 'spy_users', '-pc'],
+    ]),
+    [],
+  );
+});
+
+const samples = resolve(repoRoot(), '..', 'shared', 'samples');
+
+test(
+  'container mount fields of containers without mounts have no value',
+  {
+    skip: skip || (!existsSync(samples) && 'no ../shared/samples'),
+  },
+  () => {
+    const fields =
+      '*%evt.num %container.id %container.mounts %container.mount[0] %container.mount[/etc] ' +
+      '%container.mount.source[0] %container.mount.dest[/etc] %container.mount.rdwr[0] %container.mount.mode[1]';
+    for (const sample of ['run_as_user_0_container.scap', 'privileged.scap']) {
+      assert.deepEqual(differences(join(samples, sample), [['-p', fields, 'container.id!=host']]), []);
+    }
+  },
+);
+
+test(
+  'command line corners: -p "*", formats without fields in JSON, -n 0, -e, two buffer formats',
+  { skip },
+  () => {
+    const file = genericSyscalls().save(join(dir, 'cli.scap'));
+    assert.deepEqual(
+      differences(file, [
+        ['-p', '*'],
+        ['-p', 'abc'],
+        ['-j', '-p', 'abc'],
+        ['-j', '-p', '*'],
+        ['-n', '0'],
+        ['-e', '5'],
+        ['-e', '0'],
+        ['-x', '-A'],
+        ['-A', '-x'],
+        ['-b', '-X'],
+      ]),
+      [],
+    );
+  },
+);
+
+test(
+  'chisels: arguments are checked before the filter, on_capture_end runs after a filter error',
+  { skip },
+  () => {
+    const file = fdZoo().save(join(dir, 'chisel-order.scap'));
+    const bad = 'proc.name=x and (';
+    assert.deepEqual(
+      differences(file, [
+        ['-c', 'topprocs_cpu', bad],
+        ['-c', 'topprocs_net', bad],
+        ['-c', 'spy_port', '53', bad],
+        ['-c', 'echo_fds', 'disable_color', bad],
+        ['-c', 'fileslower', '0', bad],
+        ['-c', 'fileslower', 'x', bad],
+        ['-c', 'proc_exec_time', 'x', bad],
+        ['-c', 'list_login_shells', 'x', bad],
+        ['-c', 'lsof', bad],
+      ]),
+      [],
+    );
+  },
+);
+
+test(
+  'spy_ip/spy_port take their argument as filter text; addresses compare at the socket family length',
+  { skip },
+  () => {
+    const file = fdZoo().save(join(dir, 'spy.scap'));
+    assert.deepEqual(
+      differences(file, [
+        ['-c', 'spy_ip', 'x'],
+        ['-c', 'spy_ip', '::'],
+        ['-c', 'spy_ip', '2001:db8::1'],
+        ['-c', 'spy_ip', '10.0.0.5', 'disable_colors'],
+        ['-c', 'spy_port', '0x35'],
+        ['-c', 'spy_port', '99999'],
+        ['-c', 'spy_port', '443'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=::'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=0.0.0.0'],
+        ['-p', '%evt.num %fd.name', 'fd.sip=::1 or fd.cip in (::, 1.2.3.4)'],
+        ['-p', '%evt.num %fd.name', 'fd.ip=::ffff:10.0.0.5'],
+      ]),
+      [],
+    );
+  },
+);
+
+test('-S prints its table when the run ends in an error or runs a chisel', { skip }, () => {
+  const file = shellSession().save(join(dir, 'summary.scap'));
+  assert.deepEqual(
+    differences(file, [
+      ['-S', 'proc.name=x and ('],
+      ['-S', '-p', '%no.such'],
+      ['-S', '-c', 'topprocs_cpu'],
+      ['-S', '-c', 'lsof', 'bad('],
+      ['-c', 'ps', 'bad('],
+      ['-S', '-c', 'fileslower', 'x'],
+      ['-S', '-c', 'spy_ip', 'x'],
+    ]),
     [],
   );
 });

@@ -83,9 +83,10 @@ function parseFormat(fmt: string): { tokens: Token[]; requireAll: boolean } | Er
   let f = fmt;
   // sysdig unescapes \n, \t, \e and \\ in the format before parsing it.
   f = f.replace(/\\([nte\\])/g, (_m, c: string) => ({ n: '\n', t: '\t', e: '\x1b', '\\': '\\' })[c]!);
+  // Only a format that is empty before its '*' is refused: "*" alone prints an empty line.
+  if (f === '') return new Error('empty formatting token');
   const requireAll = !f.startsWith('*');
   if (!requireAll) f = f.slice(1);
-  if (f === '') return new Error('empty formatting token');
   const tokens: Token[] = [];
   let lit = '';
   for (let j = 0; j < f.length; j++) {
@@ -142,6 +143,7 @@ export function compileOutputFormat(
   if (o.json) {
     // Asked when a value first shows up: libsinsp raises for a type without a JSON form only then.
     const kinds: (JsonKind | undefined)[] = tokens.map(() => undefined);
+    const hasField = tokens.some((t) => t.field !== undefined);
     // The JSON value of token k, or undefined for null.
     const jsonOf = (k: number, ctx: EventContext): string | undefined => {
       const f = tokens[k]!.field!;
@@ -189,6 +191,8 @@ export function compileOutputFormat(
         obj.set(tokens[k]!.key!, v ?? 'null');
       }
       if (!ok) return undefined;
+      // JsonCpp writes the root value libsinsp never set (no field in the format) as null.
+      if (!hasField) return 'null';
       const keys = [...obj.keys()].sort();
       return '{' + keys.map((k) => jsonString(k) + ':' + obj.get(k)).join(',') + '}';
     };

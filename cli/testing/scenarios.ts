@@ -608,3 +608,54 @@ export function pluginEvents(): TestCapture {
   c.call(200, 'write', { fd: 3, size: 2 }, { res: 2, data: 'ok' });
   return c;
 }
+
+/** Generic syscall events, one with an id past 0.29.3's syscall table (newer drivers number more). */
+export function genericSyscalls(): TestCapture {
+  const c = new TestCapture();
+  c.proc({ pid: 1, ptid: 0, comm: 'systemd' });
+  c.proc({ pid: 300, comm: 'app' });
+  c.call(300, 'syscall', { ID: 59, nativeID: 59 }, { ID: 59 });
+  c.call(300, 'syscall', { ID: 1000, nativeID: 451 }, { ID: 1000 });
+  c.call(300, 'syscall', { ID: 0, nativeID: 999 }, { ID: 0 });
+  return c;
+}
+
+/** A login shell that changes directory twice, then commands under it and outside it (spy_users
+ *  shifts its ancestor-field tables on every cd). */
+export function shellSession(): TestCapture {
+  const c = new TestCapture();
+  c.proc({ pid: 1, ptid: 0, comm: 'systemd' });
+  c.proc({ pid: 50, ptid: 1, comm: 'sshd' });
+  c.proc({ pid: 100, ptid: 50, comm: 'bash', uid: 1000 });
+  c.proc({ pid: 200, ptid: 1, comm: 'cron' });
+  const exec = (pid: number, ptid: number, comm: string): void => {
+    c.enter(pid, 'execve', { filename: '/usr/bin/' + comm });
+    c.exit(pid, 'execve', {
+      res: 0,
+      exe: '/usr/bin/' + comm,
+      args: nulList(['-l']),
+      tid: pid,
+      pid,
+      ptid,
+      cwd: '',
+      fdlimit: 1024,
+      pgft_maj: 0,
+      pgft_min: 0,
+      vm_size: 10,
+      vm_rss: 1,
+      vm_swap: 0,
+      comm,
+      cgroups: nulList([]),
+      env: nulList([]),
+      tty: 0,
+      pgid: pid,
+      loginuid: 1000,
+      flags: 0,
+    });
+  };
+  c.call(100, 'chdir', {}, { res: 0, path: '/tmp' });
+  c.call(100, 'chdir', {}, { res: 0, path: '/var' });
+  exec(200, 1, 'run-parts');
+  exec(100, 50, 'ls');
+  return c;
+}

@@ -132,28 +132,6 @@ export function serverPort(fd: FdInfo | undefined): number | undefined {
   return undefined;
 }
 
-function sameIp(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
-/** fd.ip = ip: either end of a connected socket, or a listener's address. */
-export function fdIpIs(fd: FdInfo | undefined, ip: Uint8Array): boolean {
-  if (fd === undefined) return false;
-  if (isConnSock(fd)) return sameIp(fd.sip, ip) || sameIp(fd.dip, ip);
-  if (isServSock(fd)) return sameIp(fd.sip, ip);
-  return false;
-}
-
-/** fd.port = port: either end of a connected socket, or a listener's port. */
-export function fdPortIs(fd: FdInfo | undefined, port: number): boolean {
-  if (fd === undefined) return false;
-  if (isConnSock(fd)) return fd.sport === port || fd.dport === port;
-  if (isServSock(fd)) return fd.sport === port;
-  return false;
-}
-
 /** Text of an address as inet_ntop writes it. */
 export function ipText(b: Uint8Array | undefined): string {
   return b === undefined ? '<NA>' : ipToString(b);

@@ -1,7 +1,7 @@
 // The chisels Capsight implements: name -> constructor from the chisel's arguments. Each module
 // reproduces one sysdig 0.29.3 Lua chisel's output; the catalog (catalog.ts) lists all of sysdig's.
 import { ioBytesAll, ioBytesFile, ioBytesNet } from './iobytes.js';
-import { EchoFds, parseIpv4, SpyFile, spyIp, SpyLogs, spyPort } from './spy.js';
+import { EchoFds, SpyFile, spyEndpoint, SpyLogs } from './spy.js';
 import { Lsof, Netstat, netstatFilter, Ps, type FdFilter } from './systemstate.js';
 import { TableGenerator } from './topn.js';
 import { PROC_CPU_PC_KEYS, TopProcsCpu } from './topprocs_cpu.js';
@@ -58,9 +58,10 @@ function tableFilter(s: ChiselSetup, name: string): FdFilter | ChiselExit | unde
   const f = s.compileFdFilter(text);
   if (f instanceof Error)
     return new ChiselExit(
-      1,
+      0,
       '',
       `invalid filter argument for get_thread_table in chisel ${name}: ${f.message}\n`,
+      true,
     );
   return f;
 }
@@ -116,23 +117,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   iobytes_net: (s) => ioBytesNet(s.write),
   iobytes_file: (s) => ioBytesFile(s.write),
   echo_fds: (s) => new EchoFds(s.env, s.write, s.args),
-  spy_ip: (s) => {
-    const ip = parseIpv4(s.args[0]!);
-    if (ip === undefined) {
-      return new ChiselExit(
-        1,
-        '',
-        `invalid filter in chisel spy_ip: unrecognized IPv4 address ${s.args[0]}\n`,
-      );
-    }
-    return spyIp(s.env, s.write, ip, s.args[1]);
-  },
-  spy_port: (s) => {
-    const t = s.args[0]!;
-    if (!/^\d+$/.test(t) || Number(t) > 65535)
-      return new ChiselExit(1, '', `invalid filter in chisel spy_port: ${t}\n`);
-    return spyPort(s.env, s.write, Number(t), s.args[1]);
-  },
+  spy_ip: (s) => spyEndpoint('spy_ip', s.env, s.write, s.args[0]!, s.args[1]),
+  spy_port: (s) => spyEndpoint('spy_port', s.env, s.write, s.args[0]!, s.args[1]),
   spy_file: (s) => new SpyFile(s.env, s.write, s.args),
   spy_logs: (s) => {
     const file = s.args[0];

@@ -36,6 +36,7 @@ export function loginShellId(
 }
 
 export class ListLoginShells implements Chisel {
+  readonly endsUnstarted = true;
   private readonly comm: string | undefined;
   private readonly argMatch: string | undefined;
   private sid: number | undefined;

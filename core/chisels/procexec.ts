@@ -19,6 +19,7 @@ const YELLOW_NS = 3e9;
 const RED_NS = 10e9;
 
 export class ProcExecTime implements Chisel {
+  readonly endsUnstarted = true;
   private readonly col: Colors;
 
   constructor(

@@ -30,6 +30,9 @@ export interface Chisel {
   onCaptureEnd?(end: CaptureEnd): void;
   /** Set by the chisel (sysdig.end_capture()): the capture stops after the current event. */
   endCapture?: boolean;
+  /** Its Lua on_capture_end prints even when no capture ran: sysdig calls it when the command-line
+   *  filter does not compile (most chisels' on_capture_end raises then, which sysdig ignores). */
+  readonly endsUnstarted?: boolean;
 }
 
 /** The per-chisel bookkeeping sinsp_chisel keeps around the Lua callbacks. */

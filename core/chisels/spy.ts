@@ -10,14 +10,11 @@ import {
   containerName,
   failed,
   fdName,
-  fdIpIs,
-  fdPortIs,
   isFile,
   isIo,
   isIoRead,
   isIoWrite,
   isExit,
-  isIp,
   procName,
   procPid,
   rawArgRes,
@@ -28,6 +25,8 @@ import {
 import { colors, formatBytes, luaNum, type Colors } from './luafmt.js';
 import type { ChiselHost, EventDump } from './dump.js';
 import type { Chisel } from './runner.js';
+import { ChiselExit } from './exit.js';
+import { tryCompileFilter } from '../filter/compile.js';
 
 type Write = (s: string) => void;
 
@@ -38,6 +37,7 @@ function s(v: string | number | undefined): string {
 
 /** echo_fds.lua: a coloured header per successful read/write, then the data (its event formatter). */
 export class EchoFds implements Chisel {
+  readonly endsUnstarted = true;
   private readonly col: Colors;
 
   constructor(
@@ -92,6 +92,7 @@ const DIR_WRITE = 2;
  * global it does not reset), and spy_ip labels writes "Read" too; both kept.
  */
 export class SpyEndpoint implements Chisel {
+  readonly endsUnstarted = true;
   private readonly col: Colors;
   private direction = 0;
   private info: string | undefined;
@@ -128,33 +129,32 @@ export class SpyEndpoint implements Chisel {
   }
 }
 
-/** Parses a dotted IPv4 address (inet_pton rules: four decimal parts 0..255). */
-export function parseIpv4(text: string): Uint8Array | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const b = m.slice(1).map(Number);
-  if (b.some((x) => x > 255)) return undefined;
-  return Uint8Array.from(b);
-}
-
-const netIo = (c: EventContext): boolean => isIo(c) && isIp(c.state.fd);
-
-export function spyIp(
+/**
+ * spy_ip / spy_port: the Lua's own filter, `evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6) and
+ * fd.ip=ADDR` (fd.port=PORT), with the argument pasted in as text. When it does not compile, on_init
+ * fails: sysdig reports it, still runs on_capture_end (the colour reset) and exits with 1.
+ */
+export function spyEndpoint(
+  name: 'spy_ip' | 'spy_port',
   env: ChiselEnv,
   write: Write,
-  ip: Uint8Array,
+  arg: string,
   disableArg: string | undefined,
-): SpyEndpoint {
-  return new SpyEndpoint(env, write, (c) => netIo(c) && fdIpIs(c.state.fd, ip), 'Read', disableArg);
-}
-
-export function spyPort(
-  env: ChiselEnv,
-  write: Write,
-  port: number,
-  disableArg: string | undefined,
-): SpyEndpoint {
-  return new SpyEndpoint(env, write, (c) => netIo(c) && fdPortIs(c.state.fd, port), 'Write', disableArg);
+): SpyEndpoint | ChiselExit {
+  const field = name === 'spy_ip' ? 'fd.ip' : 'fd.port';
+  const text = `evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6) and ${field}=${arg}`;
+  const r = tryCompileFilter(text, { sysdigCompat: true });
+  if ('error' in r) {
+    return new ChiselExit(
+      1,
+      colors(disableArg !== 'disable_colors').reset + '\n',
+      `invalid filter in chisel ${name}: ${r.error.message}\n${name}: error in init(): C++ exception\n`,
+    );
+  }
+  const { predicate, typeMask } = r.filter;
+  const filter =
+    typeMask === null ? predicate : (c: EventContext) => typeMask[c.info.code] === 1 && predicate(c);
+  return new SpyEndpoint(env, write, filter, name === 'spy_ip' ? 'Read' : 'Write', disableArg);
 }
 
 /**

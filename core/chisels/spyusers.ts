@@ -33,11 +33,13 @@ const APID = Array.from({ length: MAX_ANCESTORS + 1 }, (_, j) => bound(`proc.api
 /** Thrown when the Lua would call evt.field() on a non-field. */
 export class ChiselError extends Error {}
 
-const text = (f: BoundField, c: EventContext): string | undefined => {
+const text = (f: BoundField | undefined, c: EventContext): string | undefined => {
+  if (f === undefined) return undefined;
   const v = f.extract(c);
   return v === undefined ? undefined : typeof v === 'string' ? v : f.text(c);
 };
-const num = (f: BoundField, c: EventContext): number | undefined => {
+const num = (f: BoundField | undefined, c: EventContext): number | undefined => {
+  if (f === undefined) return undefined;
   const v = f.extract(c);
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 };
@@ -68,10 +70,11 @@ export class SpyUsers implements Chisel {
     return name !== undefined && name.includes('sh') && !name.includes('sshd');
   }
 
-  /** evt.field(fanames[j]) / evt.field(fapids[j]) after the shifts. */
-  private ancestor(fields: BoundField[], j: number): BoundField {
-    if (j < this.shift) throw new ChiselError('spy_users chisel error: invalid field');
-    return fields[j - this.shift]!;
+  /** evt.field(fanames[j]) / evt.field(fapids[j]) after the shifts: the slots table.insert filled
+   *  hold the number 0, not a field handle, and evt.field() of that is nil (lua_topointer gives
+   *  NULL, which libsinsp's evt.field answers with nil). */
+  private ancestor(fields: BoundField[], j: number): BoundField | undefined {
+    return j < this.shift ? undefined : fields[j - this.shift];
   }
 
   onEvent(c: EventContext): void {

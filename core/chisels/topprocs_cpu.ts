@@ -37,6 +37,7 @@ interface ThreadCpu {
 }
 
 export class TopProcsCpu implements Chisel {
+  readonly endsUnstarted = true;
   readonly table = new TopTable();
   /** Keyed by thread entry: a new entry for a reused tid starts from zero, as in libsinsp. */
   private readonly perThread = new WeakMap<ThreadInfo, ThreadCpu>();

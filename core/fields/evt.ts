@@ -32,18 +32,18 @@ const PROCINFO = codes('procinfo');
 const ts = (ctx: EventContext): bigint => ctx.batch.ts[ctx.i]!;
 const isExit = (ctx: EventContext): boolean => (ctx.batch.type[ctx.i]! & 1) === 1;
 
-/** The syscall id of a generic event (param 0, u16). */
-function genericName(ctx: EventContext): string {
+/** The syscall name of a generic event (param 0, u16); none for an id past 0.29.3's table. */
+function genericName(ctx: EventContext): string | undefined {
   // Read in place: filters on evt.type run this for every generic event.
   const s = slot(ctx, 0);
   const bt = ctx.batch;
   const a = bt.arena;
   const id = s >= 0 && bt.paramLen[s]! >= 2 ? a[bt.paramOff[s]!]! | (a[bt.paramOff[s]! + 1]! << 8) : -1;
-  return SYSCALL_NAMES[id] ?? '<unknown>';
+  return id < 0 ? '<unknown>' : SYSCALL_NAMES[id];
 }
 
 /** evt.type: the event name, or the syscall's name for generic events. */
-export function eventTypeName(ctx: EventContext): string {
+export function eventTypeName(ctx: EventContext): string | undefined {
   const t = ctx.batch.type[ctx.i]!;
   return t === GENERIC_E || t === GENERIC_X ? genericName(ctx) : ctx.info.name;
 }

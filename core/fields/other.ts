@@ -35,15 +35,16 @@ type Mount = ContainerInfo['mounts'][number];
 const mountText = (m: Mount): string =>
   `${m.source}:${m.dest}:${m.mode}:${m.rdwr ? 'true' : 'false'}:${m.propagation}`;
 
-/** container.mount[N] or [/source glob]: the N-th mount or the first whose source matches. */
-function mountBinder(pick: (m: Mount) => string, none: string | undefined): Binder {
+/** container.mount*[N] or [/source glob]: the N-th mount or the first whose source matches; no
+ *  value when none does (mount_by_idx / mount_by_source return NULL). */
+function mountBinder(pick: (m: Mount) => string): Binder {
   return (arg, def) => {
     if (arg === undefined || !arg.bracket) return `${def.name} needs an index or a path: ${def.name}[0]`;
     const idx = /^\d+$/.test(arg.text) ? Number(arg.text) : -1;
     const re = idx >= 0 ? undefined : globToRegExp(arg.text);
     return ct(undefined, (c) => {
       const m = idx >= 0 ? c.mounts[idx] : c.mounts.find((x) => re!.test(x.source));
-      return m === undefined ? none : pick(m);
+      return m === undefined ? undefined : pick(m);
     })(undefined, def);
   };
 }
@@ -77,12 +78,12 @@ const CONTAINER_BINDERS: Record<string, Binder> = {
   'container.type': ct('host', (c) => c.type),
   'container.privileged': ct(undefined, (c) => c.privileged),
   'container.mounts': ct(undefined, (c) => c.mounts.map(mountText).join(',')),
-  'container.mount': mountBinder(mountText, 'none'),
-  'container.mount.source': mountBinder((m) => m.source, undefined),
-  'container.mount.dest': mountBinder((m) => m.dest, undefined),
-  'container.mount.mode': mountBinder((m) => m.mode, undefined),
-  'container.mount.rdwr': mountBinder((m) => (m.rdwr ? 'true' : 'false'), undefined),
-  'container.mount.propagation': mountBinder((m) => m.propagation, undefined),
+  'container.mount': mountBinder(mountText),
+  'container.mount.source': mountBinder((m) => m.source),
+  'container.mount.dest': mountBinder((m) => m.dest),
+  'container.mount.mode': mountBinder((m) => m.mode),
+  'container.mount.rdwr': mountBinder((m) => (m.rdwr ? 'true' : 'false')),
+  'container.mount.propagation': mountBinder((m) => m.propagation),
   'container.image.repository': ct(undefined, (c) => nonEmpty(c.imageRepo)),
   'container.image.tag': ct(undefined, (c) => nonEmpty(c.imageTag)),
   'container.image.digest': ct(undefined, (c) => nonEmpty(c.imageDigest)),

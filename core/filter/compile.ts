@@ -473,6 +473,17 @@ function literal(v: ValueNode, kind: ValueKind, bf: BoundField): FieldValue | Ip
   }
 }
 
+/**
+ * flt_compare on addresses: libsinsp compares as many bytes as the field's address has (4 for an
+ * IPv4 socket, 16 for IPv6) and reads the filter value at that length, whatever family the value
+ * was written in: `fd.ip=::` matches 0.0.0.0, an IPv4 value matches the IPv6 address that starts
+ * with its bytes and continues with zeros.
+ */
+function sameIp(ip: Uint8Array, x: Uint8Array): boolean {
+  for (let k = 0; k < ip.length; k++) if (ip[k] !== (x[k] ?? 0)) return false;
+  return true;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
@@ -658,9 +669,9 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
 
   if (kind === ValueKind.IP) {
     const ips = lits as Uint8Array[];
-    if (isList) return (v) => ips.some((ip) => sameBytes(v as Uint8Array, ip));
+    if (isList) return (v) => ips.some((ip) => sameIp(v as Uint8Array, ip));
     const x = ips[0]!;
-    return op === '=' ? (v) => sameBytes(v as Uint8Array, x) : (v) => !sameBytes(v as Uint8Array, x);
+    return op === '=' ? (v) => sameIp(v as Uint8Array, x) : (v) => !sameIp(v as Uint8Array, x);
   }
 
   if (kind === ValueKind.IPNET) {
@@ -718,7 +729,7 @@ function compileFdAddr(n: CheckNode, isNet: boolean): Predicate {
           if (r === undefined) valueError(v, `unrecognized IP address '${v.text}'`);
           return r;
         });
-        return (ip: Uint8Array) => ips.some((x) => sameBytes(ip, x));
+        return (ip: Uint8Array) => ips.some((x) => sameIp(ip, x));
       })();
   return (ctx) => {
     const f = eventFd(ctx);

@@ -86,9 +86,10 @@ export function parseIpv6(s: string): Uint8Array | undefined {
   return out;
 }
 
-/** An address as string_to_rawval(PT_IPADDR) reads it: a '.' means IPv4. */
+/** An address as string_to_rawval(PT_IPADDR) reads it: any '.' means IPv4 (so an IPv4-mapped
+ *  IPv6 address cannot be written). */
 export function parseIp(s: string): Uint8Array | undefined {
-  return s.includes('.') && !s.includes(':') ? parseIpv4(s) : parseIpv6(s);
+  return s.includes('.') ? parseIpv4(s) : parseIpv6(s);
 }
 
 export interface IpNet {

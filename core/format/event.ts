@@ -10,14 +10,23 @@ import { syslogInfoLine } from '../state/syslog.js';
 
 export type TimeType = 'h' | 'a' | 'r' | 'd' | 'D';
 
-/** evt.type: the event name, or for generic events the syscall's name from their ID parameter. */
-export function eventTypeName(ctx: EventContext): string {
+/**
+ * evt.type: the event name, or for generic events the syscall's name from their ID parameter;
+ * undefined for an ID past 0.29.3's syscall table (newer drivers number more syscalls: libsinsp
+ * reads past its table there and finds no name).
+ */
+export function eventTypeValue(ctx: EventContext): string | undefined {
   const code = ctx.info.code;
   if ((code === 0 || code === 1) && ctx.batch.paramBase[ctx.i + 1]! > ctx.batch.paramBase[ctx.i]!) {
     const off = ctx.batch.paramOff[ctx.batch.paramBase[ctx.i]!]!;
-    return SYSCALL_NAMES[u16(ctx.batch.arena, off)] ?? '';
+    return SYSCALL_NAMES[u16(ctx.batch.arena, off)];
   }
   return ctx.info.name;
+}
+
+/** evt.type as text: <NA> where it has no value. */
+export function eventTypeName(ctx: EventContext): string {
+  return eventTypeValue(ctx) ?? '<NA>';
 }
 
 /** State for evt.outputtime's -t modes that depend on earlier events. */
@@ -151,6 +160,8 @@ function hex4(v: number): string {
   return v.toString(16).padStart(4, '0');
 }
 
+const jsonOrNull = (s: string | undefined): string => (s === undefined ? 'null' : jsonString(s));
+
 /** -j with the default format: JsonCpp object, keys sorted. */
 export function defaultJson(ctx: EventContext, env: ParamEnv): string {
   const b = ctx.batch;
@@ -168,7 +179,7 @@ export function defaultJson(ctx: EventContext, env: ParamEnv): string {
     ',"evt.outputtime":' +
     b.ts[i] +
     ',"evt.type":' +
-    jsonString(eventTypeName(ctx)) +
+    jsonOrNull(eventTypeValue(ctx)) +
     ',"proc.name":' +
     (t ? jsonString(t.comm) : 'null') +
     ',"thread.tid":' +
