@@ -129,6 +129,14 @@ export class EventColumns {
   private readonly latR = new SparseReader('lat');
   private readonly bytesR = new SparseReader('bytes');
 
+  /** Columns of the given chunks (handed over from another thread). */
+  static of(chunks: readonly EventChunk[], length: number): EventColumns {
+    const c = new EventColumns();
+    for (const ch of chunks) c.chunks.push(ch);
+    c.length = length;
+    return c;
+  }
+
   chunkOf(i: number): EventChunk {
     return this.chunks[i >>> CHUNK_BITS]!;
   }

@@ -148,9 +148,24 @@ function snapshot(t: ThreadInfo): ThreadInfo {
   };
 }
 
-class Named {
+export class Named {
   readonly rows: NamedRec[] = [{ id: 0, name: '', num: 0 }];
-  private readonly byKey = new Map<string | number, number>();
+  private byKey = new Map<string | number, number>();
+
+  /** A table from another thread's parts(). */
+  static of(p: { rows: NamedRec[]; keys: Map<string | number, number> }): Named {
+    const t = new Named();
+    t.rows.length = 0;
+    for (const r of p.rows) t.rows.push(r);
+    t.byKey = p.keys;
+    return t;
+  }
+
+  /** The rows and keys (structured-cloneable). */
+  parts(): { rows: NamedRec[]; keys: Map<string | number, number> } {
+    return { rows: this.rows, keys: this.byKey };
+  }
+
   get(key: string | number, name: string, num = 0): number {
     let id = this.byKey.get(key);
     if (id === undefined) {
@@ -175,8 +190,9 @@ export class Entities {
   readonly containers = new Named();
   /** container.name per container row (rows are keyed and named by container id). */
   containerNames: string[] = [];
-  readonly syscalls = new Named();
-  readonly errors = new Named();
+  /** Filled by the index side (index-side.ts) and set at the end of the build. */
+  syscalls = new Named();
+  errors = new Named();
   readonly fdtypes = new Named();
 
   private readonly procByPid = new Map<number, number>();
