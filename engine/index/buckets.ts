@@ -409,3 +409,21 @@ export function lowerBound(a: ArrayLike<number>, lo: number, hi: number, v: numb
   }
   return lo;
 }
+
+/** A coarser kind's table from a finer one's: its rows re-keyed by `map` (entity → coarser
+ *  entity, < n); nb: the bucket count. */
+export function coarser(
+  n: number,
+  from: EntityBuckets,
+  map: (e: number) => number,
+  nb: number,
+): EntityBuckets {
+  const { src, ent } = from.source();
+  const memo = new Int32Array(from.start.length - 1).fill(-1);
+  for (let r = 0; r < ent.length; r++) {
+    const e = ent[r]!;
+    if (memo[e] === -1) memo[e] = map(e);
+    ent[r] = memo[e]!;
+  }
+  return EntityBuckets.build(n, src, ent, from.bucket, nb);
+}

@@ -13,15 +13,15 @@ import { SectionFollower } from '../sections.js';
 import { METRIC_COUNT } from '../../core/views/types.js';
 import { EventColumns } from './columns.js';
 import { Entities, Named } from './entities.js';
-import { EntityBuckets } from './buckets.js';
-import { IndexSide, type IndexParts } from './index-side.js';
+import { EntityBuckets, coarser } from './buckets.js';
+import type { FdAttrs } from './index-side.js';
 import { StateSide, type Marks } from './state-side.js';
-import { Records, ringBytes } from './records.js';
-import { IndexPipe } from './pipeline.js';
-import { GlobalSeries } from './util.js';
+import { IndexPipe, LocalRun, type IndexRun } from './pipeline.js';
+import { GlobalSeries, csr, type Csr } from './util.js';
 
 export { ENTITY_BUCKETS } from './index-side.js';
 export { GLOBAL_BUCKETS } from './util.js';
+export type { Csr } from './util.js';
 export type { Marks } from './state-side.js';
 
 const MC = METRIC_COUNT;
@@ -115,11 +115,16 @@ export class Cancelled extends Error {
 
 export function buildIndex(o: BuildOptions): CaptureIndex {
   const started = performance.now();
-  // Reading and finalizing in separate frames: the tracker (and everything it holds) is garbage
-  // by the time the tables are built.
-  const index = finalize(readAll(o));
-  index.buildMs = performance.now() - started;
-  return index;
+  const run: IndexRun = pipelined(o) ? new IndexPipe() : new LocalRun();
+  try {
+    // Reading and finalizing in separate frames: the tracker (and everything it holds) is garbage
+    // by the time the tables are built.
+    const index = finalize(readAll(o, run), run);
+    index.buildMs = performance.now() - started;
+    return index;
+  } finally {
+    run.close();
+  }
 }
 
 function pipelined(o: BuildOptions): boolean {
@@ -129,7 +134,7 @@ function pipelined(o: BuildOptions): boolean {
   return reader.fileSize >= min && availableParallelism() >= 2;
 }
 
-/** What the reading pass hands to finalizing: the state side's results and the index side's parts. */
+/** What the reading pass hands to finalizing: the state side's results. */
 interface Parts {
   path: string;
   header: CaptureHeader;
@@ -144,120 +149,95 @@ interface Parts {
   markBitsUsed: number;
   markSeries: GlobalSeries;
   slowIo: Uint32Array;
-  ix: IndexParts;
 }
 
-function readAll(o: BuildOptions): Parts {
+function readAll(o: BuildOptions, run: IndexRun): Parts {
   const { reader } = o;
   const header = reader.header;
-  let pipe: IndexPipe | undefined;
-  let local: IndexSide | undefined;
-  let st: StateSide;
-  if (pipelined(o)) {
-    const p = (pipe = new IndexPipe());
-    st = new StateSide(header, p.first(), (n) => p.publish(n));
-  } else {
-    const ix = (local = new IndexSide());
-    const rec = new Records(new ArrayBuffer(ringBytes(1)), 0);
-    st = new StateSide(header, rec, (n) => {
-      ix.consume(rec, n);
-      return rec;
-    });
-  }
-  try {
-    let lastProgress = 0;
-    // Concatenated captures: each section restarts the state from its own lists, as in libsinsp.
-    const sections = new SectionFollower(reader, st.tracker);
-    for (let b = reader.next(); b !== null; b = reader.next()) {
-      if (o.cancelled?.()) throw new Cancelled();
-      sections.batch(b);
-      st.batch(b);
-      const now = performance.now();
-      if (o.progress && now - lastProgress > 100) {
-        lastProgress = now;
-        o.progress({ bytes: reader.bytesConsumed(), totalBytes: reader.fileSize, events: st.events });
-      }
+  const st = new StateSide(header, run.first(), (n) => run.publish(n));
+  let lastProgress = 0;
+  // Concatenated captures: each section restarts the state from its own lists, as in libsinsp.
+  const sections = new SectionFollower(reader, st.tracker);
+  for (let b = reader.next(); b !== null; b = reader.next()) {
+    if (o.cancelled?.()) throw new Cancelled();
+    sections.batch(b);
+    st.batch(b);
+    const now = performance.now();
+    if (o.progress && now - lastProgress > 100) {
+      lastProgress = now;
+      o.progress({ bytes: reader.bytesConsumed(), totalBytes: reader.fileSize, events: st.events });
     }
-    st.flush();
-    pipe?.end(st.hasCpuInfo);
-    const error = reader.error ? reader.error.message : undefined;
-    o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: st.events });
-    const ents = st.ents;
-    ents.endBuild((id) => st.tracker.container(id)?.name);
-    const ix = pipe !== undefined ? pipe.result() : local!.finish(st.hasCpuInfo);
-    return {
-      path: o.path,
-      header,
-      fileSize: reader.fileSize,
-      compressed: reader.compressed,
-      gzipIndex: reader.compressed ? reader.gzipIndex() : null,
-      error,
-      ents,
-      t0: st.t0 ?? 0n,
-      hasCpuInfo: st.hasCpuInfo,
-      marks: st.marks,
-      markBitsUsed: st.markBitsUsed,
-      markSeries: st.markSeries,
-      slowIo: st.slowIo.done(),
-      ix,
-    };
-  } finally {
-    pipe?.close();
   }
-}
-
-export interface Csr {
-  start: Uint32Array;
-  ids: Uint32Array;
-}
-
-/** Groups pair ids 1.. by owner (owner[p] < n). */
-function csr(owner: Uint32Array, n: number): Csr {
-  const start = new Uint32Array(n + 1);
-  for (let p = 1; p < owner.length; p++) start[owner[p]! + 1]!++;
-  for (let e = 0; e < n; e++) start[e + 1]! += start[e]!;
-  const fill = start.slice(0, n);
-  const ids = new Uint32Array(Math.max(0, owner.length - 1));
-  for (let p = 1; p < owner.length; p++) ids[fill[owner[p]!]!++] = p;
-  return { start, ids };
-}
-
-function finalize(p: Parts): CaptureIndex {
-  const { ents, ix } = p;
-  const { width, tEnd } = ix;
-  ents.syscalls = Named.of(ix.syscalls);
-  ents.errors = Named.of(ix.errors);
-  const nb = Math.floor(tEnd / width) + 1;
-  /** A coarser kind from a finer one's table: its rows re-keyed by `map`. */
-  const coarser = (n: number, from: EntityBuckets, map: (e: number) => number): EntityBuckets => {
-    const { src, ent } = from.source();
-    const memo = new Int32Array(from.start.length - 1).fill(-1);
-    for (let r = 0; r < ent.length; r++) {
-      const e = ent[r]!;
-      if (memo[e] === -1) memo[e] = map(e);
-      ent[r] = memo[e]!;
-    }
-    return EntityBuckets.build(n, src, ent, from.bucket, nb);
+  st.flush();
+  const ents = st.ents;
+  run.end(st.hasCpuInfo, fdAttrs(ents));
+  const error = reader.error ? reader.error.message : undefined;
+  o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: st.events });
+  ents.endBuild((id) => st.tracker.container(id)?.name);
+  return {
+    path: o.path,
+    header,
+    fileSize: reader.fileSize,
+    compressed: reader.compressed,
+    gzipIndex: reader.compressed ? reader.gzipIndex() : null,
+    error,
+    ents,
+    t0: st.t0 ?? 0n,
+    hasCpuInfo: st.hasCpuInfo,
+    marks: st.marks,
+    markBitsUsed: st.markBitsUsed,
+    markSeries: st.markSeries,
+    slowIo: st.slowIo.done(),
   };
+}
+
+function fdAttrs(ents: Entities): FdAttrs {
+  const n = ents.fds.length;
+  const fa: FdAttrs = {
+    dir: new Uint32Array(n),
+    sport: new Uint32Array(n),
+    fdtype: new Uint32Array(n),
+    nDir: ents.directories.rows.length,
+    nSport: ents.sports.rows.length,
+    nFdtype: ents.fdtypes.rows.length,
+  };
+  ents.fds.forEach((f, e) => {
+    fa.dir[e] = f.dir;
+    fa.sport[e] = f.sport;
+    fa.fdtype[e] = f.fdtype;
+  });
+  return fa;
+}
+
+function finalize(p: Parts, run: IndexRun): CaptureIndex {
+  const { ents } = p;
+  const pp = run.pairs();
+  const { width, tEnd } = pp;
+  const nb = Math.floor(tEnd / width) + 1;
+  // The thread-side kinds: sums over the (thread, fd) pairs, coarser kinds over those (the index
+  // side builds the fd-side ones meanwhile).
   const thr = ents.threadsTable;
   const procOf = (e: number): number => thr[e]!.proc;
-  const fds = ents.fds;
-  const pt = ix.pairThread;
-  const pf = ix.pairFd;
-  // Thread- and fd-side kinds are sums over the (thread, fd) pairs, coarser kinds over those.
-  const pairs = EntityBuckets.of(ix.pairs);
-  const thread = coarser(thr.length, pairs, (q) => pt[q]!);
-  const fd = coarser(fds.length, pairs, (q) => pf[q]!);
+  const pt = pp.pairThread;
+  const pairs = EntityBuckets.of(pp.pairs);
+  const thread = coarser(thr.length, pairs, (q) => pt[q]!, nb);
   const procs = ents.processes;
+  const process = coarser(procs.length, thread, procOf, nb);
+  const user = coarser(ents.users.rows.length, thread, (e) => procs[procOf(e)]!.user, nb);
+  const container = coarser(ents.containers.rows.length, thread, (e) => procs[procOf(e)]!.container, nb);
+  const pairsOfThread = csr(pt, thr.length);
+  const ix = run.rest();
+  ents.syscalls = Named.of(ix.syscalls);
+  ents.errors = Named.of(ix.errors);
   const buckets: CaptureIndex['buckets'] = {
     thread,
-    process: coarser(procs.length, thread, procOf),
-    user: coarser(ents.users.rows.length, thread, (e) => procs[procOf(e)]!.user),
-    container: coarser(ents.containers.rows.length, thread, (e) => procs[procOf(e)]!.container),
-    fd,
-    directory: coarser(ents.directories.rows.length, fd, (e) => fds[e]!.dir),
-    sport: coarser(ents.sports.rows.length, fd, (e) => fds[e]!.sport),
-    fdtype: coarser(ents.fdtypes.rows.length, fd, (e) => fds[e]!.fdtype),
+    process,
+    user,
+    container,
+    fd: EntityBuckets.of(ix.fd),
+    directory: EntityBuckets.of(ix.directory),
+    sport: EntityBuckets.of(ix.sport),
+    fdtype: EntityBuckets.of(ix.fdtype),
     syscall: EntityBuckets.of(ix.syscall),
     error: EntityBuckets.of(ix.error),
   };
@@ -304,9 +284,9 @@ function finalize(p: Parts): CaptureIndex {
     errorOfErrno: ix.errorOfErrno,
     pairs,
     pairThread: pt,
-    pairsOfThread: csr(pt, thr.length),
-    pairsOfFd: csr(pf, fds.length),
-    pairFd: pf,
+    pairsOfThread,
+    pairsOfFd: ix.pairsOfFd,
+    pairFd: pp.pairFd,
     ioAll: ix.ioAll,
     ioByFd: ix.ioByFd,
     listCands,

@@ -1,11 +1,16 @@
 // The index worker of the two-thread build (pipeline.ts): consumes the state side's record slots
-// from the shared ring and posts the index side's parts when the end marker arrives.
-import { workerData, type MessagePort } from 'node:worker_threads';
-import { IndexSide } from './index-side.js';
-import { CTL, RING_SLOTS, Records, SLOT_END } from './records.js';
+// from the shared ring; at the end marker it posts the pair parts, then the rest.
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { IndexSide, type FdAttrs } from './index-side.js';
+import { CTL, DONE, RING_SLOTS, Records, SLOT_END } from './records.js';
 import { transferables } from './pipeline.js';
 
 const { ring, ctl, port } = workerData as { ring: SharedArrayBuffer; ctl: Int32Array; port: MessagePort };
+
+function done(level: DONE): void {
+  Atomics.store(ctl, CTL.DONE, level);
+  Atomics.notify(ctl, CTL.DONE);
+}
 
 function run(): void {
   if (Atomics.compareExchange(ctl, CTL.STARTED, 0, 1) !== 0) return;
@@ -24,18 +29,22 @@ function run(): void {
     Atomics.store(ctl, CTL.CONSUMED, ++con);
     Atomics.notify(ctl, CTL.CONSUMED);
   }
-  const parts = side.finish(Atomics.load(ctl, CTL.HAS_CPU) !== 0);
-  port.postMessage({ parts }, transferables(parts));
-  Atomics.store(ctl, CTL.DONE, 1);
-  Atomics.notify(ctl, CTL.DONE);
+  // Posted before the end marker was published.
+  const fa = (receiveMessageOnPort(port)?.message as { fa: FdAttrs } | undefined)?.fa;
+  if (fa === undefined) throw new Error('no fd attributes with the end marker');
+  // The pair parts are copied, not transferred: the fd-side tables below are built from them.
+  port.postMessage({ pairs: side.finishPairs(Atomics.load(ctl, CTL.HAS_CPU) !== 0) });
+  done(DONE.PAIRS);
+  const rest = side.finishRest(fa);
+  port.postMessage({ rest }, transferables(rest));
+  done(DONE.REST);
 }
 
 try {
   run();
 } catch (e) {
   port.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-  Atomics.store(ctl, CTL.DONE, 2);
-  Atomics.notify(ctl, CTL.DONE);
+  done(DONE.FAILED);
   Atomics.notify(ctl, CTL.CONSUMED);
 }
 port.close();

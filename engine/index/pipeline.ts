@@ -1,11 +1,56 @@
-// The two-thread build: the state side (reader, tracker, entities, marks) runs in the calling
-// thread and hands record slots through a shared ring to the index side in its own worker
-// (index-worker.ts), which does the columns, bucket logs and lists and posts its tables at the
-// end. The calling thread stays synchronous: it blocks with Atomics.wait only when the ring is
-// full and at the end, and takes the result with receiveMessageOnPort.
+// Where the index side runs. LocalRun: in the calling thread, slot by slot. IndexPipe (the
+// two-thread build): the state side runs in the calling thread and hands record slots through a
+// shared ring to the index side in a worker of its own (index-worker.ts). At the end the worker
+// posts the pair table first, so that this thread builds the thread-side tables while the worker
+// builds the rest. The calling thread stays synchronous: it blocks with Atomics.wait only when
+// the ring is full and at the end, and takes the results with receiveMessageOnPort.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { IndexSide, type IndexParts } from './index-side.js';
-import { CTL, RING_SLOTS, Records, SLOT_END, ringBytes } from './records.js';
+import { IndexSide, type FdAttrs, type PairParts, type RestParts } from './index-side.js';
+import { CTL, DONE, RING_SLOTS, Records, SLOT_END, ringBytes } from './records.js';
+
+/** The index side as the state side and the finalizing see it. */
+export interface IndexRun {
+  /** The slot to fill first. */
+  first(): Records;
+  /** Hands over the current slot's n records; returns the slot to fill next. */
+  publish(n: number): Records;
+  /** The events are done (after the last publish). */
+  end(hasCpuInfo: boolean, fa: FdAttrs): void;
+  pairs(): PairParts;
+  /** After pairs(). */
+  rest(): RestParts;
+  /** Stops the index side (done, cancelled or failed). */
+  close(): void;
+}
+
+export class LocalRun implements IndexRun {
+  private readonly side = new IndexSide();
+  private readonly rec = new Records(new ArrayBuffer(ringBytes(1)), 0);
+  private hasCpuInfo = false;
+  private fa: FdAttrs | undefined;
+  first(): Records {
+    return this.rec;
+  }
+  publish(n: number): Records {
+    this.side.consume(this.rec, n);
+    return this.rec;
+  }
+  /** Consumes n records of another slot (a pipe's, taken over). */
+  consumeFrom(r: Records, n: number): void {
+    this.side.consume(r, n);
+  }
+  end(hasCpuInfo: boolean, fa: FdAttrs): void {
+    this.hasCpuInfo = hasCpuInfo;
+    this.fa = fa;
+  }
+  pairs(): PairParts {
+    return this.side.finishPairs(this.hasCpuInfo);
+  }
+  rest(): RestParts {
+    return this.side.finishRest(this.fa!);
+  }
+  close(): void {}
+}
 
 /** No sign of life from the index worker for this long: it is gone (killed, out of memory). */
 const STALL_MS = 60_000;
@@ -23,7 +68,7 @@ export function transferables(v: unknown, out = new Set<ArrayBuffer>()): ArrayBu
   return [...out];
 }
 
-export class IndexPipe {
+export class IndexPipe implements IndexRun {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(4 * (CTL.SIZE + RING_SLOTS)));
   private readonly recs: Records[];
   private readonly port: MessagePort;
@@ -31,8 +76,7 @@ export class IndexPipe {
   private published = 0;
   private closed = false;
   /** Set when this thread took the index side over (the worker never started). */
-  private local: IndexSide | undefined;
-  private hasCpuInfo = false;
+  private local: LocalRun | undefined;
 
   constructor() {
     const ring = new SharedArrayBuffer(ringBytes(RING_SLOTS));
@@ -50,44 +94,42 @@ export class IndexPipe {
     this.worker.on('error', () => undefined);
   }
 
-  /** The slot to fill first. */
   first(): Records {
     return this.recs[0]!;
   }
 
-  /** Hands over the current slot's n records; returns the next slot once it is free. */
   publish(n: number): Records {
-    if (this.local !== undefined) {
-      const r = this.recs[0]!;
-      this.local.consume(r, n);
-      return r;
-    }
+    if (this.local !== undefined) return this.local.publish(n);
     this.post(n);
     const ctl = this.ctl;
     this.waitWhile(CTL.CONSUMED, () => this.published - Atomics.load(ctl, CTL.CONSUMED) >= RING_SLOTS);
-    // Taken over while waiting: the slots are consumed, continue in the first.
-    return this.recs[this.local !== undefined ? 0 : this.published % RING_SLOTS]!;
+    // Taken over while waiting: the published slots are consumed, continue in the local slot.
+    const local = this.local as LocalRun | undefined; // set by waitWhile when it took over
+    return local !== undefined ? local.first() : this.recs[this.published % RING_SLOTS]!;
   }
 
-  /** Marks the end of the events (a slot is always free here: publish waited for one). */
-  end(hasCpuInfo: boolean): void {
-    this.hasCpuInfo = hasCpuInfo;
-    if (this.local !== undefined) return;
+  /** A slot is always free here: publish waited for one. */
+  end(hasCpuInfo: boolean, fa: FdAttrs): void {
+    if (this.local !== undefined) return this.local.end(hasCpuInfo, fa);
+    this.port.postMessage({ fa });
     Atomics.store(this.ctl, CTL.HAS_CPU, hasCpuInfo ? 1 : 0);
     this.post(SLOT_END);
+    this.fa = fa;
+    this.hasCpuInfo = hasCpuInfo;
+  }
+  private fa: FdAttrs | undefined;
+  private hasCpuInfo = false;
+
+  pairs(): PairParts {
+    return this.local?.pairs() ?? this.receive<PairParts>(DONE.PAIRS, 'pairs');
   }
 
-  /** Waits for the index side's parts. */
-  result(): IndexParts {
-    if (this.local === undefined) this.waitWhile(CTL.DONE, () => Atomics.load(this.ctl, CTL.DONE) === 0);
-    if (this.local !== undefined) return this.local.finish(this.hasCpuInfo);
-    const m = receiveMessageOnPort(this.port)?.message as { parts?: IndexParts } | undefined;
+  rest(): RestParts {
+    const r = this.local?.rest() ?? this.receive<RestParts>(DONE.REST, 'rest');
     this.close();
-    if (m?.parts === undefined) throw new Error('index worker sent no result');
-    return m.parts;
+    return r;
   }
 
-  /** Stops the worker (cancelled, failed, or done). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -97,15 +139,29 @@ export class IndexPipe {
     void this.worker.terminate();
   }
 
+  /** Waits for the worker's message `key` (posted before DONE reached `level`). */
+  private receive<T>(level: DONE, key: 'pairs' | 'rest'): T {
+    this.waitWhile(CTL.DONE, () => Atomics.load(this.ctl, CTL.DONE) < level);
+    if (this.local !== undefined) return (key === 'pairs' ? this.local.pairs() : this.local.rest()) as T;
+    const m = receiveMessageOnPort(this.port)?.message as Record<string, T> | undefined;
+    const v = m?.[key];
+    if (v === undefined) {
+      this.close();
+      throw new Error(`index worker sent no ${key}`);
+    }
+    return v;
+  }
+
   /** When the worker has not started: consumes the published slots here (from now on, all). */
   private takeOver(): boolean {
     if (Atomics.compareExchange(this.ctl, CTL.STARTED, 0, -1) !== 0) return false;
-    const local = (this.local = new IndexSide());
+    const local = (this.local = new LocalRun());
     // Nothing was consumed: every published slot is still in the ring (at most RING_SLOTS).
     for (let s = 0; s < this.published; s++) {
       const n = Atomics.load(this.ctl, CTL.SIZE + (s % RING_SLOTS));
-      if (n !== SLOT_END) local.consume(this.recs[s % RING_SLOTS]!, n);
+      if (n !== SLOT_END) local.consumeFrom(this.recs[s % RING_SLOTS]!, n);
     }
+    if (this.fa !== undefined) local.end(this.hasCpuInfo, this.fa);
     this.close();
     return true;
   }
@@ -117,16 +173,21 @@ export class IndexPipe {
     Atomics.notify(ctl, CTL.PUBLISHED);
   }
 
-  /** Blocks while `busy()`, waking on changes of ctl[cell]; throws when the worker failed or stalled. */
+  /** Blocks while `busy()`, waking on changes of ctl[cell]; throws when the worker failed or
+   *  stalled; returns early when this thread took the index side over. */
   private waitWhile(cell: CTL, busy: () => boolean): void {
     const ctl = this.ctl;
     let seen = Atomics.load(ctl, cell);
     let since = performance.now();
     while (busy()) {
-      if (Atomics.load(ctl, CTL.DONE) === 2) {
-        const m = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+      if (Atomics.load(ctl, CTL.DONE) === DONE.FAILED) {
+        let error = 'unknown error';
+        for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+          const e = (m.message as { error?: string }).error;
+          if (e !== undefined) error = e;
+        }
         this.close();
-        throw new Error(`index worker failed: ${m?.error ?? 'unknown error'}`);
+        throw new Error(`index worker failed: ${error}`);
       }
       Atomics.wait(ctl, cell, seen, 100);
       if (performance.now() - since > START_MS && this.takeOver()) return;

@@ -81,7 +81,7 @@ export const enum CTL {
   PUBLISHED,
   /** Slots consumed by the index side (monotonic). */
   CONSUMED,
-  /** The index side posted its result (1) or failed (2). */
+  /** How far the index side got (DONE). */
   DONE,
   /** The state side saw procinfo events (set before the end marker is published). */
   HAS_CPU,
@@ -92,6 +92,14 @@ export const enum CTL {
   STARTED,
   /** Event count of each slot from here on (RING_SLOTS cells). */
   SIZE,
+}
+
+/** Values of CTL.DONE: the pair parts were posted, the rest too; or the index side failed. */
+export const enum DONE {
+  FAILED = -1,
+  RUNNING = 0,
+  PAIRS = 1,
+  REST = 2,
 }
 
 /** The slot count that marks the end of the capture. */

@@ -59,3 +59,20 @@ export class GlobalSeries {
     }
   }
 }
+
+/** Compressed rows: the ids of owner e are ids[start[e]..start[e+1]). */
+export interface Csr {
+  start: Uint32Array;
+  ids: Uint32Array;
+}
+
+/** Groups pair ids 1.. by owner (owner[p] < n). */
+export function csr(owner: Uint32Array, n: number): Csr {
+  const start = new Uint32Array(n + 1);
+  for (let p = 1; p < owner.length; p++) start[owner[p]! + 1]!++;
+  for (let e = 0; e < n; e++) start[e + 1]! += start[e]!;
+  const fill = start.slice(0, n);
+  const ids = new Uint32Array(Math.max(0, owner.length - 1));
+  for (let p = 1; p < owner.length; p++) ids[fill[owner[p]!]!++] = p;
+  return { start, ids };
+}
