@@ -6,7 +6,7 @@
 // marks) writes one record per event; the index side (index-side.ts: columns, bucket logs,
 // lists) consumes them. Large captures run the index side in a worker of its own (pipeline.ts),
 // small ones in this thread, slot by slot; both give the same index.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { CaptureHeader } from '../../core/capture.js';
 import type { CaptureReader } from '../../native/index.js';
 import { SectionFollower } from '../sections.js';
@@ -26,8 +26,8 @@ export type { Marks } from './state-side.js';
 
 const MC = METRIC_COUNT;
 
-/** Captures from this size on (file bytes; gzip: compressed bytes) get the two-thread build: below
- *  it, starting the index worker (~30 ms) costs more than it saves. */
+/** Captures from this size on (file bytes; gzip: compressed bytes) get the two-thread build (when
+ *  a core is free): below it, starting the index worker (~30 ms) costs more than it saves. */
 const PIPELINE_MIN_BYTES = 24 << 20;
 const PIPELINE_MIN_GZIP_BYTES = 6 << 20;
 
@@ -131,7 +131,11 @@ function pipelined(o: BuildOptions): boolean {
   if (o.threads !== undefined) return o.threads === 2;
   const { reader } = o;
   const min = reader.compressed ? PIPELINE_MIN_GZIP_BYTES : PIPELINE_MIN_BYTES;
-  return reader.fileSize >= min && availableParallelism() >= 2;
+  if (reader.fileSize < min) return false;
+  // The second thread pays off only with a core to spare: it adds ~10% CPU (the records), and on
+  // a machine already busy (measured: load 3-4 on 2 cores) the two threads wait for each other.
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores - 0.5;
 }
 
 /** What the reading pass hands to finalizing: the state side's results. */

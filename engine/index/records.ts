@@ -5,9 +5,10 @@
 
 import { CHUNK, OFFSET_STRIDE } from './columns.js';
 
-/** Records per slot: one column chunk (CHUNK), so that a slot's record k is event k of a chunk.
- *  Slots are handed over full (the last one apart). */
-export const SLOT_EVENTS = CHUNK;
+/** Records per slot: a quarter of a column chunk (CHUNK; small slots keep the ring in cache).
+ *  Slots are handed over full (the last one apart), so every slot starts at a multiple of
+ *  SLOT_EVENTS, and of OFFSET_STRIDE. */
+export const SLOT_EVENTS = CHUNK >> 2;
 /** The columns keep one block offset per 2^OFF_BITS events. */
 export const OFF_BITS = 31 - Math.clz32(OFFSET_STRIDE);
 
