@@ -33,6 +33,9 @@ const enum NUM {
   WIDTH,
   T_END,
   CUR_START,
+  /** The bucket of the last event: [LAST_LO, LAST_HI). */
+  LAST_LO,
+  LAST_HI,
 }
 
 const PAIR_CACHE_MASK = 4095;
@@ -195,7 +198,7 @@ export class IndexSide {
   private readonly global = new GlobalSeries(MC);
   // Growing times (ns) in a typed array, not fields: a field holding a small integer first and a
   // large one later changes representation, which throws away the optimised loop.
-  private readonly num = Float64Array.of(START_WIDTH, 0, 0);
+  private readonly num = Float64Array.of(START_WIDTH, 0, 0, Infinity, -Infinity);
   private readonly syscalls = new Named();
   private readonly errors = new Named();
   private readonly syscallIds = new Map<number, number>();
@@ -308,11 +311,10 @@ export class IndexSide {
     // some captures) skip the buckets.
     if (notSwitch || isExit || cpu !== 0) {
       const num = this.num;
-      let width = num[NUM.WIDTH]!;
-      while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
-      num[NUM.WIDTH] = width;
-      const start = Math.floor(rel / width) * width;
-      if (start > num[NUM.CUR_START]!) this.nextBucket(start);
+      // Most events fall in the bucket of the previous one (times are integers below 2^53, so
+      // the bounds and the floor are exact).
+      let start = num[NUM.LAST_LO]!;
+      if (!(rel >= start && rel < num[NUM.LAST_HI]!)) start = this.bucketStart(rel);
       const er = failed ? this.errorId(errno) : 0;
       if (thr !== this.lastPairThread || fdEnt !== this.lastPairFd) this.pairOf(thr, fdEnt);
       addTo(this.logs.pair, this.lastPair, start, cm, cv, nc);
@@ -333,6 +335,20 @@ export class IndexSide {
     if (notSwitch) this.countInChunk++;
     const lv = LIST_OF_CODE[code]!;
     if (lv !== 0 && isExit) this.listLists[lv - 1]!.push(idx);
+  }
+
+  /** The start of rel's entity bucket (the width doubles when rel is past 2 * ENTITY_BUCKETS);
+   *  sweeps the logs when a later bucket begins. */
+  private bucketStart(rel: number): number {
+    const num = this.num;
+    let width = num[NUM.WIDTH]!;
+    while (rel >= 2 * ENTITY_BUCKETS * width) width *= 2;
+    num[NUM.WIDTH] = width;
+    const start = Math.floor(rel / width) * width;
+    if (start > num[NUM.CUR_START]!) this.nextBucket(start);
+    num[NUM.LAST_LO] = start;
+    num[NUM.LAST_HI] = start + width;
+    return start;
   }
 
   /** A later bucket began: accumulators of buckets before the previous one are done. */

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openForReading } from '../open.js';
-import { buildIndex, type CaptureIndex } from './build.js';
+import { buildIndex, Cancelled, type CaptureIndex } from './build.js';
 import { makeBigCapture } from '../../bench/bigfile.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { RING_SLOTS, SLOT_EVENTS } from './records.js';
@@ -102,6 +102,29 @@ test('two-thread index equals one-thread index past the slot ring', { skip: noSa
     const big = makeBigCapture(join(samples, '502Error.scap'), join(dir, 'big.scap'), 8e6);
     const ix = same(big);
     assert.ok(ix.cols.length > (RING_SLOTS + 1) * SLOT_EVENTS, `${ix.cols.length} events`);
+    // Cancelled after a few batches: the build throws and the worker is stopped (no hang).
+    for (const threads of [1, 2] as const) {
+      const reader = openForReading(big, { sysdigCompat: false, reuseBatches: true });
+      let polls = 0;
+      let events = 0;
+      try {
+        assert.throws(
+          () =>
+            buildIndex({
+              path: big,
+              reader,
+              threads,
+              cancelled: () => ++polls > 1,
+              progress: (p) => (events = Math.max(events, p.events)),
+            }),
+          Cancelled,
+        );
+      } finally {
+        reader.close();
+      }
+      assert.equal(polls, 2);
+      assert.ok(events < ix.cols.length, `progress ${events}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

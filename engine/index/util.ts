@@ -39,20 +39,31 @@ export class GlobalSeries {
   get width(): number {
     return this.w[0]!;
   }
+  /** The bucket of time rel (ns, an integer below 2^53: then floor(rel / width) is exact, and
+   *  so is the cached range [lo, hi) of the last bucket). */
   bucket(rel: number): number {
+    const c = this.last;
+    if (rel >= c[0]! && rel < c[1]!) return c[2]!;
     let b = Math.floor(rel / this.w[0]!);
     while (b >= 2 * GLOBAL_BUCKETS) {
       this.double();
       b = Math.floor(rel / this.w[0]!);
     }
-    return b < 0 ? 0 : b;
+    if (b < 0) return 0;
+    c[0] = b * this.w[0]!;
+    c[1] = (b + 1) * this.w[0]!;
+    c[2] = b;
+    return b;
   }
+  // The last bucket: lo, hi, index (none after a doubling).
+  private readonly last = Float64Array.of(Infinity, -Infinity, 0);
   /** Doubles the width until it is `width` (a larger power-of-two multiple of the current one). */
   foldTo(width: number): void {
     while (this.w[0]! < width) this.double();
   }
   private double(): void {
     this.w[0]! *= 2;
+    this.last[0] = Infinity;
     for (const a of this.arrays) {
       for (let k = 0; k < GLOBAL_BUCKETS; k++) a[k] = a[2 * k]! + a[2 * k + 1]!;
       a.fill(0, GLOBAL_BUCKETS);
