@@ -158,7 +158,7 @@ interface Parts {
 function readAll(o: BuildOptions, run: IndexRun): Parts {
   const { reader } = o;
   const header = reader.header;
-  const st = new StateSide(header, run.first(), (n) => run.publish(n));
+  const st = new StateSide(header, run.first(), (n) => run.publish(n), run.direct);
   let lastProgress = 0;
   // Concatenated captures: each section restarts the state from its own lists, as in libsinsp.
   const sections = new SectionFollower(reader, st.tracker);

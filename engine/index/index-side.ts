@@ -219,31 +219,47 @@ export class IndexSide {
 
   /** The first n records of r, in event order. */
   consume(r: Records, n: number): void {
+    const { rel, off, lat, bytes, key, misc, thr, fd, fdNum } = r;
+    // The offset is kept for the first event of each stride only (OFFSET_STRIDE = 1 << OFF_BITS).
+    for (let k = 0; k < n; k++)
+      this.event(
+        rel[k]!,
+        key[k]!,
+        misc[k]!,
+        thr[k]!,
+        fd[k]!,
+        fdNum[k]!,
+        lat[k]!,
+        bytes[k]!,
+        off[k >> OFF_BITS]!,
+      );
+  }
+
+  /** One event (the fields of a record; `off` matters at OFFSET_STRIDE boundaries only). */
+  event(
+    rel: number,
+    key: number,
+    misc: number,
+    thr: number,
+    fdEnt: number,
+    fdNum: number,
+    lat: number,
+    bytes: number,
+    off: number,
+  ): void {
     const cw = this.cw;
     const num = this.num;
-    const { rel: relA, off, lat: latA, bytes: bytesA, key: keyA, misc: miscA, thr: thrA, fd: fdA } = r;
-    const fdNumA = r.fdNum;
-    for (let k = 0; k < n; k++) {
-      const idx = cw.length;
-      if ((idx & CHUNK_MASK) === 0 && idx !== 0) {
-        this.countable.push(this.countInChunk);
-        this.countInChunk = 0;
-      }
-      const rel = relA[k]!;
-      if (rel > num[NUM.T_END]!) num[NUM.T_END] = rel;
-      const key = keyA[k]!;
-      const misc = miscA[k]!;
-      const thr = thrA[k]!;
-      const fdEnt = fdA[k]!;
-      const lat = latA[k]!;
-      const bytes = bytesA[k]!;
-      const errno = misc & 0xffff;
-      const flags = (misc >>> MISC_FLAGS_SHIFT) & 3;
-      // The offset is kept for the first event of each stride only (OFFSET_STRIDE = 1 << OFF_BITS).
-      cw.push(rel, key, errno, flags, thr, fdEnt, fdNumA[k]!, lat, bytes, off[k >> OFF_BITS]!);
-      if (flags & EvFlag.HIDDEN) continue;
-      this.account(idx, rel, key, thr, fdEnt, errno, bytes, lat, misc);
+    const idx = cw.length;
+    if ((idx & CHUNK_MASK) === 0 && idx !== 0) {
+      this.countable.push(this.countInChunk);
+      this.countInChunk = 0;
     }
+    if (rel > num[NUM.T_END]!) num[NUM.T_END] = rel;
+    const errno = misc & 0xffff;
+    const flags = (misc >>> MISC_FLAGS_SHIFT) & 3;
+    cw.push(rel, key, errno, flags, thr, fdEnt, fdNum, lat, bytes, off);
+    if (flags & EvFlag.HIDDEN) return;
+    this.account(idx, rel, key, thr, fdEnt, errno, bytes, lat, misc);
   }
 
   /** The metrics and lists of one shown event (kept apart from the loop above so that each stays

@@ -22,6 +22,7 @@ import {
   type Records,
 } from './records.js';
 import { GlobalSeries, U32List } from './util.js';
+import type { IndexSide } from './index-side.js';
 
 /** Overview marks: event index, tile bit mask, and line counts for the log tiles. */
 export interface Marks {
@@ -208,10 +209,15 @@ export class StateSide {
   private mWarn = 0;
   private mErr = 0;
 
+  /**
+   * Records go to `sink` slot by slot; or, with `direct` (the index side in this thread), each
+   * event straight to it.
+   */
   constructor(
     header: CaptureHeader,
     first: Records,
     private readonly sink: SlotSink,
+    private readonly direct?: IndexSide,
   ) {
     const tracker = new StateTracker(header);
     this.tracker = tracker;
@@ -249,6 +255,7 @@ export class StateSide {
     const arena = b.arena;
     const offsets = b.offset;
     let r = this.rec;
+    const direct = this.direct;
     for (let i = 0; i < b.count; i++) {
       const st: TrackedEventState = tracker.process(b, i);
       const code = types[i]!;
@@ -306,34 +313,36 @@ export class StateSide {
       // Sums use the stored (float32) value so that scans over the columns add up identically.
       lat = Math.fround(lat);
 
-      let k = this.n;
-      if (k === SLOT_EVENTS) {
-        this.flush();
-        r = this.rec;
-        k = 0;
-      }
-      this.n = k + 1;
-      r.rel[k] = rel;
-      if ((k & ((1 << OFF_BITS) - 1)) === 0) r.off[k >> OFF_BITS] = offsets[i]!;
-      r.lat[k] = lat;
-      r.bytes[k] = bytes;
-      r.key[k] = key;
-      r.thr[k] = thr;
-      r.fd[k] = fdEnt;
-      r.fdNum[k] = fdNum;
-      let misc = errno | (flags << MISC_FLAGS_SHIFT);
-      if (hidden) {
-        r.misc[k] = misc;
-        continue;
-      }
       // From the fd entity only, so scans over the columns classify exactly as the buckets do.
       const fr = ents.fds[fdEnt]!;
       const ioClass = fdEnt !== 0 ? fr.ioClass : IoClass.OTHER;
-      misc |= ioClass << MISC_IO_SHIFT;
       const isExit = (tf & TF.EXIT) !== 0;
-      if (errno !== 0 && isExit)
-        misc |= errMetric(code, fdEnt !== 0 ? fr.kind : undefined) << MISC_ERRM_SHIFT;
-      r.misc[k] = misc;
+      let misc = errno | (flags << MISC_FLAGS_SHIFT);
+      if (!hidden) {
+        misc |= ioClass << MISC_IO_SHIFT;
+        if (errno !== 0 && isExit)
+          misc |= errMetric(code, fdEnt !== 0 ? fr.kind : undefined) << MISC_ERRM_SHIFT;
+      }
+      if (direct !== undefined) direct.event(rel, key, misc, thr, fdEnt, fdNum, lat, bytes, offsets[i]!);
+      else {
+        let k = this.n;
+        if (k === SLOT_EVENTS) {
+          this.flush();
+          r = this.rec;
+          k = 0;
+        }
+        this.n = k + 1;
+        r.rel[k] = rel;
+        if ((k & ((1 << OFF_BITS) - 1)) === 0) r.off[k >> OFF_BITS] = offsets[i]!;
+        r.lat[k] = lat;
+        r.bytes[k] = bytes;
+        r.key[k] = key;
+        r.misc[k] = misc;
+        r.thr[k] = thr;
+        r.fd[k] = fdEnt;
+        r.fdNum[k] = fdNum;
+      }
+      if (hidden) continue;
 
       // Overview marks: most events have none (decided from tables; the rest out of line).
       const mk = MARK_KIND[code]! as MK;
