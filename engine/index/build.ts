@@ -14,7 +14,6 @@ import { METRIC_COUNT } from '../../core/views/types.js';
 import { EventColumns } from './columns.js';
 import { Entities, Named } from './entities.js';
 import { EntityBuckets, coarser } from './buckets.js';
-import type { FdAttrs } from './index-side.js';
 import { StateSide, type Marks } from './state-side.js';
 import { IndexPipe, LocalRun, type IndexRun } from './pipeline.js';
 import { GlobalSeries, csr, type Csr } from './util.js';
@@ -174,7 +173,7 @@ function readAll(o: BuildOptions, run: IndexRun): Parts {
   }
   st.flush();
   const ents = st.ents;
-  run.end(st.hasCpuInfo, fdAttrs(ents));
+  run.end(st.hasCpuInfo);
   const error = reader.error ? reader.error.message : undefined;
   o.progress?.({ bytes: reader.fileSize, totalBytes: reader.fileSize, events: st.events });
   ents.endBuild((id) => st.tracker.container(id)?.name);
@@ -195,56 +194,39 @@ function readAll(o: BuildOptions, run: IndexRun): Parts {
   };
 }
 
-function fdAttrs(ents: Entities): FdAttrs {
-  const n = ents.fds.length;
-  const fa: FdAttrs = {
-    dir: new Uint32Array(n),
-    sport: new Uint32Array(n),
-    fdtype: new Uint32Array(n),
-    nDir: ents.directories.rows.length,
-    nSport: ents.sports.rows.length,
-    nFdtype: ents.fdtypes.rows.length,
-  };
-  ents.fds.forEach((f, e) => {
-    fa.dir[e] = f.dir;
-    fa.sport[e] = f.sport;
-    fa.fdtype[e] = f.fdtype;
-  });
-  return fa;
-}
-
 function finalize(p: Parts, run: IndexRun): CaptureIndex {
   const { ents } = p;
   const pp = run.pairs();
   const { width, tEnd } = pp;
   const nb = Math.floor(tEnd / width) + 1;
-  // The thread-side kinds: sums over the (thread, fd) pairs, coarser kinds over those (the index
-  // side builds the fd-side ones meanwhile).
+  // Thread- and fd-side kinds are sums over the (thread, fd) pairs, coarser kinds over those
+  // (the index side packs the rest meanwhile).
   const thr = ents.threadsTable;
   const procOf = (e: number): number => thr[e]!.proc;
+  const fds = ents.fds;
   const pt = pp.pairThread;
+  const pf = pp.pairFd;
   const pairs = EntityBuckets.of(pp.pairs);
   const thread = coarser(thr.length, pairs, (q) => pt[q]!, nb);
+  const fd = coarser(fds.length, pairs, (q) => pf[q]!, nb);
   const procs = ents.processes;
-  const process = coarser(procs.length, thread, procOf, nb);
-  const user = coarser(ents.users.rows.length, thread, (e) => procs[procOf(e)]!.user, nb);
-  const container = coarser(ents.containers.rows.length, thread, (e) => procs[procOf(e)]!.container, nb);
+  const buckets: CaptureIndex['buckets'] = {
+    thread,
+    process: coarser(procs.length, thread, procOf, nb),
+    user: coarser(ents.users.rows.length, thread, (e) => procs[procOf(e)]!.user, nb),
+    container: coarser(ents.containers.rows.length, thread, (e) => procs[procOf(e)]!.container, nb),
+    fd,
+    directory: coarser(ents.directories.rows.length, fd, (e) => fds[e]!.dir, nb),
+    sport: coarser(ents.sports.rows.length, fd, (e) => fds[e]!.sport, nb),
+    fdtype: coarser(ents.fdtypes.rows.length, fd, (e) => fds[e]!.fdtype, nb),
+    syscall: EntityBuckets.of(pp.syscall),
+    error: EntityBuckets.of(pp.error),
+  };
   const pairsOfThread = csr(pt, thr.length);
+  const pairsOfFd = csr(pf, fds.length);
   const ix = run.rest();
   ents.syscalls = Named.of(ix.syscalls);
   ents.errors = Named.of(ix.errors);
-  const buckets: CaptureIndex['buckets'] = {
-    thread,
-    process,
-    user,
-    container,
-    fd: EntityBuckets.of(ix.fd),
-    directory: EntityBuckets.of(ix.directory),
-    sport: EntityBuckets.of(ix.sport),
-    fdtype: EntityBuckets.of(ix.fdtype),
-    syscall: EntityBuckets.of(ix.syscall),
-    error: EntityBuckets.of(ix.error),
-  };
   // Global series (metrics from the index side, marks from the state side) at one width, as
   // prefix sums (length n+1) over GLOBAL_BUCKETS buckets.
   const metrics = new GlobalSeries(MC, ix.gWidth, ix.gMetrics);
@@ -289,8 +271,8 @@ function finalize(p: Parts, run: IndexRun): CaptureIndex {
     pairs,
     pairThread: pt,
     pairsOfThread,
-    pairsOfFd: ix.pairsOfFd,
-    pairFd: pp.pairFd,
+    pairsOfFd,
+    pairFd: pf,
     ioAll: ix.ioAll,
     ioByFd: ix.ioByFd,
     listCands,

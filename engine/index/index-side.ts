@@ -17,10 +17,10 @@ import {
   type EventChunk,
 } from './columns.js';
 import { Named } from './entities.js';
-import { BucketLog, EntityBuckets, coarser } from './buckets.js';
+import { BucketLog, EntityBuckets } from './buckets.js';
 import { TF, typeFlags, codesNamed } from './typeinfo.js';
 import { MISC_ERRM_SHIFT, MISC_FLAGS_SHIFT, MISC_IO_SHIFT, OFF_BITS, type Records } from './records.js';
-import { GlobalSeries, START_WIDTH, U32List, csr, type Csr } from './util.js';
+import { GlobalSeries, START_WIDTH, U32List } from './util.js';
 
 const MC = METRIC_COUNT;
 
@@ -119,26 +119,17 @@ export interface BucketArrays {
   cum: Float64Array;
 }
 
-/** What the state side knows of the fd entities at the end: the fd-side tables need it. */
-export interface FdAttrs {
-  /** Per fd entity: its directory, server port and fd type entities. */
-  dir: Uint32Array;
-  sport: Uint32Array;
-  fdtype: Uint32Array;
-  /** Entity counts of the directory, server port and fd type kinds. */
-  nDir: number;
-  nSport: number;
-  nFdtype: number;
-}
-
-/** The first parts the index side hands over (the thread-side tables are built from them while
- *  the index side builds the rest). Plain data and typed arrays (structured-cloneable). */
+/** The first parts the index side hands over: the tables from the bucket logs (the coarser
+ *  tables are built from them while the index side finishes the rest). Plain data and typed
+ *  arrays (structured-cloneable). */
 export interface PairParts {
   width: number;
   tEnd: number;
   pairs: BucketArrays;
   pairThread: Uint32Array;
   pairFd: Uint32Array;
+  syscall: BucketArrays;
+  error: BucketArrays;
 }
 
 /** The rest. */
@@ -146,13 +137,6 @@ export interface RestParts {
   chunks: EventChunk[];
   length: number;
   countablePerChunk: Uint32Array;
-  syscall: BucketArrays;
-  error: BucketArrays;
-  fd: BucketArrays;
-  directory: BucketArrays;
-  sport: BucketArrays;
-  fdtype: BucketArrays;
-  pairsOfFd: Csr;
   bucketLo: Uint32Array;
   bucketHi: Uint32Array;
   gWidth: number;
@@ -208,9 +192,6 @@ export class IndexSide {
   // The current event's metric contributions: (metric, value) pairs.
   private readonly cm = new Int32Array(12);
   private readonly cv = new Float64Array(12);
-  // Kept between finishPairs and finishRest.
-  private pairs: EntityBuckets | undefined;
-  private hasCpuInfo = false;
 
   constructor() {
     this.pairThread.push(0);
@@ -419,45 +400,15 @@ export class IndexSide {
     this.lastPair = id;
   }
 
-  /** Ends the events and builds the pair table. `hasCpuInfo`: the capture has procinfo events
-   *  (without them, CPU time is the time spent in syscalls). */
+  /** Ends the events and builds the pair, syscall and error tables (then the logs go).
+   *  `hasCpuInfo`: the capture has procinfo events (without them, CPU time is the time spent in
+   *  syscalls). */
   finishPairs(hasCpuInfo: boolean): PairParts {
-    this.hasCpuInfo = hasCpuInfo;
     for (const l of Object.values(this.logs)) l.flushAll();
     const pairThread = this.pairThread.done();
     const pairs = this.prep(this.logs.pair, pairThread.length);
-    if (!hasCpuInfo) pairs.copyMetric(M.LAT_NS, M.CPU_NS);
-    this.pairs = pairs;
-    return {
-      width: this.num[NUM.WIDTH]!,
-      tEnd: this.num[NUM.T_END]!,
-      pairs: pairs.arrays(),
-      pairThread,
-      pairFd: this.pairFd.done(),
-    };
-  }
-
-  /** Entries of a log at the final width, as a table of n entities. */
-  private prep(log: BucketLog, n: number): EntityBuckets {
-    const width = this.num[NUM.WIDTH]!;
-    const bucket = new Int32Array(log.entries);
-    const ids = new Uint32Array(log.entries);
-    let nbl = 1;
-    for (let i = 0; i < log.entries; i++) {
-      const bb = Math.floor(log.start(i) / width);
-      bucket[i] = bb;
-      if (bb >= nbl) nbl = bb + 1;
-      ids[i] = log.entity(i);
-    }
-    return EntityBuckets.build(n, log, ids, bucket, nbl);
-  }
-
-  /** Builds everything else (after finishPairs): the syscall, error and fd-side tables, the
-   *  columns' last chunk, the lists. */
-  finishRest(fa: FdAttrs): RestParts {
-    const pairs = this.pairs!;
-    const cols = this.cw.finish();
-    if (cols.length > 0) this.countable.push(this.countInChunk);
+    // The syscall and error tables too: then the logs (the largest build-time structure) go
+    // before any coarser table is built.
     const logs = this.logs;
     const width = this.num[NUM.WIDTH]!;
     const tEnd = this.num[NUM.T_END]!;
@@ -483,11 +434,39 @@ export class IndexSide {
     const syscall = this.prep(addZeroRows(logs.syscall), this.syscalls.rows.length);
     const error = this.prep(addZeroRows(logs.error), this.errors.rows.length);
     for (const l of Object.values(logs)) l.release();
-    if (!this.hasCpuInfo) for (const t of [syscall, error]) t.copyMetric(M.LAT_NS, M.CPU_NS);
-    // The fd-side kinds: sums over the (thread, fd) pairs, coarser kinds over those.
-    const pairFd = this.pairFd.done();
-    const nFd = fa.dir.length;
-    const fd = coarser(nFd, pairs, (q) => pairFd[q]!, nb);
+    if (!hasCpuInfo) for (const t of [pairs, syscall, error]) t.copyMetric(M.LAT_NS, M.CPU_NS);
+    return {
+      width,
+      tEnd,
+      pairs: pairs.arrays(),
+      pairThread,
+      pairFd: this.pairFd.done(),
+      syscall: syscall.arrays(),
+      error: error.arrays(),
+    };
+  }
+
+  /** Entries of a log at the final width, as a table of n entities. */
+  private prep(log: BucketLog, n: number): EntityBuckets {
+    const width = this.num[NUM.WIDTH]!;
+    const bucket = new Int32Array(log.entries);
+    const ids = new Uint32Array(log.entries);
+    let nbl = 1;
+    for (let i = 0; i < log.entries; i++) {
+      const bb = Math.floor(log.start(i) / width);
+      bucket[i] = bb;
+      if (bb >= nbl) nbl = bb + 1;
+      ids[i] = log.entity(i);
+    }
+    return EntityBuckets.build(n, log, ids, bucket, nbl);
+  }
+
+  /** Everything else (after finishPairs): the columns' last chunk, bucket event ranges, lists. */
+  finishRest(): RestParts {
+    const cols = this.cw.finish();
+    if (cols.length > 0) this.countable.push(this.countInChunk);
+    const width = this.num[NUM.WIDTH]!;
+    const nb = Math.floor(this.num[NUM.T_END]! / width) + 1;
     const { lo, hi } = bucketRanges(cols.chunks, width, nb);
     const syscallOfKey = new Uint32Array(0x10000);
     for (const [k, id] of this.syscallIds) {
@@ -500,13 +479,6 @@ export class IndexSide {
       chunks: cols.chunks,
       length: cols.length,
       countablePerChunk: this.countable.done(),
-      syscall: syscall.arrays(),
-      error: error.arrays(),
-      fd: fd.arrays(),
-      directory: coarser(fa.nDir, fd, (e) => fa.dir[e]!, nb).arrays(),
-      sport: coarser(fa.nSport, fd, (e) => fa.sport[e]!, nb).arrays(),
-      fdtype: coarser(fa.nFdtype, fd, (e) => fa.fdtype[e]!, nb).arrays(),
-      pairsOfFd: csr(pairFd, nFd),
       bucketLo: lo,
       bucketHi: hi,
       gWidth: this.global.width,

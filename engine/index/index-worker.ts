@@ -1,7 +1,7 @@
 // The index worker of the two-thread build (pipeline.ts): consumes the state side's record slots
-// from the shared ring; at the end marker it posts the pair parts, then the rest.
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { IndexSide, type FdAttrs } from './index-side.js';
+// from the shared ring; at the end marker it posts the tables from the bucket logs, then the rest.
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { IndexSide } from './index-side.js';
 import { CTL, DONE, RING_SLOTS, Records, SLOT_END } from './records.js';
 import { transferables } from './pipeline.js';
 
@@ -29,13 +29,10 @@ function run(): void {
     Atomics.store(ctl, CTL.CONSUMED, ++con);
     Atomics.notify(ctl, CTL.CONSUMED);
   }
-  // Posted before the end marker was published.
-  const fa = (receiveMessageOnPort(port)?.message as { fa: FdAttrs } | undefined)?.fa;
-  if (fa === undefined) throw new Error('no fd attributes with the end marker');
-  // The pair parts are copied, not transferred: the fd-side tables below are built from them.
-  port.postMessage({ pairs: side.finishPairs(Atomics.load(ctl, CTL.HAS_CPU) !== 0) });
+  const pairs = side.finishPairs(Atomics.load(ctl, CTL.HAS_CPU) !== 0);
+  port.postMessage({ pairs }, transferables(pairs));
   done(DONE.PAIRS);
-  const rest = side.finishRest(fa);
+  const rest = side.finishRest();
   port.postMessage({ rest }, transferables(rest));
   done(DONE.REST);
 }

@@ -1,11 +1,11 @@
 // Where the index side runs. LocalRun: in the calling thread, slot by slot. IndexPipe (the
 // two-thread build): the state side runs in the calling thread and hands record slots through a
 // shared ring to the index side in a worker of its own (index-worker.ts). At the end the worker
-// posts the pair table first, so that this thread builds the thread-side tables while the worker
-// builds the rest. The calling thread stays synchronous: it blocks with Atomics.wait only when
+// posts the tables from the bucket logs first (transferred, not copied), so that this thread
+// builds the coarser tables while the worker packs the rest. The calling thread stays synchronous: it blocks with Atomics.wait only when
 // the ring is full and at the end, and takes the results with receiveMessageOnPort.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { IndexSide, type FdAttrs, type PairParts, type RestParts } from './index-side.js';
+import { IndexSide, type PairParts, type RestParts } from './index-side.js';
 import { CTL, DONE, RING_SLOTS, Records, SLOT_END, ringBytes } from './records.js';
 
 /** The index side as the state side and the finalizing see it. */
@@ -15,7 +15,7 @@ export interface IndexRun {
   /** Hands over the current slot's n records; returns the slot to fill next. */
   publish(n: number): Records;
   /** The events are done (after the last publish). */
-  end(hasCpuInfo: boolean, fa: FdAttrs): void;
+  end(hasCpuInfo: boolean): void;
   pairs(): PairParts;
   /** After pairs(). */
   rest(): RestParts;
@@ -30,7 +30,6 @@ export class LocalRun implements IndexRun {
   readonly direct = this.side;
   private readonly rec = new Records(new ArrayBuffer(ringBytes(1)), 0);
   private hasCpuInfo = false;
-  private fa: FdAttrs | undefined;
   first(): Records {
     return this.rec;
   }
@@ -42,15 +41,14 @@ export class LocalRun implements IndexRun {
   consumeFrom(r: Records, n: number): void {
     this.side.consume(r, n);
   }
-  end(hasCpuInfo: boolean, fa: FdAttrs): void {
+  end(hasCpuInfo: boolean): void {
     this.hasCpuInfo = hasCpuInfo;
-    this.fa = fa;
   }
   pairs(): PairParts {
     return this.side.finishPairs(this.hasCpuInfo);
   }
   rest(): RestParts {
-    return this.side.finishRest(this.fa!);
+    return this.side.finishRest();
   }
   close(): void {}
 }
@@ -112,15 +110,14 @@ export class IndexPipe implements IndexRun {
   }
 
   /** A slot is always free here: publish waited for one. */
-  end(hasCpuInfo: boolean, fa: FdAttrs): void {
-    if (this.local !== undefined) return this.local.end(hasCpuInfo, fa);
-    this.port.postMessage({ fa });
+  end(hasCpuInfo: boolean): void {
+    this.hasCpuInfo = hasCpuInfo;
+    if (this.local !== undefined) return this.local.end(hasCpuInfo);
+    this.ended = true;
     Atomics.store(this.ctl, CTL.HAS_CPU, hasCpuInfo ? 1 : 0);
     this.post(SLOT_END);
-    this.fa = fa;
-    this.hasCpuInfo = hasCpuInfo;
   }
-  private fa: FdAttrs | undefined;
+  private ended = false;
   private hasCpuInfo = false;
 
   pairs(): PairParts {
@@ -164,7 +161,7 @@ export class IndexPipe implements IndexRun {
       const n = Atomics.load(this.ctl, CTL.SIZE + (s % RING_SLOTS));
       if (n !== SLOT_END) local.consumeFrom(this.recs[s % RING_SLOTS]!, n);
     }
-    if (this.fa !== undefined) local.end(this.hasCpuInfo, this.fa);
+    if (this.ended) local.end(this.hasCpuInfo);
     this.close();
     return true;
   }
