@@ -13,6 +13,10 @@ interface Data {
 }
 
 const { capture, cancel } = workerData as Data;
+// CAPSIGHT_INDEX_THREADS=1|2 forces the one- or two-thread index build (benchmarks); by default
+// the build decides from the capture's size and the machine's load (engine/index/build.ts).
+const envThreads = process.env.CAPSIGHT_INDEX_THREADS;
+const threads = envThreads === '1' ? 1 : envThreads === '2' ? 2 : undefined;
 const port = parentPort!;
 let session: Session | undefined;
 
@@ -55,6 +59,7 @@ function open(id: number, path: string): void {
         reader,
         progress: (p) => hooks.progress(p.bytes, p.totalBytes, p.events),
         cancelled: hooks.cancelled,
+        ...(threads !== undefined ? { threads } : {}),
       });
       session = new Session(ix);
       post({

@@ -126,6 +126,8 @@ export class Thread implements ThreadInfo {
   enterLo = 0;
   /** m_latency in ns. */
   latencyNs = 0;
+  /** See ThreadInfo.indexEntity (a field here, so that the index build's lookup is a field read). */
+  indexEntity = 0;
 
   constructor(private readonly lookup: ThreadLookup) {}
 

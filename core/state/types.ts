@@ -30,6 +30,9 @@ export interface FdInfo {
 }
 
 export interface ThreadInfo {
+  /** The index build's thread entity for this object (engine/index/entities.ts; 0 or absent:
+   *  none yet). Not thread state: the tracker never reads it. */
+  indexEntity?: number;
   tid: number;
   pid: number;
   ptid: number;

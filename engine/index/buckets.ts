@@ -313,12 +313,18 @@ export class EntityBuckets {
   readonly bucket: Int32Array;
   readonly cum: Float64Array;
 
+  constructor(start: Uint32Array, bucket: Int32Array, cum: Float64Array) {
+    this.start = start;
+    this.bucket = bucket;
+    this.cum = cum;
+  }
+
   /**
    * From source rows: row i has entity `ent[i]` (< n), final-width bucket `bucket[i]` (< nb) and
    * values from `src`; an (entity, bucket) pair may repeat, in any order. Per entity, its rows
    * are summed into a dense per-bucket accumulator and written out in bucket order as prefix sums.
    */
-  constructor(n: number, src: RowValues, ent: Uint32Array, bucket: Int32Array, nb: number) {
+  static build(n: number, src: RowValues, ent: Uint32Array, bucket: Int32Array, nb: number): EntityBuckets {
     const count = ent.length;
     // Counting sort of the rows by entity (indices only).
     const per = new Uint32Array(n + 1);
@@ -328,10 +334,19 @@ export class EntityBuckets {
     const ord = new Uint32Array(count);
     for (let i = 0; i < count; i++) ord[fill[ent[i]!]!++] = i;
     const rows = countDistinct(n, per, ord, bucket, nb);
-    this.start = new Uint32Array(n + 1);
-    this.bucket = new Int32Array(rows);
-    this.cum = new Float64Array(rows * M);
-    mergeRows(this, n, per, ord, src, bucket, nb);
+    const out = new EntityBuckets(new Uint32Array(n + 1), new Int32Array(rows), new Float64Array(rows * M));
+    mergeRows(out, n, per, ord, src, bucket, nb);
+    return out;
+  }
+
+  /** A table handed over from another thread (its arrays() there). */
+  static of(a: { start: Uint32Array; bucket: Int32Array; cum: Float64Array }): EntityBuckets {
+    return new EntityBuckets(a.start, a.bucket, a.cum);
+  }
+
+  /** The table's arrays (structured-cloneable). */
+  arrays(): { start: Uint32Array; bucket: Int32Array; cum: Float64Array } {
+    return { start: this.start, bucket: this.bucket, cum: this.cum };
   }
 
   /** Sets metric `to` to metric `from` in every row. */
@@ -393,4 +408,22 @@ export function lowerBound(a: ArrayLike<number>, lo: number, hi: number, v: numb
     else hi = mid;
   }
   return lo;
+}
+
+/** A coarser kind's table from a finer one's: its rows re-keyed by `map` (entity → coarser
+ *  entity, < n); nb: the bucket count. */
+export function coarser(
+  n: number,
+  from: EntityBuckets,
+  map: (e: number) => number,
+  nb: number,
+): EntityBuckets {
+  const { src, ent } = from.source();
+  const memo = new Int32Array(from.start.length - 1).fill(-1);
+  for (let r = 0; r < ent.length; r++) {
+    const e = ent[r]!;
+    if (memo[e] === -1) memo[e] = map(e);
+    ent[r] = memo[e]!;
+  }
+  return EntityBuckets.build(n, src, ent, from.bucket, nb);
 }

@@ -129,6 +129,14 @@ export class EventColumns {
   private readonly latR = new SparseReader('lat');
   private readonly bytesR = new SparseReader('bytes');
 
+  /** Columns of the given chunks (handed over from another thread). */
+  static of(chunks: readonly EventChunk[], length: number): EventColumns {
+    const c = new EventColumns();
+    for (const ch of chunks) c.chunks.push(ch);
+    c.length = length;
+    return c;
+  }
+
   chunkOf(i: number): EventChunk {
     return this.chunks[i >>> CHUNK_BITS]!;
   }
@@ -403,7 +411,11 @@ export class ColumnWriter {
 
 /** The first n codes, in bytes when the palette has at most 256 entries. */
 function narrow(codes: Uint16Array, n: number, paletteSize: number): Uint8Array | Uint16Array {
-  return paletteSize <= 256 ? Uint8Array.from(codes.subarray(0, n)) : codes.slice(0, n);
+  if (paletteSize > 256) return codes.slice(0, n);
+  // set() converts element by element in native code (from() would iterate in JS).
+  const a = new Uint8Array(n);
+  a.set(codes.subarray(0, n));
+  return a;
 }
 
 /** Generic syscall events are keyed by their syscall id so each syscall is its own row. */

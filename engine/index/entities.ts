@@ -148,9 +148,24 @@ function snapshot(t: ThreadInfo): ThreadInfo {
   };
 }
 
-class Named {
+export class Named {
   readonly rows: NamedRec[] = [{ id: 0, name: '', num: 0 }];
-  private readonly byKey = new Map<string | number, number>();
+  private byKey = new Map<string | number, number>();
+
+  /** A table from another thread's parts(). */
+  static of(p: { rows: NamedRec[]; keys: Map<string | number, number> }): Named {
+    const t = new Named();
+    t.rows.length = 0;
+    for (const r of p.rows) t.rows.push(r);
+    t.byKey = p.keys;
+    return t;
+  }
+
+  /** The rows and keys (structured-cloneable). */
+  parts(): { rows: NamedRec[]; keys: Map<string | number, number> } {
+    return { rows: this.rows, keys: this.byKey };
+  }
+
   get(key: string | number, name: string, num = 0): number {
     let id = this.byKey.get(key);
     if (id === undefined) {
@@ -175,17 +190,14 @@ export class Entities {
   readonly containers = new Named();
   /** container.name per container row (rows are keyed and named by container id). */
   containerNames: string[] = [];
-  readonly syscalls = new Named();
-  readonly errors = new Named();
+  /** Filled by the index side (index-side.ts) and set at the end of the build. */
+  syscalls = new Named();
+  errors = new Named();
   readonly fdtypes = new Named();
 
   private readonly procByPid = new Map<number, number>();
-  // Weak: the tracker drops exited threads and closed fds; the index must not keep them alive.
-  private threadByObj = new WeakMap<ThreadInfo, number>();
   private readonly fdByKey = new Map<string, number>();
   private fdByName = new Map<string, number>();
-  private lastThreadObj: ThreadInfo | undefined;
-  private lastThreadId = 0;
 
   constructor(private readonly userName: (uid: number) => string | undefined) {
     // Id 0 of the object tables: "none".
@@ -248,43 +260,29 @@ export class Entities {
   /** The thread entity of the tracker's thread object (one per thread lifetime). */
   thread(t: ThreadInfo): number {
     // One entity per thread and name: after an execve (or a rename) the thread's events belong to
-    // its new name, as proc.name shows them at the time.
-    if (t === this.lastThreadObj && t.comm === this.threadsTable[this.lastThreadId]!.name)
-      return this.lastThreadId;
-    // Then a small direct-mapped cache by tid (cheaper than the WeakMap).
-    const slot = t.tid & CACHE_MASK;
-    const cid = this.tCacheId[slot]!;
-    if (this.tCacheObj[slot] === t && this.threadsTable[cid]!.name === t.comm) {
-      this.lastThreadObj = t;
-      this.lastThreadId = cid;
-      return cid;
+    // its new name, as proc.name shows them at the time. The object's current entity is kept on
+    // it (ThreadInfo.indexEntity): the tracker's objects belong to this build alone.
+    const cached = t.indexEntity ?? 0;
+    if (cached !== 0 && this.threadsTable[cached]!.name === t.comm) return cached;
+    const id = this.threadsTable.length;
+    const proc = this.process(t);
+    this.threadsTable.push({
+      id,
+      tid: t.tid,
+      vtid: t.vtid,
+      proc,
+      info: snapshot(t),
+      name: t.comm,
+      exeline: exeline(t),
+    });
+    t.indexEntity = id;
+    const p = this.processes[proc]!;
+    p.nthreads++;
+    const c = this.containers.rows[p.container];
+    if (c) {
+      c.nthreads = (c.nthreads ?? 0) + 1;
+      (c.procs ??= new Set()).add(proc);
     }
-    let id = this.threadByObj.get(t);
-    if (id === undefined || this.threadsTable[id]!.name !== t.comm) {
-      id = this.threadsTable.length;
-      const proc = this.process(t);
-      this.threadsTable.push({
-        id,
-        tid: t.tid,
-        vtid: t.vtid,
-        proc,
-        info: snapshot(t),
-        name: t.comm,
-        exeline: exeline(t),
-      });
-      this.threadByObj.set(t, id);
-      const p = this.processes[proc]!;
-      p.nthreads++;
-      const c = this.containers.rows[p.container];
-      if (c) {
-        c.nthreads = (c.nthreads ?? 0) + 1;
-        (c.procs ??= new Set()).add(proc);
-      }
-    }
-    this.lastThreadObj = t;
-    this.lastThreadId = id;
-    this.tCacheObj[slot] = t;
-    this.tCacheId[slot] = id;
     return id;
   }
 
@@ -344,11 +342,7 @@ export class Entities {
     return id;
   }
 
-  // Direct-mapped caches of the tracker's thread and fd objects (build time only).
-  private tCacheObj: (ThreadInfo | undefined)[] = new Array<ThreadInfo | undefined>(CACHE_SIZE).fill(
-    undefined,
-  );
-  private readonly tCacheId = new Uint32Array(CACHE_SIZE);
+  // A direct-mapped cache of the tracker's fd objects (build time only).
   private fCacheObj: (FdInfo | undefined)[] = new Array<FdInfo | undefined>(CACHE_SIZE).fill(undefined);
   private readonly fCacheName: string[] = new Array<string>(CACHE_SIZE).fill('');
   private readonly fCacheKind = new Int32Array(CACHE_SIZE).fill(-1);
@@ -419,12 +413,8 @@ export class Entities {
       r.name === 'host' || r.name === '' ? r.name : (containerName(r.name) ?? r.name),
     );
     // The build-time caches go too (measured: they kept ~3 KB per thread alive after indexing).
-    this.threadByObj = new WeakMap();
     this.fdByName = new Map();
-    this.lastThreadObj = undefined;
-    this.lastThreadId = 0;
     this.lastFdObj = undefined;
-    this.tCacheObj = [];
     this.fCacheObj = [];
     this.fCacheName.fill('');
   }
