@@ -6,7 +6,8 @@
 import { ERRNO_NAMES, SYSCALL_NAMES, eventInfo } from '../../core/schema/index.js';
 import { M, METRIC_COUNT, type ListViewDef } from '../../core/views/types.js';
 import { VIEWS } from '../../core/views/defs.js';
-import { IoClass } from '../../core/views/classify.js';
+import { IoClass, IoDir } from '../../core/views/classify.js';
+import { bytesMetric } from '../../core/views/metrics.js';
 import {
   ColumnWriter,
   EvFlag,
@@ -94,16 +95,13 @@ LIST_TYPE_VIEWS.forEach((v, k) => {
   for (const c of codesNamed(v.select.types)) LIST_OF_CODE[c] = k + 1;
 });
 
-/** Byte metric by (IoClass, direction out): net, file, anything else. */
+/** Byte metric by (IoClass, direction out), from the views' one definition (core/views/metrics.ts)
+ *  laid out as a table for the per-event path. */
 const IO_METRIC = new Int8Array(8);
-IO_METRIC[IoClass.NONE * 2] = M.OTHER_IN;
-IO_METRIC[IoClass.NONE * 2 + 1] = M.OTHER_OUT;
-IO_METRIC[IoClass.NET * 2] = M.NET_IN;
-IO_METRIC[IoClass.NET * 2 + 1] = M.NET_OUT;
-IO_METRIC[IoClass.FILE * 2] = M.FILE_IN;
-IO_METRIC[IoClass.FILE * 2 + 1] = M.FILE_OUT;
-IO_METRIC[IoClass.OTHER * 2] = M.OTHER_IN;
-IO_METRIC[IoClass.OTHER * 2 + 1] = M.OTHER_OUT;
+for (const cls of [IoClass.NONE, IoClass.NET, IoClass.FILE, IoClass.OTHER]) {
+  IO_METRIC[cls * 2] = bytesMetric(IoDir.IN, cls);
+  IO_METRIC[cls * 2 + 1] = bytesMetric(IoDir.OUT, cls);
+}
 
 /** Adds the event's (metric, value) contributions to entity e's accumulator for the bucket at start. */
 function addTo(log: BucketLog, e: number, start: number, cm: Int32Array, cv: Float64Array, nc: number): void {

@@ -6,8 +6,8 @@ import type { CaptureHeader, EventBatch, FdKind } from '../../core/capture.js';
 import type { ThreadInfo } from '../../core/state/types.js';
 import { StateTracker, type TrackedEventState } from '../../core/state/tracker.js';
 import { EVENTS, eventInfo, signalName } from '../../core/schema/index.js';
-import { M } from '../../core/views/types.js';
-import { ErrClass, IoClass, errClassOf } from '../../core/views/classify.js';
+import { IoClass } from '../../core/views/classify.js';
+import { errorMetric, procinfoCpuNs } from '../../core/views/metrics.js';
 import { httpStatus, isLogFile, logLineCounts } from '../../core/overview/tiles.js';
 import { latin1 } from '../../core/bytes.js';
 import { EvFlag, GENERIC_KEY_BASE } from './columns.js';
@@ -149,14 +149,7 @@ function paramSpan(b: EventBatch, i: number, j: number): [number, number] | unde
 
 /** The error-class metric of a failed exit (evt.count.error.*). */
 function errMetric(code: number, kind: FdKind | undefined): number {
-  const ec = errClassOf(eventInfo(code), kind);
-  return ec === ErrClass.FILE
-    ? M.ERR_FILE
-    : ec === ErrClass.NET
-      ? M.ERR_NET
-      : ec === ErrClass.MEMORY
-        ? M.ERR_MEM
-        : M.ERR_OTHER;
+  return errorMetric(eventInfo(code), kind);
 }
 
 function userLookup(header: CaptureHeader): (uid: number) => string | undefined {
@@ -386,7 +379,7 @@ export class StateSide {
     }
     const prev = this.lastCpuTotal[thr]!;
     this.lastCpuTotal[thr] = tot;
-    return !Number.isNaN(prev) && prev !== 0 ? Math.min(Math.max(tot - prev, 0), 100) * 10_000_000 : 0;
+    return procinfoCpuNs(prev, tot);
   }
 
   private exitMarks(
