@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../scripts/repo-root.js';
-import { differences, haveSysdig } from './testing/oracle.js';
+import { capsight, differences, haveSysdig, sysdig } from './testing/oracle.js';
 import { fdZoo, genericSyscalls, pluginEvents, shellSession } from './testing/scenarios.js';
 
 const skip = !haveSysdig && 'sysdig not installed';
@@ -199,3 +199,18 @@ test('-S prints its table when the run ends in an error or runs a chisel', { ski
     [],
   );
 });
+
+test(
+  'fdcount_by prints every key (more than 30 here), as sysdig does in its own (hash) order',
+  { skip },
+  () => {
+    const file = fdZoo().save(join(dir, 'fdzoo-count.scap'));
+    for (const key of ['fd.name', 'proc.name', 'fd.directory']) {
+      const args = ['-r', file, '-c', 'fdcount_by', key];
+      const sorted = (s: string): string[] => s.split('\n').sort();
+      const want = sysdig(args).stdout;
+      assert.deepEqual(sorted(capsight(args).stdout), sorted(want), key);
+      if (key === 'fd.name') assert.ok(want.split('\n').length > 31, 'the capture has more than 30 fd names');
+    }
+  },
+);

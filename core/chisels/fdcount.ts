@@ -1,5 +1,5 @@
-// fdcount_by.lua: the number of distinct fds (fd number + name) used per value of a key field, top
-// 30, printed with Lua's print(k, n): key, a tab, the count.
+// fdcount_by.lua: the number of distinct fds (fd number + name) used per value of a key field, every
+// key (its TOP_NUMBER is 0: no cut), printed with Lua's print(k, n): key, a tab, the count.
 import type { EventContext } from '../fields/context.js';
 import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
@@ -10,7 +10,6 @@ import type { TopKey } from './topn.js';
 import type { ChiselEnv } from './fields.js';
 
 const FD_NUM = bindField('fd.num') as BoundField;
-const TOP = 30;
 
 export class FdCountBy implements Chisel {
   private readonly seen = new Map<string, Set<string>>();
@@ -36,7 +35,7 @@ export class FdCountBy implements Chisel {
     const rows = [...this.seen.entries()].map(([k, v]): [string, number] => [k, v.size]);
     rows.sort((a, b) => b[1] - a[1]);
     let out = '';
-    for (const [k, n] of rows.slice(0, TOP)) out += `${k}\t${n}\n`;
+    for (const [k, n] of rows) out += `${k}\t${n}\n`;
     this.write(out);
   }
 }

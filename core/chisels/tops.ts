@@ -19,7 +19,6 @@ import { bindField } from '../fields/registry.js';
 import { EC } from '../schema/types.js';
 import { IoClass, ioClassOf, ioDirOf, isIoType } from '../views/classify.js';
 import { bytesMetric, columnMetrics } from '../views/metrics.js';
-import { sanitizeString } from '../state/paths.js';
 
 const key = (field: string, desc: string, get: TopKey['get']): TopKey => ({ field, desc, get });
 
@@ -177,7 +176,8 @@ export function fieldKey(name: string): TopKey | string {
     if (v === undefined) return undefined;
     if (typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);
-    if (typeof v === 'string') return sanitizeString(v);
+    // Strings as evt.field hands them to Lua: the field's own text (libsinsp sanitizes the fd
+    // name fields and leaves the others, proc.name included, as they are).
     return f.text(c);
   });
 }
