@@ -10,13 +10,13 @@ export class Around implements Chisel {
   private readonly dump: EventDump;
 
   constructor(
-    private readonly host: ChiselHost,
+    host: ChiselHost,
     private readonly write: (s: string) => void,
     file: string,
     rangeMs: string | undefined,
     private readonly isTty: boolean,
   ) {
-    this.dump = new EventDump(file, rangeMs ?? '1000');
+    this.dump = new EventDump(file, rangeMs ?? '1000', host);
   }
 
   onEvent(c: EventContext): void {
@@ -28,6 +28,6 @@ export class Around implements Chisel {
     // terminal.reset, printed on a terminal before the export starts.
     if (this.isTty) this.write('\x1b[0m\n');
     this.write(`\nSaving events around ${this.dump.count} syslog entries to ${this.dump.file}\n`);
-    this.host.runApp(this.dump.appArgs(this.host.source));
+    this.dump.run();
   }
 }

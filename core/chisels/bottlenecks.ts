@@ -2,14 +2,12 @@
 // that had no latency (normally the call's enter event), printed at the end of the capture.
 import type { EventContext } from '../fields/context.js';
 import { eventTypeName } from '../format/event.js';
-import { bindField } from '../fields/registry.js';
-import type { BoundField } from '../fields/types.js';
-import { procName, threadTid, type ChiselEnv } from './fields.js';
+import { procName, threadTid, type ChiselEnv, boundField } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { latency } from './tops.js';
 
-const ARGS = bindField('evt.args') as BoundField;
+const ARGS = boundField('evt.args');
 const HOW_MANY = 10;
 
 interface Slow {

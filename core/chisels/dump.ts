@@ -23,6 +23,7 @@ export class EventDump {
     readonly file: string,
     /** dump_range_ms as the user typed it (the Lua keeps it a string). */
     private readonly rangeMs: string,
+    private readonly host: ChiselHost,
   ) {}
 
   get count(): number {
@@ -33,9 +34,20 @@ export class EventDump {
     this.entries.push([evtTs(c), threadTid(c)]);
   }
 
+  /** Runs the export (sysdig.run_app with appArgs) once this run ends. */
+  run(): void {
+    this.host.runApp(this.appArgs());
+  }
+
+  /** spy_logs' and spy_syslog's end: how many entries, then the export. */
+  exportLogEntries(write: (s: string) => void): void {
+    write(`Writing events for ${this.count} log entries\n`);
+    this.run();
+  }
+
   /** The run_app argument string (ts_to_str prints the time as seconds then 9 digits of ns). */
-  appArgs(source: string): string {
-    let args = `-F -r${source} -w${this.file} `;
+  appArgs(): string {
+    let args = `-F -r${this.host.source} -w${this.file} `;
     this.entries.forEach(([ts, tid], i) => {
       if (i !== 0) args += ' or ';
       const s = ts / 1_000_000_000n;

@@ -1,15 +1,13 @@
 // fdcount_by.lua: the number of distinct fds (fd number + name) used per value of a key field, every
 // key (its TOP_NUMBER is 0: no cut), printed with Lua's print(k, n): key, a tab, the count.
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
-import type { BoundField } from '../fields/types.js';
-import { fdName } from './fields.js';
+import { fdName, boundField } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import type { TopKey } from './topn.js';
 import type { ChiselEnv } from './fields.js';
 
-const FD_NUM = bindField('fd.num') as BoundField;
+const FD_NUM = boundField('fd.num');
 
 export class FdCountBy implements Chisel {
   private readonly seen = new Map<string, Set<string>>();

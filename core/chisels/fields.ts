@@ -144,13 +144,14 @@ export const procPid = (c: EventContext): number | undefined => c.state.thread?.
 /** thread.tid (defined even without a thread entry). */
 export const threadTid = (c: EventContext): number => Number(c.batch.tid[c.i]!);
 
-function bound(name: string): BoundField {
+/** A field the chisels read, bound once at load (a name that does not bind is a programming error). */
+export function boundField(name: string): BoundField {
   const f = bindField(name);
   if (typeof f === 'string') throw new Error(f);
   return f;
 }
 
-const FD_NAME = bound('fd.name');
+const FD_NAME = boundField('fd.name');
 
 /** fd.name as a chisel reads it: the shared extractor (names from creator events when the fd is
  *  gone, "" for other exits), sanitized as evt.field() extraction does. */
@@ -159,8 +160,8 @@ export function fdName(c: EventContext): string | undefined {
   return typeof v === 'string' ? sanitizeString(v) : undefined;
 }
 
-const CONTAINER_NAME = bound('container.name');
-const CONTAINER_ID = bound('container.id');
+const CONTAINER_NAME = boundField('container.name');
+const CONTAINER_ID = boundField('container.id');
 
 /** container.id: "host" outside containers; undefined without a thread. */
 export function containerId(c: EventContext): string | undefined {

@@ -48,6 +48,15 @@ export interface ChiselSetup {
 
 export { ChiselExit };
 
+/** The export of spy_logs / spy_syslog (arguments dump_file_name, dump_range_ms), if asked for. */
+function logDump(s: ChiselSetup, name: string): EventDump | ChiselExit | undefined {
+  const file = s.args[0];
+  if (file === undefined) return undefined;
+  if (s.host === undefined)
+    return new ChiselExit(1, '', `${name}: writing an event dump needs a capture file to read again\n`);
+  return new EventDump(file, s.args[1] ?? '1000', s.host);
+}
+
 /** A chisel's maker; the ones with heavy modules of their own (udp_extract compiles its filter)
  *  load them on demand, as start-up time is most of a short chisel run. */
 type Factory = (s: ChiselSetup) => Chisel | ChiselExit | Promise<Chisel | ChiselExit>;
@@ -121,25 +130,14 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   spy_port: (s) => spyEndpoint('spy_port', s.env, s.write, s.args[0]!, s.args[1]),
   spy_file: (s) => new SpyFile(s.env, s.write, s.args),
   spy_logs: (s) => {
-    const file = s.args[0];
-    if (file !== undefined && s.host === undefined)
-      return new ChiselExit(1, '', 'spy_logs: writing an event dump needs a capture file to read again\n');
-    const dump = file !== undefined ? new EventDump(file, s.args[1] ?? '1000') : undefined;
-    return new SpyLogs(s.env, s.write, s.args[2], s.env.isTty ?? false, dump, s.host);
+    const dump = logDump(s, 'spy_logs');
+    if (dump instanceof ChiselExit) return dump;
+    return new SpyLogs(s.env, s.write, s.args[2], s.env.isTty ?? false, dump);
   },
   spy_syslog: (s) => {
-    const file = s.args[0];
-    if (file !== undefined && s.host === undefined)
-      return new ChiselExit(1, '', 'spy_syslog: writing an event dump needs a capture file to read again\n');
-    const dump = file !== undefined ? new EventDump(file, s.args[1] ?? '1000') : undefined;
-    return new SpySyslog(
-      s.write,
-      s.args[2],
-      s.env.isTty ?? false,
-      s.env.printContainer === true,
-      dump,
-      s.host,
-    );
+    const dump = logDump(s, 'spy_syslog');
+    if (dump instanceof ChiselExit) return dump;
+    return new SpySyslog(s.write, s.args[2], s.env.isTty ?? false, s.env.printContainer === true, dump);
   },
   memcachelog: (s) => new MemcacheLog(s.write, s.args[0], s.args[1]),
   around: (s) => {

@@ -3,18 +3,12 @@
 // request's "\r\n" shows as ".." on its key). The chisel sets the inspector's filter itself
 // (GLOBAL_FILTERS), so it cannot be combined with a command-line filter, as in sysdig.
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
-import type { BoundField } from '../fields/types.js';
-import { datetime } from './fields.js';
+import { datetime, boundField } from './fields.js';
 import { luaToNumber } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { ChiselError } from './spyusers.js';
 
-const ARG1 = ((): BoundField => {
-  const f = bindField('evt.arg[1]');
-  if (typeof f === 'string') throw new Error(f);
-  return f;
-})();
+const ARG1 = boundField('evt.arg[1]');
 
 const GET_OR_SET = /^[gs]et/;
 

@@ -1,20 +1,12 @@
 // proc_exec_time.lua: one line per process exit with the process's lifetime (proc.duration),
 // coloured red over 10 s, yellow over 3 s, else blue in containers and green on the host.
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
-import type { BoundField } from '../fields/types.js';
-import { containerCells, containerCellsOf, containerName, procName } from './fields.js';
+import { containerCells, containerCellsOf, containerName, procName, boundField } from './fields.js';
 import { colors, formatTimeInterval, leftCut, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
-function bound(name: string): BoundField {
-  const f = bindField(name);
-  if (typeof f === 'string') throw new Error(f);
-  return f;
-}
-
-const DURATION = bound('proc.duration');
-const ARGS = bound('proc.args');
+const DURATION = boundField('proc.duration');
+const ARGS = boundField('proc.args');
 const YELLOW_NS = 3e9;
 const RED_NS = 10e9;
 

@@ -23,7 +23,7 @@ import {
   type ChiselEnv,
 } from './fields.js';
 import { colors, formatBytes, luaNum, type Colors } from './luafmt.js';
-import type { ChiselHost, EventDump } from './dump.js';
+import type { EventDump } from './dump.js';
 import type { Chisel } from './runner.js';
 import { ChiselExit } from './exit.js';
 import { tryCompileFilter } from '../filter/compile.js';
@@ -219,7 +219,6 @@ export class SpyLogs implements Chisel {
     disableArg: string | undefined,
     private readonly isTty: boolean,
     private readonly dump?: EventDump,
-    private readonly host?: ChiselHost,
   ) {
     this.col = colors(disableArg !== 'disable_color');
     // sysdig.set_output_format("ascii"), unless the command line chose a format.
@@ -258,9 +257,6 @@ export class SpyLogs implements Chisel {
 
   onCaptureEnd(): void {
     if (this.isTty) this.write(this.col.reset + '\n');
-    if (this.dump !== undefined && this.host !== undefined) {
-      this.write(`Writing events for ${this.dump.count} log entries\n`);
-      this.host.runApp(this.dump.appArgs(this.host.source));
-    }
+    this.dump?.exportLogEntries(this.write);
   }
 }

@@ -3,8 +3,6 @@
 // worse red, containers blue, else green). With dump_file_name the events around each message are
 // exported at the end (core/chisels/dump.ts).
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
-import type { BoundField } from '../fields/types.js';
 import {
   containerId,
   containerName,
@@ -14,20 +12,16 @@ import {
   failed,
   procName,
   threadTid,
+  boundField,
 } from './fields.js';
 import { colors, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 import { ChiselError } from './spyusers.js';
-import type { ChiselHost, EventDump } from './dump.js';
+import type { EventDump } from './dump.js';
 
-function field(name: string): BoundField {
-  const f = bindField(name);
-  if (typeof f === 'string') throw new Error(f);
-  return f;
-}
-const FAC = field('syslog.facility.str');
-const SEV = field('syslog.severity.str');
-const SEVCODE = field('syslog.severity');
+const FAC = boundField('syslog.facility.str');
+const SEV = boundField('syslog.severity.str');
+const SEVCODE = boundField('syslog.severity');
 
 /** tostring() of a field value as LuaJIT's string.format %s writes it (nil: "nil"). */
 const str = (v: unknown): string => (v === undefined ? 'nil' : String(v));
@@ -41,7 +35,6 @@ export class SpySyslog implements Chisel {
     private readonly isTty: boolean,
     private readonly printContainer: boolean,
     private readonly dump?: EventDump,
-    private readonly host?: ChiselHost,
   ) {
     this.col = colors(disableArg !== 'disable_color');
   }
@@ -81,9 +74,6 @@ export class SpySyslog implements Chisel {
 
   onCaptureEnd(): void {
     if (this.isTty) this.write(this.col.reset + '\n');
-    if (this.dump !== undefined && this.host !== undefined) {
-      this.write(`Writing events for ${this.dump.count} log entries\n`);
-      this.host.runApp(this.dump.appArgs(this.host.source));
-    }
+    this.dump?.exportLogEntries(this.write);
   }
 }

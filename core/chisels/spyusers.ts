@@ -8,27 +8,20 @@
 // and positions below k hold the number 0, which evt.field() rejects (sysdig then stops with a
 // chisel error). Both are kept.
 import type { EventContext } from '../fields/context.js';
-import { bindField } from '../fields/registry.js';
 import type { BoundField } from '../fields/types.js';
-import { containerName, failed, isExit, procName, procPid, timeS } from './fields.js';
+import { containerName, failed, isExit, procName, procPid, timeS, boundField } from './fields.js';
 import { colors, extendString, luaNum, type Colors } from './luafmt.js';
 import type { Chisel } from './runner.js';
 
 const MAX_ANCESTORS = 16;
 
-function bound(name: string): BoundField {
-  const f = bindField(name);
-  if (typeof f === 'string') throw new Error(f);
-  return f;
-}
-
-const USER = bound('user.name');
-const PPID = bound('proc.ppid');
-const EXE = bound('proc.exe');
-const ARGS = bound('proc.args');
-const PATH = bound('evt.arg.path');
-const ANAME = Array.from({ length: MAX_ANCESTORS + 1 }, (_, j) => bound(`proc.aname[${j}]`));
-const APID = Array.from({ length: MAX_ANCESTORS + 1 }, (_, j) => bound(`proc.apid[${j}]`));
+const USER = boundField('user.name');
+const PPID = boundField('proc.ppid');
+const EXE = boundField('proc.exe');
+const ARGS = boundField('proc.args');
+const PATH = boundField('evt.arg.path');
+const ANAME = Array.from({ length: MAX_ANCESTORS + 1 }, (_, j) => boundField(`proc.aname[${j}]`));
+const APID = Array.from({ length: MAX_ANCESTORS + 1 }, (_, j) => boundField(`proc.apid[${j}]`));
 
 /** Thrown when the Lua would call evt.field() on a non-field. */
 export class ChiselError extends Error {}
