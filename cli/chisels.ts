@@ -159,38 +159,34 @@ function paramText(b: EventBatch, i: number, j: number): string | undefined {
   return cstr(b.arena, o, o + b.paramLen[slot]!);
 }
 
-export async function runChiselCli(
-  o: CliOptions,
-  reader: CaptureReader,
+/** What a chisel run is given by the command line. */
+export interface ChiselRun {
+  o: CliOptions;
+  reader: CaptureReader;
   /** The capture's header as the command line uses it (-E drops its user tables). */
-  header: CaptureHeader,
-  tracker: StateTracker,
-  lookup: StateLookup,
-  out: Out,
-  app: Pick<ChiselHost, 'source' | 'runApp'>,
-): Promise<number> {
-  const r = await runChisel(o, reader, header, tracker, lookup, out, app);
+  header: CaptureHeader;
+  tracker: StateTracker;
+  lookup: StateLookup;
+  out: Out;
+  app: Pick<ChiselHost, 'source' | 'runApp'>;
+}
+
+export async function runChiselCli(run: ChiselRun): Promise<number> {
+  const r = await runChisel(run);
   // -S with a chisel: sysdig counts no event (the chisel gets them) but still prints the table
   // when the run ends, even on an error; only a chisel refusing its arguments skips it.
   const status = typeof r === 'number' ? r : r.refused;
-  if (o.summary && typeof r === 'number') {
-    out.write(new Summary().render());
-    out.flush();
+  if (run.o.summary && typeof r === 'number') {
+    run.out.write(new Summary().render());
+    run.out.flush();
   }
   return status;
 }
 
 /** The exit status, or `refused` when the chisel refused its arguments (on_set_arg answered false:
  *  sysdig stops before anything else, exit status 0). */
-async function runChisel(
-  o: CliOptions,
-  reader: CaptureReader,
-  header: CaptureHeader,
-  tracker: StateTracker,
-  lookup: StateLookup,
-  out: Out,
-  app: Pick<ChiselHost, 'source' | 'runApp'>,
-): Promise<number | { refused: number }> {
+async function runChisel(run: ChiselRun): Promise<number | { refused: number }> {
+  const { o, reader, header, tracker, lookup, out, app } = run;
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {

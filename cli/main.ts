@@ -107,7 +107,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     let app: string | undefined;
     const host = { source: path, runApp: (args: string) => void (app ??= args) };
     const { runChiselCli } = await import('./chisels.js');
-    const status = await runChiselCli(o, reader, header, tracker, lookup, out, host);
+    const status = await runChiselCli({ o, reader, header, tracker, lookup, out, app: host });
     if (app === undefined) return status;
     reader.close();
     return main(app.split(' '));

@@ -137,19 +137,22 @@ function pipelined(o: BuildOptions): boolean {
   return cores >= 2 && loadavg()[0]! < cores - 0.5;
 }
 
-/** What the reading pass hands to finalizing: the state side's results. */
-interface Parts {
-  path: string;
-  header: CaptureHeader;
-  fileSize: number;
-  compressed: boolean;
-  gzipIndex: Uint8Array | null;
-  error: string | undefined;
-  ents: Entities;
-  t0: bigint;
-  hasCpuInfo: boolean;
-  marks: Marks;
-  markBitsUsed: number;
+/** What the reading pass hands to finalizing: the state side's results (the index's own fields
+ *  plus the raw mark series and slow-I/O list). */
+interface Parts extends Pick<
+  CaptureIndex,
+  | 'path'
+  | 'header'
+  | 'fileSize'
+  | 'compressed'
+  | 'gzipIndex'
+  | 'error'
+  | 'ents'
+  | 't0'
+  | 'hasCpuInfo'
+  | 'marks'
+  | 'markBitsUsed'
+> {
   markSeries: GlobalSeries;
   slowIo: Uint32Array;
 }
