@@ -78,8 +78,29 @@ function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
 
 /** Runs `capsight -r FILE ...` and returns the exit status. Modules only some options need are
  *  imported on demand: start-up time is part of every short query. */
-async function readCapture(o: CliOptions, out: Out): Promise<number> {
-  const path = o.readFiles[0]!;
+/** Several -r files, read in turn as sysdig does: each from a fresh state with its own numbering
+ *  and -n count, one -S table for all of them at the end. A chisel or -w reads the first only. */
+async function readCaptures(o: CliOptions, out: Out): Promise<number> {
+  if (o.readFiles.length === 1 || o.chisel !== undefined || o.writeFile !== undefined)
+    return readCapture(o, out, o.readFiles[0]!, o.summary ? new Summary() : undefined, true);
+  const summary = o.summary ? new Summary() : undefined;
+  for (let k = 0; k < o.readFiles.length; k++) {
+    const last = k === o.readFiles.length - 1;
+    // A file that ends in an error ends the run (its -S table printed).
+    const status = await readCapture(o, out, o.readFiles[k]!, summary, last);
+    if (status !== 0) return status;
+  }
+  return 0;
+}
+
+/** One capture (`last`: the run ends with it, so -S prints the table shared by all of them). */
+async function readCapture(
+  o: CliOptions,
+  out: Out,
+  path: string,
+  summary: Summary | undefined,
+  last: boolean,
+): Promise<number> {
   let reader;
   try {
     // Each event is printed (or given to the chisel, which keeps nothing of a batch past its
@@ -116,7 +137,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   // An error before the capture runs still ends it: with -S sysdig prints the (empty) table.
   const failed = (e: Error): number => {
     process.stderr.write(`${e.message}\n`);
-    if (o.summary) out.write(new Summary().render());
+    if (summary) out.write(summary.render());
     out.flush();
     return 1;
   };
@@ -153,7 +174,6 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     }
     return pluginFormatter(c);
   };
-  const summary = o.summary ? new Summary() : undefined;
   // -w: the events that pass go to a new capture instead of the screen.
   // The writer is loaded only for -w.
   const capOut =
@@ -166,7 +186,7 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
   const duration = new DurationLimit(o.durationNs);
   let nevts = 0;
   let batch: EventBatch | null = reader.next();
-  if (batch === null) return finish(out, reader, path, summary, trailer, capOut);
+  if (batch === null) return finish(out, reader, path, summary, last, trailer, capOut);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
   const step = new FilterHook(ctx, filter);
@@ -226,10 +246,10 @@ async function readCapture(o: CliOptions, out: Out): Promise<number> {
     // the capture as usual (colour reset, summary) with status 1.
     if (!(e instanceof FieldRenderError)) throw e;
     process.stderr.write(`${e.message}\n`);
-    finish(out, reader, path, summary, trailer, capOut);
+    finish(out, reader, path, summary, last, trailer, capOut);
     return 1;
   }
-  return finish(out, reader, path, summary, trailer, capOut);
+  return finish(out, reader, path, summary, last, trailer, capOut);
 }
 
 function finish(
@@ -237,12 +257,14 @@ function finish(
   reader: CaptureReader,
   path: string,
   summary: Summary | undefined,
+  last: boolean,
   trailer: string,
   capOut: CaptureOutput | undefined,
 ): number {
   capOut?.close();
   out.write(trailer);
-  if (summary) out.write(summary.render());
+  // The -S table ends the run: after the last file, or after one that ends in an error.
+  if (summary && (last || reader.error)) out.write(summary.render());
   out.flush();
   if (reader.error) {
     process.stderr.write(`${path}: ${reader.error.message}\n`);
@@ -317,7 +339,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.write(text);
   } else if (o.readFiles.length > 0) {
     out.flush();
-    return readCapture(o, out);
+    return readCaptures(o, out);
   } else {
     process.stderr.write('capsight reads capture files: give one with -r FILE (see --help)\n');
     return 1;

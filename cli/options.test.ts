@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { differences, haveSysdig, capsight } from './testing/oracle.js';
+import { differences, haveSysdig, capsight, sysdig } from './testing/oracle.js';
 import { repoRoot } from '../scripts/repo-root.js';
 
 const samples = resolve(repoRoot(), '..', 'shared', 'samples');
@@ -58,6 +58,23 @@ test('-R names ports from the services database in fd names and socket parameter
       name,
     );
   }
+});
+
+test('several -r files are read in turn: own numbering and -n each, one -S table', { skip }, () => {
+  const [a, b, c] = ['ping_sendto.scap', 'syscall.scap', 'nginx_example0.scap'].map((n) => join(samples, n));
+  const bad: string[] = [];
+  for (const args of [
+    ['-r', a!, '-r', b!],
+    ['-r', a!, '-r', b!, '-S', '-q'],
+    ['-r', b!, '-r', a!, '-n', '200'],
+    ['-r', a!, '-r', b!, '-r', c!, '-p', '%evt.num %proc.name %fd.name', 'evt.dir=<'],
+    ['-r', c!, '-r', a!, '-S', '-t', 'r'],
+  ]) {
+    const want = sysdig(args);
+    const got = capsight(args);
+    if (got.stdout !== want.stdout || got.status !== want.status) bad.push(args.join(' '));
+  }
+  assert.deepEqual(bad, []);
 });
 
 test('-M needs a positive whole number of seconds', () => {
