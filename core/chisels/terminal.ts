@@ -88,6 +88,27 @@ abstract class HeatMap implements Chisel {
   protected count(bucket: number): void {
     this.freq.set(bucket, (this.freq.get(bucket) ?? 0) + 1);
   }
+
+  /**
+   * One refresh: the heat row (`empty` drawn for an empty bucket), then the axis, where
+   * `labelAt(x)` is the label starting at column x or undefined for a blank; then the counts
+   * start over.
+   */
+  protected drawRow(empty: string, labelAt: (x: number) => string | undefined): void {
+    let out = heatRow(this.freq, this.w, this.refreshPerSec, empty);
+    for (let x = 0; x < this.w;) {
+      const label = labelAt(x);
+      if (label === undefined) {
+        out += ' ';
+        x++;
+      } else {
+        out += label;
+        x += label.length;
+      }
+    }
+    this.write(out + '\n');
+    this.freq = new Map();
+  }
 }
 
 /** spectrogram.lua: syscall latencies, log10 buckets from 1ns to 100s, every refresh_time (500ms). */
@@ -121,21 +142,12 @@ export class Spectrogram extends HeatMap {
   }
 
   onInterval(): void {
-    let out = heatRow(this.freq, this.w, this.refreshPerSec, fg(0) + bg(0) + ' ');
     const w = this.w;
-    for (let x = 0; x < w;) {
+    // A label at each of the 11 decades: 1ns, 10ns, ... 100s.
+    this.drawRow(fg(0) + bg(0) + ' ', (x) => {
       const cur = Math.floor((x * 11) / w);
-      if (cur !== Math.floor(((x - 1) * 11) / w)) {
-        const t = formatTimeInterval(10 ** cur);
-        out += '|' + t;
-        x += t.length + 1;
-      } else {
-        out += ' ';
-        x++;
-      }
-    }
-    this.write(out + '\n');
-    this.freq = new Map();
+      return cur !== Math.floor(((x - 1) * 11) / w) ? '|' + formatTimeInterval(10 ** cur) : undefined;
+    });
   }
 
   onCaptureEnd(): void {
@@ -166,21 +178,14 @@ export class SubsecOffset extends HeatMap {
   }
 
   onInterval(): void {
-    // An empty bucket sets the background twice (the Lua's slip), never the foreground.
-    let out = heatRow(this.freq, this.w, this.refreshPerSec, bg(0) + bg(0) + ' ');
     const w = this.w;
-    for (let x = 0; x < w;) {
-      if (Math.floor((x * 10) / w) !== Math.floor(((x - 1) * 10) / w) && x <= w - this.maxLabelLen) {
-        const t = `|${luaNum((Math.floor((10 * x) / w) * this.refreshNs) / 10_000_000)}ms`;
-        out += t;
-        x += t.length;
-      } else {
-        out += ' ';
-        x++;
-      }
-    }
-    this.write(out + '\n');
-    this.freq = new Map();
+    // An empty bucket sets the background twice (the Lua's slip), never the foreground.
+    // A label at each tenth of refresh_time, where it still fits.
+    this.drawRow(bg(0) + bg(0) + ' ', (x) =>
+      Math.floor((x * 10) / w) !== Math.floor(((x - 1) * 10) / w) && x <= w - this.maxLabelLen
+        ? `|${luaNum((Math.floor((10 * x) / w) * this.refreshNs) / 10_000_000)}ms`
+        : undefined,
+    );
   }
 
   onCaptureEnd(): void {
