@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../scripts/repo-root.js';
 import { openForReading } from '../engine/open.js';
-import { PPME } from '../core/schema/index.js';
+import { isContainerEvent } from '../core/schema/index.js';
 
 const root = repoRoot();
 const bin = join(root, 'bin', 'capsight.js');
@@ -119,14 +119,12 @@ function eventSeq(path: string): string[] {
   try {
     for (let b = r.next(); b !== null; b = r.next())
       for (let i = 0; i < b.count; i++)
-        if (!CONTAINER_CODES.has(b.type[i]!))
-          out.push(`${b.ts[i]} ${b.tid[i]} ${b.type[i]} ${b.flags[i]! & 1}`);
+        if (!isContainerEvent(b.type[i]!)) out.push(`${b.ts[i]} ${b.tid[i]} ${b.type[i]} ${b.flags[i]! & 1}`);
   } finally {
     r.close();
   }
   return out;
 }
-const CONTAINER_CODES = new Set<number>([PPME.CONTAINER_E, PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E]);
 const oracle = !haveSysdig ? 'sysdig not installed' : !existsSync(samples) ? 'no ../shared/samples' : false;
 
 test(

@@ -8,12 +8,11 @@ import { gzipSync } from 'node:zlib';
 import { ScapWriter } from '../core/scapwrite/writer.js';
 import type { CaptureHeader, EventBatch } from '../core/capture.js';
 import { EC, EF, type EventInfo } from '../core/schema/types.js';
-import { PPME } from '../core/schema/index.js';
+import { isContainerEvent } from '../core/schema/index.js';
 
 const MEMBER_BYTES = 4 << 20;
 /** SCAP_DF_STATE_ONLY: replayed for state, never shown. */
 const STATE_ONLY = 1;
-const CONTAINER_CODES = new Set<number>([PPME.CONTAINER_E, PPME.CONTAINER_JSON_E, PPME.CONTAINER_JSON_2_E]);
 
 export class CaptureOutput {
   private readonly fd: number;
@@ -38,7 +37,7 @@ export class CaptureOutput {
   /** Event i of the batch, which passed the filter (the batch may be reused after this returns:
    *  it is encoded at once). */
   add(b: EventBatch, i: number): void {
-    if (this.leading && !CONTAINER_CODES.has(b.type[i]!)) this.leading = false;
+    if (this.leading && !isContainerEvent(b.type[i]!)) this.leading = false;
     this.writer.writeBatch(b, i, i + 1);
     this.events++;
   }
@@ -50,7 +49,7 @@ export class CaptureOutput {
    */
   addRejected(b: EventBatch, i: number, info: EventInfo): void {
     const code = b.type[i]!;
-    if (this.leading && !CONTAINER_CODES.has(code)) this.leading = false;
+    if (this.leading && !isContainerEvent(code)) this.leading = false;
     // The dumper starts with the container table libsinsp built while opening the capture (from
     // its leading container events): those are written whatever the filter says.
     if (this.leading || info.category & EC.INTERNAL) this.writer.writeBatch(b, i, i + 1);

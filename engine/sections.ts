@@ -7,7 +7,7 @@ import type { CaptureReader } from '../native/index.js';
 import type { EventBatch } from '../core/capture.js';
 import type { EventContext } from '../core/fields/context.js';
 import type { StateTracker } from '../core/state/tracker.js';
-import { PPME } from '../core/schema/index.js';
+import { isContainerEvent } from '../core/schema/index.js';
 
 export class SectionFollower {
   private section = 0;
@@ -32,8 +32,7 @@ export class SectionFollower {
   /** Call for each event before it is processed: keeps ctx.numShift (see EventContext). */
   event(code: number): void {
     if (!this.leadingRun || this.ctx === undefined) return;
-    if (code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E || code === PPME.CONTAINER_E)
-      this.ctx.numShift++;
+    if (isContainerEvent(code)) this.ctx.numShift++;
     else this.leadingRun = false;
   }
 }

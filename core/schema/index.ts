@@ -6,6 +6,11 @@ import { PT, type DynParam, type EventInfo, type FlagName, type ParamInfo } from
 
 export { COMPAT_EVENT_MAX, NEWEST_EVENT_MAX };
 export { PPME } from './generated/ppme.js';
+import { PPME as CODES } from './generated/ppme.js';
+
+/** The container description events (PPME_CONTAINER_E and the two JSON versions). */
+export const isContainerEvent = (code: number): boolean =>
+  code === CODES.CONTAINER_JSON_E || code === CODES.CONTAINER_JSON_2_E || code === CODES.CONTAINER_E;
 export * from './types.js';
 
 const flagTableCache = new Map<string, readonly FlagName[]>();

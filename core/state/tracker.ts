@@ -11,7 +11,7 @@
 import { l4ProtoName, portText } from '../net/ports.js';
 import { FdKind } from '../capture.js';
 import type { CaptureHeader, EventBatch, FdEntry, ProcEntry } from '../capture.js';
-import { COMPAT_EVENT_MAX, EVENTS, PPME } from '../schema/index.js';
+import { COMPAT_EVENT_MAX, EVENTS, PPME, isContainerEvent } from '../schema/index.js';
 import type { EventInfo } from '../schema/index.js';
 import {
   AF_INET,
@@ -499,7 +499,7 @@ export class StateTracker implements ThreadLookup {
     // such an event later in a rewritten copy: it is then shown). sinsp::init consumes that leading
     // run, of any container event type, before the first next() returns.
     let leading = false;
-    if (type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E || type === PPME.CONTAINER_E) {
+    if (isContainerEvent(type)) {
       leading = !this.seenNonContainerEvent;
       if (leading) this.hidden = true;
     } else this.seenNonContainerEvent = true;
