@@ -2,6 +2,16 @@
 // rarely hold (odd fd types, failed calls, UTF-8 and control bytes, very long strings).
 import { FdKind, flagBits, ipv4Bytes, ipv6Bytes, nulList, TestCapture, type Vals } from './capture.js';
 
+/** clone flags of a new thread (pthread_create) and of a vfork. */
+const THREAD_FLAGS = flagBits('clone', 'flags', [
+  'CLONE_VM',
+  'CLONE_FS',
+  'CLONE_FILES',
+  'CLONE_SIGHAND',
+  'CLONE_THREAD',
+]);
+const VFORK_FLAGS = flagBits('clone', 'flags', ['CLONE_VM', 'CLONE_VFORK']);
+
 /**
  * A process with UTF-8 names (header and events) using every fd type: sockets of each family and
  * protocol, pipes, eventfd, signalfd, timerfd, inotify, netlink; dup/fcntl copies, failed and
@@ -398,13 +408,7 @@ export function fdZoo(): TestCapture {
       tid: P + 2,
       pid: P,
       ptid: P,
-      flags: flagBits('clone', 'flags', [
-        'CLONE_VM',
-        'CLONE_FS',
-        'CLONE_FILES',
-        'CLONE_SIGHAND',
-        'CLONE_THREAD',
-      ]),
+      flags: THREAD_FLAGS,
       vtid: P + 2,
       vpid: P,
     }),
@@ -418,13 +422,7 @@ export function fdZoo(): TestCapture {
       tid: P,
       pid: P,
       ptid: 1,
-      flags: flagBits('clone', 'flags', [
-        'CLONE_VM',
-        'CLONE_FS',
-        'CLONE_FILES',
-        'CLONE_SIGHAND',
-        'CLONE_THREAD',
-      ]),
+      flags: THREAD_FLAGS,
       vtid: P,
       vpid: P,
     }),
@@ -519,7 +517,7 @@ export function fdZoo(): TestCapture {
       tid: P + 20,
       pid: P + 20,
       ptid: P,
-      flags: flagBits('clone', 'flags', ['CLONE_VM', 'CLONE_VFORK']),
+      flags: VFORK_FLAGS,
       vtid: P + 20,
       vpid: P + 20,
     }),
@@ -561,7 +559,7 @@ export function fdZoo(): TestCapture {
       tid: P,
       pid: P,
       ptid: 1,
-      flags: flagBits('clone', 'flags', ['CLONE_VM', 'CLONE_VFORK']),
+      flags: VFORK_FLAGS,
       vtid: P,
       vpid: P,
     }),
