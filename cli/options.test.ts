@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { differences, haveSysdig, capsight, sysdig } from './testing/oracle.js';
 import { repoRoot } from '../scripts/repo-root.js';
+import { TestCapture } from './testing/capture.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const samples = resolve(repoRoot(), '..', 'shared', 'samples');
 const skip = !haveSysdig ? 'sysdig not installed' : !existsSync(samples) ? 'no ../shared/samples' : false;
@@ -76,6 +79,26 @@ test('several -r files are read in turn: own numbering and -n each, one -S table
   }
   assert.deepEqual(bad, []);
 });
+
+test(
+  '-R names a bound port by the protocol of its socket (514: syslog over UDP, shell over TCP)',
+  { skip: !haveSysdig && 'sysdig not installed' },
+  () => {
+    const c = new TestCapture();
+    c.proc({ pid: 1, tid: 1, ptid: 0, comm: 'systemd' });
+    c.proc({ pid: 300, ptid: 1, comm: 'rsyslogd' });
+    for (const [fd, type, proto] of [
+      [5, 2, 17],
+      [6, 1, 6],
+    ] as const) {
+      c.call(300, 'socket', { domain: 2, type, proto }, { fd });
+      c.call(300, 'bind', { fd }, { res: 0, addr: { family: 'inet', ip: '0.0.0.0', port: 514 } });
+      c.call(300, 'close', { fd: 99 }, { res: -9 });
+    }
+    const file = c.save(join(mkdtempSync(join(tmpdir(), 'capsight-ports-')), 'bind.scap'));
+    assert.deepEqual(differences(file, [['-R', '-p', '%evt.num %evt.type %fd.name %evt.args']]), []);
+  },
+);
 
 test('-M needs a positive whole number of seconds', () => {
   const r = capsight(['-r', 'x.scap', '-M', 'abc']);

@@ -1859,7 +1859,7 @@ export class StateTracker implements ThreadLookup {
         f.flags |= FDF.ROLE_SERVER;
       }
     }
-    f.name = sockaddrString(a, o, p.l);
+    f.name = sockaddrString(a, o, p.l, l4ProtoName(f.l4proto));
   }
 
   private onConnectEnter(): void {
@@ -1970,7 +1970,7 @@ export class StateTracker implements ThreadLookup {
     } else {
       return;
     }
-    f.name = socktupleString(a, o, p.l);
+    f.name = socktupleString(a, o, p.l, l4ProtoName(f.l4proto));
     f.flags = FDF.ROLE_SERVER | FDF.SOCKET_CONNECTED;
     this.fdinfo = this.addFd(t, fd, f, true);
   }
