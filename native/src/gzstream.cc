@@ -65,7 +65,7 @@ GzStream::~GzStream() {
   if (f_ != nullptr) std::fclose(f_);
 }
 
-bool GzStream::open(const std::string& path, uint64_t span) {
+bool GzStream::start(const std::string& path, int windowBits) {
   f_ = std::fopen(path.c_str(), "rb");
   if (f_ == nullptr) {
     error_ = "cannot open " + path + ": " + std::strerror(errno);
@@ -74,32 +74,25 @@ bool GzStream::open(const std::string& path, uint64_t span) {
   in_.resize(kInBuf);
   zs_.next_in = in_.data();
   zs_.avail_in = 0;
-  // 31: a gzip wrapper (header and trailer checked by zlib).
-  if (inflateInit2(&zs_, 31) != Z_OK) {
+  if (inflateInit2(&zs_, windowBits) != Z_OK) {
     error_ = "gzip: cannot initialise zlib";
     return false;
   }
   init_ = true;
+  return true;
+}
+
+bool GzStream::open(const std::string& path, uint64_t span) {
+  // 31: a gzip wrapper (header and trailer checked by zlib).
+  if (!start(path, 31)) return false;
   atMember_ = true;
   span_ = span;
   return true;
 }
 
 bool GzStream::openAt(const std::string& path, const GzPoint& p) {
-  f_ = std::fopen(path.c_str(), "rb");
-  if (f_ == nullptr) {
-    error_ = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  in_.resize(kInBuf);
-  zs_.next_in = in_.data();
-  zs_.avail_in = 0;
   // -15: raw deflate, resuming mid-member; the wrapper is handled by hand at the member's end.
-  if (inflateInit2(&zs_, -15) != Z_OK) {
-    error_ = "gzip: cannot initialise zlib";
-    return false;
-  }
-  init_ = true;
+  if (!start(path, -15)) return false;
   raw_ = true;
   const uint64_t start = p.in - (p.bits != 0 ? 1 : 0);
   if (fseeko(f_, static_cast<off_t>(start), SEEK_SET) != 0) {

@@ -53,6 +53,8 @@ class GzStream {
   size_t pointCount() const { return points_.size(); }
 
  private:
+  /** Opens the file and sets zlib up with `windowBits` (31: gzip wrapper, -15: raw deflate). */
+  bool start(const std::string& path, int windowBits);
   bool refill();
   bool startMember();
   void maybeRecord();
