@@ -93,7 +93,6 @@ export function listChisels(): string {
 /** The filter compiler, loaded only when the command line has words after the chisel's name
  *  (arguments or a filter): start-up time is most of a chisel that stops at the first event. */
 type FilterModule = typeof import('./filter.js');
-type CliFilter = Exclude<ReturnType<FilterModule['compileCliFilterParts']>, Error>;
 
 /**
  * A thread-table filter: the compiled filter run on a stand-in read exit of the thread, with the
@@ -301,10 +300,10 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     out.flush();
     return 1;
   }
-  step = new FilterHook(
-    ctx,
-    globalFilter !== undefined ? (fm!.compileCliFilterParts(globalFilter) as CliFilter) : filter,
-  );
+  const used = globalFilter === undefined ? filter : fm!.compileCliFilterParts(globalFilter);
+  // A chisel's own filter text always compiles: anything else is a mistake in GLOBAL_FILTERS.
+  if (used instanceof Error) throw used;
+  step = new FilterHook(ctx, used);
   release();
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =

@@ -81,6 +81,8 @@ function lookupFor(header: CaptureHeader, tracker: StateTracker): StateLookup {
 /** Several -r files, read in turn as sysdig does: each from a fresh state with its own numbering
  *  and -n count, one -S table for all of them at the end. A chisel or -w reads the first only. */
 async function readCaptures(o: CliOptions, out: Out): Promise<number> {
+  // -R: port numbers in socket texts become service names from this machine's services database.
+  if (o.resolvePorts) setPortResolver(servicesResolver(readServices()));
   if (o.readFiles.length === 1 || o.chisel !== undefined || o.writeFile !== undefined)
     return readCapture(o, out, o.readFiles[0]!, o.summary ? new Summary() : undefined, true);
   const summary = o.summary ? new Summary() : undefined;
@@ -113,8 +115,6 @@ async function readCapture(
   // -E: libsinsp imports no user or group table (user.name and group.name are <NA>, and -w
   // writes none).
   const header = o.excludeUsers ? { ...reader.header, users: [], groups: [] } : reader.header;
-  // -R: port numbers in socket texts become service names from this machine's services database.
-  if (o.resolvePorts) setPortResolver(servicesResolver(readServices()));
   // sysdig 0.29.3 quirks of its own reader, for byte-exact output.
   const tracker = new StateTracker(header, EVENTS, { procTail0293: true });
   const lookup = lookupFor(header, tracker);
