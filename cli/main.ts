@@ -213,7 +213,8 @@ async function readCapture(
           capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
           continue;
         }
-        if (duration.past(batch.ts[i]!)) break outer;
+        // Reading a BigInt64Array element allocates: only -M needs the time here.
+        if (o.durationNs !== undefined && duration.past(batch.ts[i]!)) break outer;
         const info = EVENTS[code] ?? eventInfo(code);
         setEvent(ctx, i, info, st);
         nevts++;
