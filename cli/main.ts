@@ -27,7 +27,7 @@ import type { LineFormatter } from './printformat.js';
 import type { CaptureOutput } from './write.js';
 import { FieldRenderError } from '../core/fields/values.js';
 import { makeLookup } from '../core/fields/lookup.js';
-import { utf8Bytes } from '../core/state/paths.js';
+import { utf8Bytes } from '../core/bytes.js';
 
 const VERSION = '0.1.0';
 const CONTAINER_JSON_E = 272;

@@ -56,6 +56,26 @@ export function latin1(a: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * Decoded text (argv, or text a test or scenario writes) as its UTF-8 bytes, one character per
+ * byte: the form every capture string has in Capsight (header text included), so sysdig's byte
+ * rules and its raw output apply alike.
+ */
+export function utf8Bytes(s: string): string {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return s;
+  const b = utf8.encode(s);
+  return latin1(b, 0, b.length);
+}
+
 /** A NUL-terminated string inside [start, end): the bytes before the first NUL, as latin1. */
 export function cstr(a: Uint8Array, start: number, end: number): string {
   let z = start;

@@ -2,6 +2,11 @@
 // event) and columnar event batches. The native reader (native/) produces these; the writer
 // (core/scapwrite) consumes the same shapes. Columnar because the indexer and the filter compiler
 // scan columns, and typed arrays cross worker boundaries without per-event objects.
+//
+// Every string taken from the capture (names, paths, args, env, cgroups) is a byte string: one
+// char per byte (latin1), never decoded, as libsinsp keeps them. Output writes them back byte for
+// byte, and a -w export rewrites them unchanged. Text meant for display is decoded at the edge;
+// code that builds a header from its own text converts it with utf8Bytes (core/bytes.ts).
 
 /** Machine info block (MI). */
 export interface MachineInfo {

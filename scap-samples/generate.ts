@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { ScapWriter, concatChunks } from '../core/scapwrite/index.js';
+import { ScapWriter, concatChunks, headerFromText } from '../core/scapwrite/index.js';
 import { lampAudit } from './scenario/lamp.js';
 
 /** The repo's scap-samples folder (this file runs from dist/scap-samples). */
@@ -17,7 +17,7 @@ export function buildLampAudit(): Uint8Array {
   const { header, events } = lampAudit();
   const chunks: Uint8Array[] = [];
   const w = new ScapWriter({ sink: (c) => chunks.push(c) });
-  w.writeHeader(header);
+  w.writeHeader(headerFromText(header));
   for (const ev of events) w.writeEvent(ev);
   w.close();
   return concatChunks(chunks);

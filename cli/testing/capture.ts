@@ -7,6 +7,7 @@ import { COMPAT_EVENT_MAX, EF, EVENTS } from '../../core/schema/index.js';
 import {
   ScapWriter,
   encodeParam,
+  headerFromText,
   ipv4Bytes,
   ipv6Bytes,
   type ParamValue,
@@ -163,10 +164,14 @@ export class TestCapture {
     };
   }
 
-  save(file: string): string {
+  /** Writes the capture; `edit` may change the header's byte strings (e.g. to bytes that are not
+   *  UTF-8) after the builder's text is converted. */
+  save(file: string, edit?: (h: CaptureHeader) => void): string {
     const chunks: Uint8Array[] = [];
     const w = new ScapWriter({ sink: (c) => chunks.push(c) });
-    w.writeHeader(this.header());
+    const h = headerFromText(this.header());
+    edit?.(h);
+    w.writeHeader(h);
     for (const e of this.events) w.writeEvent(e);
     w.close();
     writeFileSync(file, Buffer.concat(chunks.map((c) => Buffer.from(c))));

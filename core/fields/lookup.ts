@@ -2,7 +2,6 @@
 // (threads, containers described by container events).
 import type { CaptureHeader, GroupEntry, UserEntry } from '../capture.js';
 import type { ContainerInfo, ThreadInfo } from '../state/types.js';
-import { utf8Bytes } from '../state/paths.js';
 import type { StateLookup } from './context.js';
 
 export interface StateSource {
@@ -19,19 +18,11 @@ function same(a: Uint8Array, b: Uint8Array, n = a.length): boolean {
 const isZero = (a: Uint8Array): boolean => a.every((x) => x === 0);
 
 export function makeLookup(header: CaptureHeader, state: StateSource): StateLookup {
-  // sinsp::import_user_list: the last entry of an id wins. Names arrive decoded; fields print
-  // bytes, as every state string (see utf8Bytes).
+  // sinsp::import_user_list: the last entry of an id wins (names are bytes, as all capture text).
   const users = new Map<number, UserEntry>();
-  for (const u of header.users) {
-    users.set(u.uid, {
-      ...u,
-      name: utf8Bytes(u.name),
-      homedir: utf8Bytes(u.homedir),
-      shell: utf8Bytes(u.shell),
-    });
-  }
+  for (const u of header.users) users.set(u.uid, u);
   const groups = new Map<number, GroupEntry>();
-  for (const g of header.groups) groups.set(g.gid, { ...g, name: utf8Bytes(g.name) });
+  for (const g of header.groups) groups.set(g.gid, g);
   const v4: Uint8Array[] = [];
   const v6: Uint8Array[] = [];
   for (const i of header.interfaces) {

@@ -13,7 +13,7 @@ import type {
   UserEntry,
 } from '../capture.js';
 import { FdKind } from '../capture.js';
-import { ByteWriter, textBytes } from './bytes.js';
+import { ByteWriter, byteStringBytes } from './bytes.js';
 import { BLOCK, MAX_ARGS, MAX_CREDENTIALS, MAX_PATH, SHB_MAGIC } from './blocktypes.js';
 
 /** Writes type + length placeholder, runs `body`, pads to 4, writes the trailer, patches the length. */
@@ -36,15 +36,16 @@ function writeEntry(w: ByteWriter, inclusive: boolean, body: (w: ByteWriter) => 
   w.patchU32(start, len);
 }
 
-/** Strings are stored without NUL and capped where libscap's reader would reject them. */
+/** Strings (byte strings, as the header holds them) are stored without NUL and capped where
+ *  libscap's reader would reject them. */
 function capped(s: string, max: number): Uint8Array {
-  const b = textBytes(s);
+  const b = byteStringBytes(s);
   return b.length > max ? b.subarray(0, max) : b;
 }
 
 /** NUL-terminated list (args, env, cgroups), each item terminated, capped like libscap's buffers. */
 function nulList(items: readonly string[], max: number): Uint8Array {
-  const parts = items.map((s) => textBytes(s));
+  const parts = items.map(byteStringBytes);
   const total = parts.reduce((n, p) => n + p.length + 1, 0);
   const out = new Uint8Array(total);
   let o = 0;

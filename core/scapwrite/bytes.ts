@@ -5,9 +5,22 @@
 
 const utf8 = new TextEncoder();
 
-/** UTF-8 bytes of a string (capture strings are byte strings; callers pass what they decoded). */
+/** UTF-8 bytes of text (event parameters a test or scenario spells out). */
 export function textBytes(s: string): Uint8Array {
   return utf8.encode(s);
+}
+
+/** The bytes of a byte string (capture text as core/capture.ts carries it: one char per byte). A
+ *  char past 0xff means decoded text was passed where capture bytes belong: convert it with
+ *  utf8Bytes first. */
+export function byteStringBytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) throw new RangeError(`not a byte string (char ${c} at ${i}): ${JSON.stringify(s)}`);
+    b[i] = c;
+  }
+  return b;
 }
 
 export class ByteWriter {

@@ -1,5 +1,6 @@
 // The scap writer: metadata blocks, event blocks, parameter encoders.
-export { ByteWriter, textBytes } from './bytes.js';
+export { ByteWriter, byteStringBytes, textBytes } from './bytes.js';
+export { headerFromText } from './text.js';
 export { BLOCK } from './blocktypes.js';
 export {
   writeBlock,

@@ -1,7 +1,8 @@
 // libsinsp's path joining (concatenate_paths / copy_and_sanitize_path), including its quirks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatenatePaths, sanitizeString, utf8Bytes } from './paths.js';
+import { concatenatePaths, sanitizeString } from './paths.js';
+import { utf8Bytes } from '../bytes.js';
 
 test('normalizes like libsinsp', () => {
   const cases: [string, string, string][] = [

@@ -2,7 +2,8 @@
 // second path is copied byte by byte, non-printable bytes become '.', "./" is dropped, "../" rewinds
 // to the previous '/', runs of '/' collapse and a trailing '/' is removed. The first path (a cwd or a
 // directory fd name) is taken verbatim. Every string of the state holds one character per byte
-// (latin1; header text is turned into its UTF-8 bytes on import), so byte rules apply one to one.
+// (latin1, header text included: the native reader gives it as bytes), so byte rules apply one to
+// one.
 
 import { SCAP_MAX_PATH_SIZE } from './codes.js';
 
@@ -12,33 +13,6 @@ const DOT = 0x2e;
 /** libsinsp's g_invalidchar: anything outside printable ASCII. */
 function invalid(c: number): boolean {
   return c < 0x20 || c > 0x7e;
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * Decoded text (what the native reader gives for header strings, or argv) as its UTF-8 bytes, one
- * character per byte: the form every state string has, so sysdig's byte rules and its raw output
- * apply alike to header and event text.
- */
-export function utf8Bytes(s: string): string {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return s;
-  const b = utf8.encode(s);
-  let out = '';
-  for (let k = 0; k < b.length; k += 8192) {
-    out += String.fromCharCode.apply(
-      null,
-      b.subarray(k, Math.min(b.length, k + 8192)) as unknown as number[],
-    );
-  }
-  return out;
 }
 
 /** Remove the characters libsinsp's sanitize_string drops (non-printable bytes). */

@@ -57,7 +57,7 @@ import { TracerResult, tracerWrite } from './tracer.js';
 import { decodeSyslog, isSyslogName, type SyslogMessage } from './syslog.js';
 import { NetInterfaces } from './interfaces.js';
 import { readEnvList, readInt, readList, readText, readU64, readUint } from './params.js';
-import { concatenatePaths, utf8Bytes } from './paths.js';
+import { concatenatePaths } from './paths.js';
 import { sockaddrString, socktupleString } from './render.js';
 import {
   S4_IP,
@@ -737,18 +737,17 @@ export class StateTracker implements ThreadLookup {
     t.ptid = p.ptid;
     t.sid = p.sid;
     t.vpgid = p.vpgid;
-    // Header text arrives decoded; the state keeps bytes (see utf8Bytes).
-    t.comm = utf8Bytes(p.comm);
-    t.exe = utf8Bytes(p.exe);
-    t.exepath = utf8Bytes(p.exepath);
-    t.args = p.args.map(utf8Bytes);
+    t.comm = p.comm;
+    t.exe = p.exe;
+    t.exepath = p.exepath;
+    t.args = [...p.args];
     t.flags |= p.flags | CL.ACTIVE;
     if (t.isMainThread()) {
       // set_env stops at an empty entry when only NULs follow: the buffer's zero padding.
       let n = p.env.length;
       while (n > 0 && p.env[n - 1] === '') n--;
-      t.ownEnv = p.env.slice(0, n).map(utf8Bytes);
-      const cwd = utf8Bytes(p.cwd);
+      t.ownEnv = p.env.slice(0, n);
+      const cwd = p.cwd;
       setCwd(t, t, cwd, cwd.length);
     }
     t.fdlimit = p.fdlimit;
@@ -773,8 +772,8 @@ export class StateTracker implements ThreadLookup {
       t.exeWritable = raw.length >= 5 && raw[4] !== 0;
       t.exeWritableRaw = raw.length >= 5 ? raw[4] : undefined;
     }
-    t.cgroups = normalizeCgroups(p.cgroups.map(utf8Bytes));
-    t.root = utf8Bytes(p.root);
+    t.cgroups = normalizeCgroups([...p.cgroups]);
+    t.root = p.root;
     t.containerId = resolveContainerId(t.cgroups);
     return t;
   }
@@ -839,12 +838,12 @@ export class StateTracker implements ThreadLookup {
       case FdKind.UNIX_SOCK:
         put64(s, UX_SOURCE, e.source ?? 0n);
         put64(s, UX_DEST, e.dest ?? 0n);
-        f.name = utf8Bytes(e.name);
+        f.name = e.name;
         f.flags |= f.name === '' ? FDF.ROLE_CLIENT : FDF.ROLE_SERVER;
         break;
       case FdKind.FILE_V2:
         f.openFlags = e.openFlags;
-        f.name = utf8Bytes(e.name);
+        f.name = e.name;
         f.dev = e.dev;
         f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
         break;
@@ -858,7 +857,7 @@ export class StateTracker implements ThreadLookup {
       case FdKind.INOTIFY:
       case FdKind.TIMERFD:
       case FdKind.NETLINK:
-        f.name = utf8Bytes(e.name);
+        f.name = e.name;
         f.flags |= f.name === USER_EVT_DEVICE_NAME ? FDF.IS_TRACER_FILE : FDF.IS_NOT_TRACER_FD;
         break;
       default:

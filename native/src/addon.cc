@@ -16,9 +16,15 @@ using scap::Header;
 
 Napi::Value bigU64(Napi::Env env, uint64_t v) { return Napi::BigInt::New(env, v); }
 Napi::Value num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
-Napi::String str(Napi::Env env, const std::string& s) {
-  return Napi::String::New(env, s.data(), s.size());
+// Capture text as a byte string (latin1: one char per byte), the form every state string has in
+// core/: libsinsp handles these as raw bytes, so an invalid UTF-8 sequence in a process name or a
+// path must reach the output (and a -w export) unchanged, not as U+FFFD.
+Napi::String bytesText(Napi::Env env, const char* p, size_t n) {
+  napi_value v;
+  NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, p, n, &v), Napi::String());
+  return Napi::String(env, v);
 }
+Napi::String str(Napi::Env env, const std::string& s) { return bytesText(env, s.data(), s.size()); }
 
 Napi::Uint8Array bytesOf(Napi::Env env, const uint8_t* p, size_t n) {
   auto a = Napi::Uint8Array::New(env, n);
@@ -34,7 +40,7 @@ Napi::Array splitList(Napi::Env env, const std::string& s) {
   while (off < s.size()) {
     size_t z = s.find('\0', off);
     if (z == std::string::npos) z = s.size();
-    arr.Set(k++, Napi::String::New(env, s.data() + off, z - off));
+    arr.Set(k++, bytesText(env, s.data() + off, z - off));
     off = z + 1;
   }
   return arr;
