@@ -148,8 +148,14 @@ function snapshot(t: ThreadInfo): ThreadInfo {
   };
 }
 
+/** Every row with all fields (one object shape: the container rows get procs and nthreads later,
+ *  and rows of two shapes would make the per-event code that reads them polymorphic). */
+function namedRec(id: number, name: string, num: number): NamedRec {
+  return { id, name, num, procs: undefined, nthreads: undefined };
+}
+
 export class Named {
-  readonly rows: NamedRec[] = [{ id: 0, name: '', num: 0 }];
+  readonly rows: NamedRec[] = [namedRec(0, '', 0)];
   private byKey = new Map<string | number, number>();
 
   /** A table from another thread's parts(). */
@@ -170,7 +176,7 @@ export class Named {
     let id = this.byKey.get(key);
     if (id === undefined) {
       id = this.rows.length;
-      this.rows.push({ id, name, num });
+      this.rows.push(namedRec(id, name, num));
       this.byKey.set(key, id);
     }
     return id;

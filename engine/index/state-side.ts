@@ -34,8 +34,10 @@ export interface Marks {
   err: Uint16Array;
 }
 
-function growMarks(m: Marks): void {
-  const n = m.idx.length * 2;
+/** Room for at least `need` marks. */
+function growMarks(m: Marks, need: number): void {
+  let n = m.idx.length * 2;
+  while (n < need) n *= 2;
   const g = <T extends Uint32Array | Uint16Array>(a: T, ctor: new (n: number) => T): T => {
     const b = new ctor(n);
     b.set(a);
@@ -201,6 +203,9 @@ export class StateSide {
   private mLines = 0;
   private mWarn = 0;
   private mErr = 0;
+  // t0 as u32 halves (set per batch).
+  private baseLo = 0;
+  private baseHi = 0;
 
   /**
    * Records go to `sink` slot by slot; or, with `direct` (the index side in this thread), each
@@ -233,11 +238,34 @@ export class StateSide {
     if (this.t0 === undefined)
       for (let i = 0; i < b.count && this.t0 === undefined; i++) if (b.ts[i]! > 0n) this.t0 = b.ts[i]!;
     const base = this.t0 ?? 0n;
+    this.baseLo = Number(base & 0xffffffffn);
+    this.baseHi = Number(base >> 32n);
+    const count = b.count;
+    // An event makes at most one mark: growing here keeps the call out of the per-event code.
+    const marks = this.marks;
+    if (marks.n + count > marks.idx.length) growMarks(marks, marks.n + count);
+    if (this.direct !== undefined) {
+      this.run(b, 0, count);
+      return;
+    }
+    // The hot loop runs slot by slot: handing a full slot over happens here, between runs, so that
+    // the loop's optimized code has no path that its first slots never took (reaching one would
+    // throw that code away while V8 is still compiling the rest).
+    for (let i = 0; i < count;) {
+      if (this.n === SLOT_EVENTS) this.flush();
+      const end = Math.min(count, i + SLOT_EVENTS - this.n);
+      this.run(b, i, end);
+      i = end;
+    }
+  }
+
+  /** Events [from, to) of the batch; with records, all of them fit the current slot. */
+  private run(b: EventBatch, from: number, to: number): void {
     // ts - t0 exactly, without a BigInt per event: the 64-bit values as two u32 halves.
     const tsw = new Uint32Array(b.ts.buffer, b.ts.byteOffset, b.count * 2);
     const tidw = new Int32Array(b.tid.buffer, b.tid.byteOffset, b.count * 2);
-    const baseLo = Number(base & 0xffffffffn);
-    const baseHi = Number(base >> 32n);
+    const baseLo = this.baseLo;
+    const baseHi = this.baseHi;
     const tracker = this.tracker;
     const ents = this.ents;
     const types = b.type;
@@ -247,12 +275,15 @@ export class StateSide {
     const paramLen = b.paramLen;
     const arena = b.arena;
     const offsets = b.offset;
-    let r = this.rec;
+    const r = this.rec;
     const direct = this.direct;
-    for (let i = 0; i < b.count; i++) {
+    const k0 = this.n - from;
+    if (direct === undefined) this.n += to - from;
+    let idx = this.events;
+    this.events += to - from;
+    for (let i = from; i < to; i++, idx++) {
       const st: TrackedEventState = tracker.process(b, i);
       const code = types[i]!;
-      const idx = this.events++;
       const dh = tsw[2 * i + 1]! - baseHi;
       const rel0 = dh * 4294967296 + (tsw[2 * i]! - baseLo);
       const rel = rel0 > 0 ? rel0 : 0;
@@ -318,13 +349,7 @@ export class StateSide {
       }
       if (direct !== undefined) direct.event(rel, key, misc, thr, fdEnt, fdNum, lat, bytes, offsets[i]!);
       else {
-        let k = this.n;
-        if (k === SLOT_EVENTS) {
-          this.flush();
-          r = this.rec;
-          k = 0;
-        }
-        this.n = k + 1;
+        const k = k0 + i;
         r.rel[k] = rel;
         if ((k & ((1 << OFF_BITS) - 1)) === 0) r.off[k >> OFF_BITS] = offsets[i]!;
         r.lat[k] = lat;
@@ -495,7 +520,6 @@ export class StateSide {
     if (mask === 0) return;
     const marks = this.marks;
     const { mLines: lines, mWarn: warn, mErr: err } = this;
-    if (marks.n === marks.idx.length) growMarks(marks);
     marks.idx[marks.n] = idx;
     marks.mask[marks.n] = mask;
     marks.lines[marks.n] = Math.min(lines, 65535);
