@@ -127,6 +127,8 @@ function readSigned(a: Uint8Array, o: number, len: number): number {
     case 8: {
       const lo = a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16) | (a[o + 3]! << 24);
       const hi = a[o + 4]! | (a[o + 5]! << 8) | (a[o + 6]! << 16) | (a[o + 7]! << 24);
+      // Most results fit 32 bits: a small integer then, not a (boxed) product.
+      if (hi === lo >> 31) return lo;
       return hi * 4294967296 + (lo >>> 0);
     }
     case 4:
@@ -203,6 +205,12 @@ export class StateSide {
   private mLines = 0;
   private mWarn = 0;
   private mErr = 0;
+  // The current event's time, latency and result for the mark methods: passed as arguments, these
+  // (non-integer) numbers would be boxed on every call; fields holding doubles are updated in place
+  // (hence a double to start with).
+  private evRel = 0.5;
+  private evLat = 0.5;
+  private evRes = 0.5;
   // t0 as u32 halves (set per batch).
   private baseLo = 0;
   private baseHi = 0;
@@ -369,9 +377,16 @@ export class StateSide {
           mk !== MK.NONE ||
           (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6) ||
           (bytes > 0 && (ioClass === IoClass.NET || (tf & TF.OUT && fdEnt !== 0)))
-        )
-          this.exitMarks(b, i, idx, rel, code, tf, mk, res, ioClass, fr, t, lat, bytes, fdEnt);
-      } else if (mk !== MK.NONE) this.otherMarks(b, i, idx, rel, code, mk);
+        ) {
+          this.evRel = rel;
+          this.evLat = lat;
+          this.evRes = res;
+          this.exitMarks(b, i, idx, code, tf, mk, ioClass, fr, t, bytes, fdEnt);
+        }
+      } else if (mk !== MK.NONE) {
+        this.evRel = rel;
+        this.otherMarks(b, i, idx, code, mk);
+      }
     }
   }
 
@@ -411,18 +426,18 @@ export class StateSide {
     b: EventBatch,
     i: number,
     idx: number,
-    rel: number,
     code: number,
     tf: number,
     mk: MK,
-    res: number,
     ioClass: IoClass,
     fr: FdRec,
     t: ThreadInfo | undefined,
-    lat: number,
     bytes: number,
     fdEnt: number,
   ): void {
+    const rel = this.evRel;
+    const res = this.evRes;
+    const lat = this.evLat;
     const arena = b.arena;
     let mask = 0;
     this.mLines = 0;
@@ -502,7 +517,8 @@ export class StateSide {
     this.addMark(idx, rel, mask);
   }
 
-  private otherMarks(b: EventBatch, i: number, idx: number, rel: number, code: number, mk: MK): void {
+  private otherMarks(b: EventBatch, i: number, idx: number, code: number, mk: MK): void {
+    const rel = this.evRel;
     let mask = 0;
     this.mLines = 0;
     this.mWarn = 0;
