@@ -216,14 +216,15 @@ export class StateSide {
   private baseHi = 0;
 
   /**
-   * Records go to `sink` slot by slot; or, with `direct` (the index side in this thread), each
-   * event straight to it.
+   * Records go to `sink` slot by slot, also when the index side runs in this thread (`_direct`,
+   * not used): handing it each event's numbers as call arguments boxed two heap numbers per event,
+   * and the slot round trip measured faster (1-thread build of 300 MB, CPU median 1393 -> 1332 ms).
    */
   constructor(
     header: CaptureHeader,
     first: Records,
     private readonly sink: SlotSink,
-    private readonly direct?: IndexSide,
+    _direct?: IndexSide,
   ) {
     const tracker = new StateTracker(header);
     this.tracker = tracker;
@@ -252,10 +253,6 @@ export class StateSide {
     // An event makes at most one mark: growing here keeps the call out of the per-event code.
     const marks = this.marks;
     if (marks.n + count > marks.idx.length) growMarks(marks, marks.n + count);
-    if (this.direct !== undefined) {
-      this.run(b, 0, count);
-      return;
-    }
     // The hot loop runs slot by slot: handing a full slot over happens here, between runs, so that
     // the loop's optimized code has no path that its first slots never took (reaching one would
     // throw that code away while V8 is still compiling the rest).
@@ -267,7 +264,7 @@ export class StateSide {
     }
   }
 
-  /** Events [from, to) of the batch; with records, all of them fit the current slot. */
+  /** Events [from, to) of the batch, all of which fit the current slot. */
   private run(b: EventBatch, from: number, to: number): void {
     // ts - t0 exactly, without a BigInt per event: the 64-bit values as two u32 halves.
     const tsw = new Uint32Array(b.ts.buffer, b.ts.byteOffset, b.count * 2);
@@ -283,10 +280,11 @@ export class StateSide {
     const paramLen = b.paramLen;
     const arena = b.arena;
     const offsets = b.offset;
-    const r = this.rec;
-    const direct = this.direct;
+    // The slot's columns in locals: loaded once per run, not per event.
+    const { rel: rRel, off: rOff, lat: rLat, bytes: rBytes, key: rKey, misc: rMisc } = this.rec;
+    const { thr: rThr, fd: rFd, fdNum: rFdNum } = this.rec;
     const k0 = this.n - from;
-    if (direct === undefined) this.n += to - from;
+    this.n += to - from;
     let idx = this.events;
     this.events += to - from;
     for (let i = from; i < to; i++, idx++) {
@@ -355,19 +353,16 @@ export class StateSide {
         if (errno !== 0 && isExit)
           misc |= errMetric(code, fdEnt !== 0 ? fr.kind : undefined) << MISC_ERRM_SHIFT;
       }
-      if (direct !== undefined) direct.event(rel, key, misc, thr, fdEnt, fdNum, lat, bytes, offsets[i]!);
-      else {
-        const k = k0 + i;
-        r.rel[k] = rel;
-        if ((k & ((1 << OFF_BITS) - 1)) === 0) r.off[k >> OFF_BITS] = offsets[i]!;
-        r.lat[k] = lat;
-        r.bytes[k] = bytes;
-        r.key[k] = key;
-        r.misc[k] = misc;
-        r.thr[k] = thr;
-        r.fd[k] = fdEnt;
-        r.fdNum[k] = fdNum;
-      }
+      const k = k0 + i;
+      rRel[k] = rel;
+      if ((k & ((1 << OFF_BITS) - 1)) === 0) rOff[k >> OFF_BITS] = offsets[i]!;
+      rLat[k] = lat;
+      rBytes[k] = bytes;
+      rKey[k] = key;
+      rMisc[k] = misc;
+      rThr[k] = thr;
+      rFd[k] = fdEnt;
+      rFdNum[k] = fdNum;
       if (hidden) continue;
 
       // Overview marks: most events have none (decided from tables; the rest out of line).
