@@ -7,6 +7,7 @@ import type { FdInfo, ThreadInfo } from '../../core/state/types.js';
 import { ipToString } from '../../core/net/addr.js';
 import type { EntityKind } from '../../core/views/types.js';
 import { IoClass, ioClassOf } from '../../core/views/classify.js';
+import { isLogFile } from '../../core/overview/tiles.js';
 
 export interface ProcessRec {
   id: number;
@@ -65,6 +66,26 @@ export interface FdRec {
   /** The fd number it last had. */
   num: number;
   lastProc: number;
+  /** What the overview marks ask of the name (FdName bits), decided once per entity. */
+  nameFlags: number;
+}
+
+/** FdRec.nameFlags. */
+export const enum FdName {
+  /** A log file (isLogFile). */
+  LOG_FILE = 1,
+  /** Contains /dev/log. */
+  DEV_LOG = 2,
+  /** Contains /dev/. */
+  DEV = 4,
+}
+
+function fdNameFlags(name: string): number {
+  let n = 0;
+  if (isLogFile(name)) n |= FdName.LOG_FILE;
+  if (name.includes('/dev/log')) n |= FdName.DEV_LOG;
+  if (name.includes('/dev/')) n |= FdName.DEV;
+  return n;
 }
 
 export interface NamedRec {
@@ -260,6 +281,7 @@ export class Entities {
       last: 0,
       num: f.fd,
       lastProc: -1,
+      nameFlags: fdNameFlags(f.name),
     };
   }
 

@@ -8,10 +8,10 @@ import { StateTracker, type TrackedEventState } from '../../core/state/tracker.j
 import { EVENTS, eventInfo, signalName } from '../../core/schema/index.js';
 import { IoClass } from '../../core/views/classify.js';
 import { errorMetric, procinfoCpuNs } from '../../core/views/metrics.js';
-import { httpStatus, isLogFile, logLineCounts } from '../../core/overview/tiles.js';
+import { httpStatus, logLineCounts } from '../../core/overview/tiles.js';
 import { latin1 } from '../../core/bytes.js';
 import { EvFlag, GENERIC_KEY_BASE } from './columns.js';
-import { Entities, type FdRec } from './entities.js';
+import { Entities, FdName, type FdRec } from './entities.js';
 import { TF, typeFlags, paramPos, markBit, codesNamed } from './typeinfo.js';
 import {
   MISC_ERRM_SHIFT,
@@ -142,13 +142,12 @@ function readSigned(a: Uint8Array, o: number, len: number): number {
   }
 }
 
-/** Bytes of parameter j of event i as [start, end) in the arena, or undefined. */
-function paramSpan(b: EventBatch, i: number, j: number): [number, number] | undefined {
-  if (j < 0) return undefined;
-  const base = b.paramBase[i]!;
-  if (base + j >= b.paramBase[i + 1]!) return undefined;
-  const o = b.paramOff[base + j]!;
-  return [o, o + b.paramLen[base + j]!];
+/** Where parameter j of event i is in the batch's paramOff / paramLen (-1: it has none). An
+ *  index rather than a [start, end) pair: the marks look at the data of most I/O exits. */
+function paramAt(b: EventBatch, i: number, j: number): number {
+  if (j < 0) return -1;
+  const k = b.paramBase[i]! + j;
+  return k < b.paramBase[i + 1]! ? k : -1;
 }
 
 /** The error-class metric of a failed exit (evt.count.error.*). */
@@ -456,9 +455,12 @@ export class StateSide {
           if (res === 0) {
             mask |= B.exec;
             if (t !== undefined && /bash/.test(this.parentName(t.ptid) ?? '')) mask |= B.exec_interactive;
-            const s = paramSpan(b, i, P_EXE[code] ?? -1);
-            if (s !== undefined && /(^|\/)sudo$/.test(latin1(arena, s[0], s[1]).replace(/\0.*$/, '')))
-              mask |= B.sudo;
+            const k = paramAt(b, i, P_EXE[code] ?? -1);
+            if (k >= 0) {
+              const o = b.paramOff[k]!;
+              const exe = latin1(arena, o, o + b.paramLen[k]!).replace(/\0.*$/, '');
+              if (/(^|\/)sudo$/.test(exe)) mask |= B.sudo;
+            }
           }
           break;
         case MK.SYMLINK:
@@ -480,24 +482,26 @@ export class StateSide {
           break;
       }
     }
-    if (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6 && !fr.name.includes('/dev/')) {
+    if (ioClass === IoClass.FILE && tf & TF.IO && lat > 1e6 && (fr.nameFlags & FdName.DEV) === 0) {
       mask |= B.slow_1ms;
       if (lat > 1e7) mask |= B.slow_10ms;
       if (lat > 1e8) mask |= B.slow_100ms;
     }
     if (bytes > 0 && (ioClass === IoClass.NET || (tf & TF.OUT && fdEnt !== 0))) {
-      const s = paramSpan(b, i, P_DATA[code] ?? -1);
-      if (s !== undefined && s[1] > s[0]) {
-        if (ioClass === IoClass.NET && arena[s[0]] === 0x48 /* H */) {
-          const h = httpStatus(latin1(arena, s[0], Math.min(s[1], s[0] + 16)));
+      const k = paramAt(b, i, P_DATA[code] ?? -1);
+      const s0 = k >= 0 ? b.paramOff[k]! : 0;
+      const s1 = k >= 0 ? s0 + b.paramLen[k]! : 0;
+      if (s1 > s0) {
+        if (ioClass === IoClass.NET && arena[s0] === 0x48 /* H */) {
+          const h = httpStatus(latin1(arena, s0, Math.min(s1, s0 + 16)));
           if (h !== undefined) {
             mask |= B.http_resp;
             if (h < 200 || h >= 300) mask |= B.http_err;
           }
         }
         if (tf & TF.OUT && fdEnt !== 0) {
-          if (ioClass === IoClass.FILE && isLogFile(fr.name)) {
-            const lc = logLineCounts(latin1(arena, s[0], s[1]));
+          if (ioClass === IoClass.FILE && fr.nameFlags & FdName.LOG_FILE) {
+            const lc = logLineCounts(latin1(arena, s0, s1));
             if (lc.lines) mask |= B.log_lines;
             if (lc.warn) mask |= B.log_warn;
             if (lc.error) mask |= B.log_err;
@@ -505,7 +509,7 @@ export class StateSide {
             this.mWarn = lc.warn;
             this.mErr = lc.error;
           }
-          if (fr.name.includes('/dev/log')) mask |= B.syslog;
+          if (fr.nameFlags & FdName.DEV_LOG) mask |= B.syslog;
         }
       }
     }
@@ -520,8 +524,9 @@ export class StateSide {
     this.mErr = 0;
     if (mk === MK.SIGNAL) {
       mask |= B.signals;
-      const s = paramSpan(b, i, P_SIG[code] ?? -1);
-      if (s !== undefined && s[1] > s[0] && signalName(b.arena[s[0]]!) === 'SIGSEGV') mask |= B.segfaults;
+      const k = paramAt(b, i, P_SIG[code] ?? -1);
+      if (k >= 0 && b.paramLen[k]! > 0 && signalName(b.arena[b.paramOff[k]!]!) === 'SIGSEGV')
+        mask |= B.segfaults;
     } else if (mk === MK.NOTIFY) mask |= B.notifications;
     else if (mk === MK.INFRA) mask |= B.infra;
     this.addMark(idx, rel, mask);
