@@ -325,10 +325,16 @@ export class Entities {
     return id;
   }
 
-  /** Refreshes a process's attributes from one of its threads (names change on execve). */
-  refreshProcess(threadId: number, t: ThreadInfo, parentName: (ptid: number) => string | undefined): void {
+  /** Refreshes a process's attributes from one of its threads (names change on execve). `fresh`:
+   *  thread() just made the entity, whose snapshot is still current. */
+  refreshProcess(
+    threadId: number,
+    t: ThreadInfo,
+    parentName: (ptid: number) => string | undefined,
+    fresh = false,
+  ): void {
     const tr = this.threadsTable[threadId]!;
-    tr.info = snapshot(t);
+    if (!fresh) tr.info = snapshot(t);
     const p = this.processes[tr.proc]!;
     if (t.tid === t.pid || p.name === '') {
       p.ppid = t.ptid;

@@ -309,8 +309,8 @@ export class StateSide {
       if (t !== undefined) {
         const before = ents.threadsTable.length;
         thr = ents.thread(t);
-        if (ents.threadsTable.length !== before || PROC_EXIT[code] === 1)
-          ents.refreshProcess(thr, t, this.parentName);
+        const fresh = ents.threadsTable.length !== before;
+        if (fresh || PROC_EXIT[code] === 1) ents.refreshProcess(thr, t, this.parentName, fresh);
       }
 
       let fdEnt = 0;
