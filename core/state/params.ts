@@ -5,9 +5,13 @@
 /** Signed little-endian integer of up to 8 bytes, as a number (exact within 2^53). */
 export function readInt(a: Uint8Array, o: number, len: number): number {
   if (len >= 8) {
-    const lo = (a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16) | (a[o + 3]! << 24)) >>> 0;
+    const lo = a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16) | (a[o + 3]! << 24);
     const hi = a[o + 4]! | (a[o + 5]! << 8) | (a[o + 6]! << 16) | (a[o + 7]! << 24);
-    return hi * 4294967296 + lo;
+    // Values that fit 32 bits (tids, fds, results) come back as small integers: a product below
+    // is a heap number, and storing one into a field that held small integers changes the
+    // objects' layout for good (their optimized code is thrown away).
+    if (hi === lo >> 31) return lo;
+    return hi * 4294967296 + (lo >>> 0);
   }
   return readUint(a, o, len);
 }

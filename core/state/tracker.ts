@@ -442,7 +442,10 @@ export class StateTracker implements ThreadLookup {
       }
     }
     this.type = type;
-    if (batch !== this.viewsOf) {
+    // Also for the first events of every batch: this branch then runs while V8 collects type
+    // feedback for process(), so the optimized code has it (code reaching a property store it
+    // never saw run is thrown away, which the first batch change would do).
+    if (batch !== this.viewsOf || i < VIEWS_WARM_EVENTS) {
       // Reading a BigInt64Array allocates a bigint per element; 32-bit views do not.
       this.viewsOf = batch;
       this.ts32 = new Uint32Array(batch.ts.buffer, batch.ts.byteOffset, batch.ts.length * 2);
@@ -493,16 +496,16 @@ export class StateTracker implements ThreadLookup {
 
     const known = type < this.ef.length;
     const stateOnly = (batch.flags[i]! & 1) !== 0;
-    this.hidden = stateOnly;
     // Container descriptions at the very start of a capture (before any other event) only seed the
     // container table: sysdig 0.29.3 numbers them but never shows or counts them (verified by moving
     // such an event later in a rewritten copy: it is then shown). sinsp::init consumes that leading
     // run, of any container event type, before the first next() returns.
-    let leading = false;
-    if (isContainerEvent(type)) {
-      leading = !this.seenNonContainerEvent;
-      if (leading) this.hidden = true;
-    } else this.seenNonContainerEvent = true;
+    // Written without a branch that only container events take: optimized code reaching a
+    // property access it never saw run is thrown away (the first container event may come late).
+    const container = isContainerEvent(type);
+    const leading = !this.seenNonContainerEvent && container;
+    if (!container) this.seenNonContainerEvent = true;
+    this.hidden = stateOnly || leading;
     this.reset();
     let filterLater = false;
     if (filter !== undefined) {
@@ -994,13 +997,12 @@ export class StateTracker implements ThreadLookup {
       return;
     }
     const queryOs = !(IS_CLONE_EXIT[type] === 1 || type === PPME.SCHEDSWITCH_6_E);
-    if (type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E) {
-      this.tinfo = undefined;
-      return;
-    }
-    const t = this.getThreadRef(this.tid, queryOs);
+    // Container JSON events have no thread. One store for both cases: a store only they reached
+    // would throw the optimized code away at the capture's first container event.
+    const json = type === PPME.CONTAINER_JSON_E || type === PPME.CONTAINER_JSON_2_E;
+    const t = json ? undefined : this.getThreadRef(this.tid, queryOs);
     this.tinfo = t;
-    if (type === PPME.SCHEDSWITCH_6_E || t === undefined) return;
+    if (t === undefined || type === PPME.SCHEDSWITCH_6_E) return;
     if (queryOs) t.flags |= CL.ACTIVE;
     if ((type & 1) === 0) {
       t.lastEventFd = -1;
@@ -2336,6 +2338,8 @@ interface Cgroups {
 
 /** Slots of getThreadRef's tid cache (a power of two). */
 const REF_CACHE_SIZE = 4096;
+/** process() sets its batch views up again for this many events at the start of each batch. */
+const VIEWS_WARM_EVENTS = 64;
 
 const NO_CGROUPS: Cgroups = { cgroups: Object.freeze([]) as unknown as string[], containerId: '' };
 

@@ -7,6 +7,7 @@ import type { FdInfo, ThreadInfo } from '../../core/state/types.js';
 import { ipToString } from '../../core/net/addr.js';
 import type { EntityKind } from '../../core/views/types.js';
 import { IoClass, ioClassOf } from '../../core/views/classify.js';
+import { isLogFile } from '../../core/overview/tiles.js';
 
 export interface ProcessRec {
   id: number;
@@ -65,6 +66,26 @@ export interface FdRec {
   /** The fd number it last had. */
   num: number;
   lastProc: number;
+  /** What the overview marks ask of the name (FdName bits), decided once per entity. */
+  nameFlags: number;
+}
+
+/** FdRec.nameFlags. */
+export const enum FdName {
+  /** A log file (isLogFile). */
+  LOG_FILE = 1,
+  /** Contains /dev/log. */
+  DEV_LOG = 2,
+  /** Contains /dev/. */
+  DEV = 4,
+}
+
+function fdNameFlags(name: string): number {
+  let n = 0;
+  if (isLogFile(name)) n |= FdName.LOG_FILE;
+  if (name.includes('/dev/log')) n |= FdName.DEV_LOG;
+  if (name.includes('/dev/')) n |= FdName.DEV;
+  return n;
 }
 
 export interface NamedRec {
@@ -148,8 +169,14 @@ function snapshot(t: ThreadInfo): ThreadInfo {
   };
 }
 
+/** Every row with all fields (one object shape: the container rows get procs and nthreads later,
+ *  and rows of two shapes would make the per-event code that reads them polymorphic). */
+function namedRec(id: number, name: string, num: number): NamedRec {
+  return { id, name, num, procs: undefined, nthreads: undefined };
+}
+
 export class Named {
-  readonly rows: NamedRec[] = [{ id: 0, name: '', num: 0 }];
+  readonly rows: NamedRec[] = [namedRec(0, '', 0)];
   private byKey = new Map<string | number, number>();
 
   /** A table from another thread's parts(). */
@@ -170,7 +197,7 @@ export class Named {
     let id = this.byKey.get(key);
     if (id === undefined) {
       id = this.rows.length;
-      this.rows.push({ id, name, num });
+      this.rows.push(namedRec(id, name, num));
       this.byKey.set(key, id);
     }
     return id;
@@ -254,6 +281,7 @@ export class Entities {
       last: 0,
       num: f.fd,
       lastProc: -1,
+      nameFlags: fdNameFlags(f.name),
     };
   }
 
@@ -297,10 +325,16 @@ export class Entities {
     return id;
   }
 
-  /** Refreshes a process's attributes from one of its threads (names change on execve). */
-  refreshProcess(threadId: number, t: ThreadInfo, parentName: (ptid: number) => string | undefined): void {
+  /** Refreshes a process's attributes from one of its threads (names change on execve). `fresh`:
+   *  thread() just made the entity, whose snapshot is still current. */
+  refreshProcess(
+    threadId: number,
+    t: ThreadInfo,
+    parentName: (ptid: number) => string | undefined,
+    fresh = false,
+  ): void {
     const tr = this.threadsTable[threadId]!;
-    tr.info = snapshot(t);
+    if (!fresh) tr.info = snapshot(t);
     const p = this.processes[tr.proc]!;
     if (t.tid === t.pid || p.name === '') {
       p.ppid = t.ptid;
