@@ -160,7 +160,7 @@ interface Parts extends Pick<
 function readAll(o: BuildOptions, run: IndexRun): Parts {
   const { reader } = o;
   const header = reader.header;
-  const st = new StateSide(header, run.first(), (n) => run.publish(n), run.direct);
+  const st = new StateSide(header, run.first(), (n) => run.publish(n));
   let lastProgress = 0;
   // Concatenated captures: each section restarts the state from its own lists, as in libsinsp.
   const sections = new SectionFollower(reader, st.tracker);

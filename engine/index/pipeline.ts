@@ -21,13 +21,10 @@ export interface IndexRun {
   rest(): RestParts;
   /** Stops the index side (done, cancelled or failed). */
   close(): void;
-  /** The index side when it runs in this thread: events go to it directly, not as records. */
-  readonly direct?: IndexSide;
 }
 
 export class LocalRun implements IndexRun {
   private readonly side = new IndexSide();
-  readonly direct = this.side;
   private readonly rec = new Records(new ArrayBuffer(ringBytes(1)), 0);
   private hasCpuInfo = false;
   first(): Records {
