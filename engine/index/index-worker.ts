@@ -19,7 +19,11 @@ function run(): void {
   for (let con = 0; ;) {
     while (Atomics.load(ctl, CTL.PUBLISHED) === con) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return;
-      Atomics.wait(ctl, CTL.PUBLISHED, con, 1000);
+      // The state side wakes this thread only while the flag is up; raised before PUBLISHED is
+      // read again, so one of the two threads sees the other's store.
+      Atomics.store(ctl, CTL.INDEX_WAITING, 1);
+      if (Atomics.load(ctl, CTL.PUBLISHED) === con) Atomics.wait(ctl, CTL.PUBLISHED, con, 1000);
+      Atomics.store(ctl, CTL.INDEX_WAITING, 0);
     }
     if (Atomics.load(ctl, CTL.ABORT) !== 0) return;
     const slot = con % RING_SLOTS;
@@ -27,7 +31,7 @@ function run(): void {
     if (n === SLOT_END) break;
     side.consume(recs[slot]!, n);
     Atomics.store(ctl, CTL.CONSUMED, ++con);
-    Atomics.notify(ctl, CTL.CONSUMED);
+    if (Atomics.load(ctl, CTL.STATE_WAITING) !== 0) Atomics.notify(ctl, CTL.CONSUMED);
   }
   const pairs = side.finishPairs(Atomics.load(ctl, CTL.HAS_CPU) !== 0);
   port.postMessage({ pairs }, transferables(pairs));

@@ -99,7 +99,7 @@ test(
 test('two-thread index equals one-thread index past the slot ring', { skip: noSamples }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'capsight-pipe-'));
   try {
-    const big = makeBigCapture(join(samples, '502Error.scap'), join(dir, 'big.scap'), 8e6);
+    const big = makeBigCapture(join(samples, '502Error.scap'), join(dir, 'big.scap'), 12e6);
     const ix = same(big);
     assert.ok(ix.cols.length > (RING_SLOTS + 1) * SLOT_EVENTS, `${ix.cols.length} events`);
     // Cancelled after a few batches: the build throws and the worker is stopped (no hang).

@@ -2,11 +2,13 @@
 // two-thread build): the state side runs in the calling thread and hands record slots through a
 // shared ring to the index side in a worker of its own (index-worker.ts). At the end the worker
 // posts the tables from the bucket logs first (transferred, not copied), so that this thread
-// builds the coarser tables while the worker packs the rest. The calling thread stays synchronous: it blocks with Atomics.wait only when
-// the ring is full and at the end, and takes the results with receiveMessageOnPort.
+// builds the coarser tables while the worker packs the rest. The calling thread stays synchronous:
+// it blocks with Atomics.wait only when the ring is full and at the end, and takes the results with
+// receiveMessageOnPort. Each side wakes the other only when it waits (a flag cell), and the index
+// side only for several slots at once (WAKE_SLOTS).
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { IndexSide, type PairParts, type RestParts } from './index-side.js';
-import { CTL, DONE, RING_SLOTS, Records, SLOT_END, ringBytes } from './records.js';
+import { CTL, DONE, RING_SLOTS, Records, SLOT_END, WAKE_SLOTS, ringBytes } from './records.js';
 
 /** The index side as the state side and the finalizing see it. */
 export interface IndexRun {
@@ -100,7 +102,14 @@ export class IndexPipe implements IndexRun {
     if (this.local !== undefined) return this.local.publish(n);
     this.post(n);
     const ctl = this.ctl;
-    this.waitWhile(CTL.CONSUMED, () => this.published - Atomics.load(ctl, CTL.CONSUMED) >= RING_SLOTS);
+    const full = (): boolean => this.published - Atomics.load(ctl, CTL.CONSUMED) >= RING_SLOTS;
+    if (full()) {
+      // The index side wakes this thread only while the flag is up (set before full() is read
+      // again in waitWhile: one of the two threads sees the other's store).
+      Atomics.store(ctl, CTL.STATE_WAITING, 1);
+      this.waitWhile(CTL.CONSUMED, full);
+      Atomics.store(ctl, CTL.STATE_WAITING, 0);
+    }
     // Taken over while waiting: the published slots are consumed, continue in the local slot.
     const local = this.local as LocalRun | undefined; // set by waitWhile when it took over
     return local !== undefined ? local.first() : this.recs[this.published % RING_SLOTS]!;
@@ -167,7 +176,13 @@ export class IndexPipe implements IndexRun {
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.SIZE + (this.published % RING_SLOTS), n);
     Atomics.store(ctl, CTL.PUBLISHED, ++this.published);
-    Atomics.notify(ctl, CTL.PUBLISHED);
+    // A waiting index side is woken for WAKE_SLOTS slots at once, or for the end (it only waits
+    // with none left, so it is always woken before this thread could fill the ring).
+    if (
+      Atomics.load(ctl, CTL.INDEX_WAITING) !== 0 &&
+      (n === SLOT_END || this.published - Atomics.load(ctl, CTL.CONSUMED) >= WAKE_SLOTS)
+    )
+      Atomics.notify(ctl, CTL.PUBLISHED);
   }
 
   /** Blocks while `busy()`, waking on changes of ctl[cell]; throws when the worker failed or
