@@ -12,23 +12,33 @@ const LOG_CHUNK = 1 << LOG_BITS;
 const VAL_BITS = 16;
 const VAL_CHUNK = 1 << VAL_BITS;
 
+/** An empty array already in V8's object-elements kind. The first typed array pushed into a plain
+ *  [] changes the array's map, and code optimised on another log's arrays then deopts. */
+function chunkList<T extends object>(): T[] {
+  const a = [{}] as T[];
+  a.length = 0;
+  return a;
+}
+
 /** The build-time side of one entity kind. */
 export class BucketLog {
   // Open accumulators live in a compact pool of slots (entity -> slot), not one per entity: most
   // entities (a (thread, fd) pair, a thread) are active for a short while, and sweep() closes
   // those left behind by the current bucket, so the pool stays as small as the active set.
-  private slotOf = new Int32Array(64).fill(-1);
-  private slotEnt = new Int32Array(64);
-  private slotStart = new Float64Array(64);
-  private acc = new Float64Array(64 * M);
+  // They start tiny so that the first events take the growth paths: met only once the per-event
+  // code is optimised, a path without type feedback throws that code away.
+  private slotOf = new Int32Array(1).fill(-1);
+  private slotEnt = new Int32Array(1);
+  private slotStart = new Float64Array(1);
+  private acc = new Float64Array(M);
   private nSlots = 0;
   /** Flushed entries: entity, start time (ns rel), and the metrics as a bit mask of the non-zero
    *  ones plus their values at entOff in the value stream (most entries have a few of M). */
-  readonly entEnt: Uint32Array[] = [];
-  readonly entStart: Float64Array[] = [];
-  readonly entMask: Uint32Array[] = [];
-  readonly entOff: Uint32Array[] = [];
-  readonly vals: Float64Array[] = [];
+  readonly entEnt = chunkList<Uint32Array>();
+  readonly entStart = chunkList<Float64Array>();
+  readonly entMask = chunkList<Uint32Array>();
+  readonly entOff = chunkList<Uint32Array>();
+  readonly vals = chunkList<Float64Array>();
   private vpos = VAL_CHUNK;
   entries = 0;
 

@@ -236,6 +236,8 @@ export class ColumnWriter {
   // Other (type, errno, flags): a map per chunk (failed exits only).
   private teMap = new Map<number, number>();
   private readonly typeOf = new Uint16Array(CHUNK);
+  private readonly excPos = new Uint16Array(CHUNK);
+  private readonly excVal = new Float64Array(CHUNK);
   private readonly errOf = new Uint16Array(CHUNK);
   private readonly flagsOf = new Uint8Array(CHUNK);
   private nTe = 0;
@@ -349,8 +351,11 @@ export class ColumnWriter {
     const tsBase = new Float64Array(nb);
     const tsMax = new Float64Array(nb);
     const tsOff = new Uint32Array(n);
-    const excPos: number[] = [];
-    const excVal: number[] = [];
+    // Exceptions in scratch typed arrays: a number[] switching to doubles on the first one (rare,
+    // often past the first chunks) changes its map and throws this function's optimised code away.
+    const excPos = this.excPos;
+    const excVal = this.excVal;
+    let nExc = 0;
     for (let b = 0; b < nb; b++) {
       const lo = b << TS_BLOCK_BITS;
       const hi = Math.min(n, lo + TS_BLOCK);
@@ -366,8 +371,8 @@ export class ColumnWriter {
         if (t >= mn) tsOff[k] = t - mn;
         else {
           tsOff[k] = TS_EXC;
-          excPos.push(k);
-          excVal.push(t);
+          excPos[nExc] = k;
+          excVal[nExc++] = t;
         }
       }
     }
@@ -375,8 +380,8 @@ export class ColumnWriter {
       n,
       tsBase,
       tsOff,
-      tsExcPos: Uint16Array.from(excPos),
-      tsExcVal: Float64Array.from(excVal),
+      tsExcPos: excPos.slice(0, nExc),
+      tsExcVal: excVal.slice(0, nExc),
       tsMax,
       te: narrow(this.te, n, this.nTe),
       typeOf: this.typeOf.slice(0, this.nTe),

@@ -43,9 +43,10 @@ const PAIR_CACHE_MASK = 4095;
 
 /** (thread entity, fd entity) → pair id: open addressing over typed arrays. */
 class PairTable {
-  private keyT = new Int32Array(1 << 12).fill(-1);
-  private keyF = new Int32Array(1 << 12);
-  private val = new Int32Array(1 << 12);
+  // Tiny at first, so that growing is a path the first events take (see BucketLog's slots).
+  private keyT = new Int32Array(4).fill(-1);
+  private keyF = new Int32Array(4);
+  private val = new Int32Array(4);
   private n = 0;
 
   private slot(t: number, f: number): number {
@@ -274,10 +275,10 @@ export class IndexSide {
       cm[nc] = M.LAT_NS;
       cv[nc++] = lat;
     }
-    if (cpu !== 0) {
-      cm[nc] = M.CPU_NS;
-      cv[nc++] = cpu;
-    }
+    // Without a branch: procinfo events may first come long after this code is optimised.
+    cm[nc] = M.CPU_NS;
+    cv[nc] = cpu;
+    nc += cpu !== 0 ? 1 : 0;
     let ioM = -1;
     if (bytes > 0) {
       ioM = IO_METRIC[ioClass * 2 + (tf & TF.OUT ? 1 : 0)]!;
