@@ -118,7 +118,7 @@ function parseCheck(s: Scanner): CheckNode {
     const tok = w.text !== '' ? w.text : s.text[s.pos]!;
     fail(
       `unknown operator '${tok}' at column ${w.start + 1}: expected one of =, !=, <, <=, >, >=, contains, icontains, ` +
-        'bcontains, startswith, bstartswith, endswith, glob, in, intersects, pmatch, exists',
+        'startswith, endswith, glob, in, intersects, pmatch, exists',
       w.start,
       w.start + tok.length,
     );

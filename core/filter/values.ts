@@ -9,6 +9,27 @@ export function parseInteger(s: string): bigint | undefined {
   return m ? BigInt(m[1]!) : undefined;
 }
 
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * A parsed integer as libsinsp stores it for a field `bits` wide: sinsp_numparser reads with glibc's
+ * sscanf, which converts through strtol (signed) or strtoul (unsigned) on 64 bits, saturating on
+ * overflow and negating a '-' value modulo 2^64 for strtoul; the result is then cut to the storage
+ * width. So `-1` is the largest value of an unsigned field (`evt.num > -1` matches nothing) and
+ * 4294967297 is 1 for a 32-bit one.
+ */
+export function storedInteger(x: bigint, bits: number, signed: boolean): bigint {
+  if (signed) {
+    const c = x > LONG_MAX ? LONG_MAX : x < LONG_MIN ? LONG_MIN : x;
+    return BigInt.asIntN(bits, c);
+  }
+  const mag = x < 0n ? -x : x;
+  const c = mag > ULONG_MAX ? ULONG_MAX : BigInt.asUintN(64, x);
+  return BigInt.asUintN(bits, c);
+}
+
 const UNIT_NS: Record<string, bigint> = {
   ns: 1n,
   us: 1000n,
@@ -26,12 +47,6 @@ export function parseDuration(s: string): bigint | undefined {
   const frac = m[2] ?? '';
   const fracNs = frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
   return BigInt(m[1]!) * unit + fracNs;
-}
-
-export function parseDouble(s: string): number | undefined {
-  const t = s.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
-  return Number(t);
 }
 
 /** inet_pton(AF_INET): exactly four decimal octets. */
@@ -155,14 +170,6 @@ export function parsePort(s: string): number | string {
   if (/^\d+$/.test(s)) return Number(s) & 0xffff;
   const p = SERVICES[s];
   return p !== undefined ? p : `unrecognized protocol '${s}'`;
-}
-
-/** sinsp_utils::unhex: pairs of hex digits to bytes; undefined when malformed. */
-export function unhex(s: string): Uint8Array | undefined {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return undefined;
-  const out = new Uint8Array(s.length / 2);
-  for (let k = 0; k < out.length; k++) out[k] = parseInt(s.slice(2 * k, 2 * k + 2), 16);
-  return out;
 }
 
 /** A latin1 string's chars as bytes (filter values keep one char per byte). */
