@@ -2,7 +2,8 @@
 // captures: integers stored at the field's width (a negative value wraps for an unsigned field),
 // values of 256 bytes or more refused, doubles taking no value, operators libsinsp only rejects
 // when a value reaches the comparison (the run stops there with status 1), fd.ip / fd.port with
-// operators their comparison has no case for, and the operators 0.29.3's scanner cannot read.
+// operators their comparison has no case for, the operators 0.29.3's scanner cannot read, and
+// '[...]' arguments only on the fields that take one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -41,10 +42,15 @@ const FILTERS = [
   'proc.name intersects (a, b)',
   'evt.buffer bcontains 2e',
   'proc.name bstartswith 62',
+  'proc.env[PATH] exists',
+  'fd.name[0] exists',
+  'proc.aname[1] = bash',
 ];
 
 test('filter values and operators vs sysdig', { skip }, () => {
   const cases = FILTERS.map((f) => ['-p', '%evt.num', f]);
+  // '[...]' after a field without an argument is literal text in a format.
+  cases.push(['-p', '*%evt.num %proc.env[PATH] %evt.arg[0] %proc.name[1]x %proc.aname[1]', 'evt.num<300']);
   for (const name of ['nginx_example0.scap', 'sample.scap', 'cat_write.scap'])
     assert.deepEqual(differences(resolve(samples, name), cases), [], name);
 });
