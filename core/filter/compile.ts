@@ -19,7 +19,6 @@ import { parseFilter, type FilterOptions } from './parse.js';
 import {
   inNet,
   latin1Bytes,
-  parseDuration,
   parseInteger,
   parseIp,
   storedInteger,
@@ -408,7 +407,25 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
   }
 
   const test = compileTest(n, bf, kind);
+  if (name === 'proc.apid' && op === 'in' && !bf.multi) {
+    // Observed in sysdig 0.29.3 (not from the source): `proc.apid[N] in (...)` tests the process's
+    // own pid whatever N is, while `=` honours N.
+    const own = bindField('proc.apid[0]') as BoundField;
+    return {
+      pred: (ctx) => {
+        const v = own.extract(ctx);
+        return v !== undefined && test(v);
+      },
+      cost,
+      types,
+    };
+  }
   const multi = bf.multi;
+  if (multi && op === 'in' && kind !== ValueKind.STRING) {
+    // compare_full_apid hands each pid to the set lookup with length 0 (only strings get their
+    // length measured there), so `proc.apid in (...)` never matches.
+    return { pred: () => false, cost, types };
+  }
   if (multi) {
     return {
       pred: (ctx) => {
@@ -513,12 +530,10 @@ function literal(v: ValueNode, kind: ValueKind, bf: BoundField): FieldValue | Ip
       return Number(storedInteger(x, bits, signed));
     }
     case ValueKind.TIME: {
-      // Durations may carry a unit (evt.latency > 10ms), an addition to sysdig's plain numbers.
+      // Plain nanoseconds: sysdig 0.29.3 refuses a unit (`evt.latency > 1ms`).
       const x = parseInteger(s);
-      if (x !== undefined) return storedInteger(x, 64, false);
-      const d = bf.type === PT.RELTIME ? parseDuration(s) : undefined;
-      if (d === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
-      return d;
+      if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
+      return storedInteger(x, 64, false);
     }
     case ValueKind.DOUBLE:
       // string_to_rawval has no case for PT_DOUBLE: only `exists` works on these fields.
@@ -628,6 +643,10 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+function pathComponents(p: string): string[] {
+  return p.split('/').filter((c) => c !== '');
+}
+
 /** C string semantics: comparisons stop at the first NUL. */
 function cstr(s: string): string {
   const z = s.indexOf('\0');
@@ -694,11 +713,17 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
         return (v) => set.has(v as string);
       }
       case 'pmatch': {
-        // A path matches when it is one of the prefixes or lies below one.
-        const dirs = strs.map((p) => (p.endsWith('/') ? p : p + '/'));
+        // path_prefix_search compares '/'-separated components, empty ones dropped: a value is a
+        // prefix of the path's components (so `/` matches any name, sockets included, and `etc`
+        // is `/etc`).
+        const prefixes = strs.map(pathComponents);
         return (v) => {
-          const s = v as string;
-          for (let k = 0; k < strs.length; k++) if (s === strs[k] || s.startsWith(dirs[k]!)) return true;
+          const parts = pathComponents(v as string);
+          outer: for (const pre of prefixes) {
+            if (pre.length > parts.length) continue;
+            for (let k = 0; k < pre.length; k++) if (pre[k] !== parts[k]) continue outer;
+            return true;
+          }
           return false;
         };
       }

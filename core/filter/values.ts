@@ -30,25 +30,6 @@ export function storedInteger(x: bigint, bits: number, signed: boolean): bigint 
   return BigInt.asUintN(bits, c);
 }
 
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
-
-/** A duration with a unit (`250us`, `1.5ms`, `2s`) in nanoseconds. */
-export function parseDuration(s: string): bigint | undefined {
-  const m = /^\s*(\d+)(?:\.(\d{1,9}))?(ns|us|ms|s|m|h)$/.exec(s);
-  if (!m) return undefined;
-  const unit = UNIT_NS[m[3]!]!;
-  const frac = m[2] ?? '';
-  const fracNs = frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
-  return BigInt(m[1]!) * unit + fracNs;
-}
-
 /** inet_pton(AF_INET): exactly four decimal octets. */
 export function parseIpv4(s: string): Uint8Array | undefined {
   const parts = s.split('.');
