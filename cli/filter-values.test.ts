@@ -3,7 +3,8 @@
 // values of 256 bytes or more refused, doubles taking no value, operators libsinsp only rejects
 // when a value reaches the comparison (the run stops there with status 1), fd.ip / fd.port with
 // operators their comparison has no case for, the operators 0.29.3's scanner cannot read, and
-// '[...]' arguments only on the fields that take one.
+// '[...]' arguments only on the fields that take one, pmatch by path components, keywords read as
+// prefixes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -45,6 +46,14 @@ const FILTERS = [
   'proc.env[PATH] exists',
   'fd.name[0] exists',
   'proc.aname[1] = bash',
+  'fd.name pmatch (/)',
+  'fd.name pmatch (usr//lib/, /etc)',
+  'proc.apid in (1, 2)',
+  'proc.apid[1] in (1)',
+  'evt.latency > 1ms',
+  'proc.name=bash andevt.num=1',
+  'notproc.name=bash',
+  'evt.num=3 ornot evt.num=4',
 ];
 
 test('filter values and operators vs sysdig', { skip }, () => {
