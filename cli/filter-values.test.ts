@@ -54,12 +54,15 @@ const FILTERS = [
   'proc.name=bash andevt.num=1',
   'notproc.name=bash',
   'evt.num=3 ornot evt.num=4',
+  'fd.net = ::1/128',
+  'fd.net != ::1',
+  'fd.net = 127.0.0.0/288',
 ];
 
 test('filter values and operators vs sysdig', { skip }, () => {
   const cases = FILTERS.map((f) => ['-p', '%evt.num', f]);
   // '[...]' after a field without an argument is literal text in a format.
   cases.push(['-p', '*%evt.num %proc.env[PATH] %evt.arg[0] %proc.name[1]x %proc.aname[1]', 'evt.num<300']);
-  for (const name of ['nginx_example0.scap', 'sample.scap', 'cat_write.scap'])
+  for (const name of ['nginx_example0.scap', 'sample.scap', 'cat_write.scap', 'single_ipv6_conn.scap'])
     assert.deepEqual(differences(resolve(samples, name), cases), [], name);
 });

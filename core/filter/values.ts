@@ -94,15 +94,25 @@ export interface IpNet {
   bits: number;
 }
 
+/**
+ * string_to_rawval(PT_IPNET): with a '.' anywhere, an IPv4 `addr/len` (len read as parseu8 reads,
+ * at most 32); without one, a plain IPv6 address (no prefix can be written) whose network is its
+ * first 64 bits, as ipv6addr::in_subnet compares.
+ */
 export function parseNet(s: string): IpNet | string {
+  if (!s.includes('.')) {
+    const addr = parseIpv6(s);
+    return addr === undefined ? `unrecognized IPv6 address ${s}` : { addr, bits: 64 };
+  }
   const slash = s.indexOf('/');
   if (slash < 0) return `unrecognized IP network '${s}': expected address/prefix, e.g. 10.0.0.0/8`;
-  const addr = parseIp(s.slice(0, slash));
+  const addr = parseIpv4(s.slice(0, slash));
   if (addr === undefined) return `unrecognized IP address in network '${s}'`;
   const lenText = s.slice(slash + 1);
-  if (!/^\d+$/.test(lenText)) return `invalid netmask '${lenText}'`;
-  const bits = Number(lenText);
-  if (bits > addr.length * 8) return `invalid netmask '${lenText}'`;
+  const len = parseInteger(lenText);
+  if (len === undefined) return `${lenText} is not a valid number`;
+  const bits = Number(storedInteger(len, 8, false));
+  if (bits > 32) return `invalid netmask '${lenText}'`;
   return { addr, bits };
 }
 
