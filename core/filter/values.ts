@@ -116,9 +116,33 @@ export function parseNet(s: string): IpNet | string {
   return { addr, bits };
 }
 
-/** Whether `ip` lies in `net` (same family only). */
+/** The network mask of an IPv4 prefix length, network order. */
+function maskBytes(bits: number): Uint8Array {
+  const m = new Uint8Array(4);
+  for (let k = 0; k < 4; k++)
+    m[k] = bits >= 8 * (k + 1) ? 0xff : bits > 8 * k ? (0xff << (8 * (k + 1) - bits)) & 0xff : 0;
+  return m;
+}
+
+/**
+ * Whether `ip` lies in `net`. Across families libsinsp reads the stored value as the other
+ * family's layout: an IPv6 value on an IPv4 socket is {ip: bytes 0-3, mask: bytes 4-7}; an IPv4
+ * value on an IPv6 socket is its address then its mask, compared with the first 8 bytes.
+ */
 export function inNet(ip: Uint8Array, net: IpNet): boolean {
-  if (ip.length !== net.addr.length) return false;
+  if (ip.length === 4 && net.addr.length === 16) {
+    for (let k = 0; k < 4; k++) {
+      const mask = net.addr[4 + k]!;
+      if ((ip[k]! & mask) !== (net.addr[k]! & mask)) return false;
+    }
+    return true;
+  }
+  if (ip.length === 16 && net.addr.length === 4) {
+    const mask = maskBytes(net.bits);
+    for (let k = 0; k < 4; k++) if (ip[k] !== net.addr[k] || ip[4 + k] !== mask[k]) return false;
+    return true;
+  }
+
   let bits = net.bits;
   for (let k = 0; bits > 0; k++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
