@@ -62,11 +62,13 @@ function fieldAt(s: string): FieldRef | undefined {
   const next = s[base.length];
   const whole = (name: string | undefined): FieldRef | undefined =>
     name === undefined ? undefined : { bind: name, consumed: name.length };
-  if (next === '[') {
+  const def = FIELDS.find((f) => f.name === base)!;
+  // Only fields that take an argument read a '[...]' (libsinsp's extract_arg); after any other
+  // field it is literal text (`%proc.env[PATH]` prints the environment, then "[PATH]").
+  if (next === '[' && def.flags & FieldFlag.ARG_REQUIRED) {
     const close = s.indexOf(']', base.length);
     return whole(close < 0 ? undefined : s.slice(0, close + 1));
   }
-  const def = FIELDS.find((f) => f.name === base)!;
   if (next === '.' && def.flags & FieldFlag.ARG_REQUIRED) {
     const rest = s.slice(base.length + 1);
     if (base === 'evt.arg' || base === 'evt.rawarg') {

@@ -35,13 +35,19 @@ export function fieldDef(name: string): FieldDef | undefined {
   return BY_NAME.get(name);
 }
 
+/** Fields whose argument may be left out (every ancestor in a filter). */
+const OPTIONAL_ARG = new Set(['proc.aname', 'proc.apid']);
+
 /** Split `name[arg]` / `name.arg` into a known field and its argument. */
 export function splitFieldName(text: string): { def: FieldDef; arg: FieldArg | undefined } | undefined {
   const br = text.indexOf('[');
   if (br > 0) {
     if (!text.endsWith(']')) return undefined;
     const def = BY_NAME.get(text.slice(0, br));
-    return def ? { def, arg: { text: text.slice(br + 1, -1), bracket: true } } : undefined;
+    // Only fields with an argument parse one (libsinsp's extract_arg); `proc.env[PATH]` is unknown.
+    if (def === undefined || !(def.flags & FieldFlag.ARG_REQUIRED || OPTIONAL_ARG.has(def.name)))
+      return undefined;
+    return { def, arg: { text: text.slice(br + 1, -1), bracket: true } };
   }
   const exact = BY_NAME.get(text);
   if (exact) return { def: exact, arg: undefined };

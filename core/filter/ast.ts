@@ -11,9 +11,7 @@ export type CmpOp =
   | '>='
   | 'contains'
   | 'icontains'
-  | 'bcontains'
   | 'startswith'
-  | 'bstartswith'
   | 'endswith'
   | 'glob'
   | 'in'
@@ -21,7 +19,8 @@ export type CmpOp =
   | 'pmatch'
   | 'exists';
 
-/** Operators in the order sysdig's scanner tries them (a longer one before its prefix). */
+/** Operators in the order sysdig's scanner tries them, by prefix: `intersects` comes after `in`
+ *  there, so it is read as `in` followed by garbage and can never be written. */
 export const OPERATORS: readonly CmpOp[] = [
   '=',
   '!=',
@@ -31,13 +30,11 @@ export const OPERATORS: readonly CmpOp[] = [
   '>',
   'contains',
   'icontains',
-  'bcontains',
   'startswith',
-  'bstartswith',
   'endswith',
   'glob',
-  'intersects',
   'in',
+  'intersects',
   'pmatch',
   'exists',
 ];

@@ -13,19 +13,17 @@ import { eventFd, fdIps, fdPorts } from '../fields/fd.js';
 import { globToRegExp } from '../fields/other.js';
 import { bindField } from '../fields/registry.js';
 import { ValueKind, type BoundField, type FieldValue } from '../fields/types.js';
-import { valueKind } from '../fields/values.js';
+import { FieldRenderError, valueKind } from '../fields/values.js';
 import { fail, FilterError, type CheckNode, type CmpOp, type Node, type ValueNode } from './ast.js';
 import { parseFilter, type FilterOptions } from './parse.js';
 import {
   inNet,
   latin1Bytes,
-  parseDouble,
-  parseDuration,
   parseInteger,
   parseIp,
+  storedInteger,
   parseNet,
   parsePort,
-  unhex,
   type IpNet,
 } from './values.js';
 
@@ -49,6 +47,8 @@ interface Compiled {
   types: TypeSet;
   /** Contains a stateful field: its group keeps the written order. */
   stateful?: boolean;
+  /** May raise FieldRenderError when evaluated: keeps the written order and sees every event. */
+  mayThrow?: boolean;
 }
 
 export interface CompiledFilter {
@@ -102,11 +102,13 @@ export function compileFilter(text: string, opts: FilterOptions = {}): CompiledF
     const predicate: Predicate = (ctx) => {
       try {
         return p(ctx);
-      } catch {
+      } catch (e) {
+        if (e instanceof FieldRenderError) throw e;
         return false;
       }
     };
-    return { text, predicate, typeMask: c.types.codes, fields };
+    // An error raised by a comparison depends on the events reaching it: no pre-selection by type.
+    return { text, predicate, typeMask: c.mayThrow ? null : c.types.codes, fields };
   } catch (e) {
     if (e instanceof FilterError) throw e;
     // A bug here must not take the caller down with a non-filter exception.
@@ -136,12 +138,19 @@ function compileNode(n: Node, fields: BoundField[]): Compiled {
       const c = compileCheck(n, fields);
       // compileCheck pushed this check's field last.
       if (fields[fields.length - 1]?.stateful) c.stateful = true;
+      if (c.mayThrow) c.stateful = true;
       return c;
     }
     case 'not': {
       const c = compileNode(n.child, fields);
       const p = c.pred;
-      return { pred: (ctx) => !p(ctx), cost: c.cost, types: notTypes(c.types), stateful: c.stateful };
+      return {
+        pred: (ctx) => !p(ctx),
+        cost: c.cost,
+        types: notTypes(c.types),
+        stateful: c.stateful,
+        mayThrow: c.mayThrow,
+      };
     }
     case 'group': {
       const kids = n.children.map((k) => compileNode(k, fields));
@@ -149,15 +158,16 @@ function compileNode(n: Node, fields: BoundField[]): Compiled {
       // Evaluation has no side effects, so cheaper checks can go first; unless a field keeps
       // state, whose updates depend on which events reach it through the short circuits.
       const stateful = kids.some((k) => k.stateful);
+      const mayThrow = kids.some((k) => k.mayThrow);
       if (!stateful) kids.sort((a, b) => a.cost - b.cost);
       const preds = kids.map((k) => k.pred);
       const cost = Math.max(...kids.map((k) => k.cost));
       if (n.op === 'and') {
         const types = kids.reduce((t, k) => andTypes(t, k.types), kids[0]!.types);
-        return { pred: andAll(preds), cost, types, stateful };
+        return { pred: andAll(preds), cost, types, stateful, mayThrow };
       }
       const types = kids.slice(1).reduce((t, k) => orTypes(t, k.types), kids[0]!.types);
-      return { pred: orAll(preds), cost, types, stateful };
+      return { pred: orAll(preds), cost, types, stateful, mayThrow };
     }
   }
 }
@@ -213,9 +223,7 @@ const BUFFER_OPS = new Set<CmpOp>([
   '=',
   '!=',
   'contains',
-  'bcontains',
   'startswith',
-  'bstartswith',
   'endswith',
   'in',
   'intersects',
@@ -247,6 +255,29 @@ function opsFor(kind: ValueKind): Set<CmpOp> {
       return ADDR_OPS;
     default:
       return NUMERIC_OPS;
+  }
+}
+
+const TEXT_OPS = new Set<CmpOp>(['contains', 'icontains', 'startswith', 'endswith', 'glob']);
+const ORDER_OPS = new Set<CmpOp>(['<', '<=', '>', '>=']);
+
+/**
+ * The sinsp_exception flt_compare raises for an operator the value type has no comparison for
+ * (libsinsp checks operators only when comparing, so the filter compiles and the run stops at the
+ * first event that has a value).
+ */
+function runtimeError(kind: ValueKind, op: CmpOp): string | undefined {
+  switch (kind) {
+    case ValueKind.INT:
+    case ValueKind.TIME:
+    case ValueKind.BOOL:
+      return TEXT_OPS.has(op) ? `'${op}' not supported for numeric filters` : undefined;
+    case ValueKind.BUFFER:
+      return op === 'icontains' || op === 'glob' || ORDER_OPS.has(op)
+        ? `'${op}' not supported for buffer filters`
+        : undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -312,7 +343,22 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
   if (op === 'pmatch' && kind !== ValueKind.STRING) {
     fail(`'pmatch' needs a string field; ${name} is ${KIND_NAME[kind]}`, n.opSpan.start, n.opSpan.end);
   }
-  if (!opsFor(kind).has(op) && !(name === 'fd.port' || name === 'fd.proto')) {
+  const thrown = runtimeError(kind, op);
+  if (thrown !== undefined && bf.around === undefined) {
+    // flt_compare raises these only when a value reaches it: a field with no value never fails.
+    for (const v of vals) literal(v, kind, bf);
+    const ex = bf.extract;
+    const multi = bf.multi;
+    const has = multi
+      ? (ctx: EventContext) => (multi(ctx)?.length ?? 0) > 0
+      : (ctx: EventContext) => ex(ctx) !== undefined;
+    const pred: Predicate = (ctx) => {
+      if (!has(ctx)) return false;
+      throw new FieldRenderError(thrown);
+    };
+    return { pred, cost: bf.cost, types: ALL, mayThrow: true };
+  }
+  if (!opsFor(kind).has(op) && !FD_FILTER_ONLY.has(name)) {
     fail(
       `operator '${op}' is not supported for ${KIND_NAME[kind]} field ${name} (column ${n.opSpan.start + 1})`,
       n.opSpan.start,
@@ -321,14 +367,13 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
   }
   if (name === 'evt.type') for (const v of vals) checkEventType(v);
 
-  const opCost = op === 'contains' || op === 'icontains' || op === 'glob' || op === 'bcontains' ? 1 : 0;
+  const opCost = op === 'contains' || op === 'icontains' || op === 'glob' ? 1 : 0;
   const cost = bf.cost + opCost;
   const types = bf.codes ? typeSetOf(bf.codes, false) : ALL;
 
   // Filter-only fd fields compare against both ends of the socket.
-  if (name === 'fd.ip' || name === 'fd.net')
-    return { pred: compileFdAddr(n, name === 'fd.net'), cost, types };
-  if (name === 'fd.port' || name === 'fd.proto') return { pred: compileFdPort(n), cost, types };
+  if (name === 'fd.ip' || name === 'fd.net') return fdCheck(compileFdAddr(n, name === 'fd.net'), cost, types);
+  if (name === 'fd.port' || name === 'fd.proto') return fdCheck(compileFdPort(n), cost, types);
 
   if (name === 'evt.type' && (op === '=' || op === '!=' || op === 'in' || op === 'intersects')) {
     return compileEventType(n, bf);
@@ -343,13 +388,8 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
 
   // Byte searches on evt.buffer run on the arena in place (the expensive path of most scans).
   const slotOf = bf.slot;
-  if (
-    slotOf !== undefined &&
-    kind === ValueKind.BUFFER &&
-    (op === 'contains' || op === 'startswith' || op === 'bcontains')
-  ) {
-    const needle = op === 'bcontains' ? unhex(vals[0]!.text) : latin1Bytes(vals[0]!.text);
-    if (needle === undefined) return { pred: () => false, cost, types };
+  if (slotOf !== undefined && kind === ValueKind.BUFFER && (op === 'contains' || op === 'startswith')) {
+    const needle = literal(vals[0]!, kind, bf) as Uint8Array;
     const first = needle[0];
     const nl = needle.length;
     const search = op === 'startswith' ? startsAt : indexIn;
@@ -367,7 +407,25 @@ function compileCheck(n: CheckNode, fields: BoundField[]): Compiled {
   }
 
   const test = compileTest(n, bf, kind);
+  if (name === 'proc.apid' && op === 'in' && !bf.multi) {
+    // Observed in sysdig 0.29.3 (not from the source): `proc.apid[N] in (...)` tests the process's
+    // own pid whatever N is, while `=` honours N.
+    const own = bindField('proc.apid[0]') as BoundField;
+    return {
+      pred: (ctx) => {
+        const v = own.extract(ctx);
+        return v !== undefined && test(v);
+      },
+      cost,
+      types,
+    };
+  }
   const multi = bf.multi;
+  if (multi && op === 'in' && kind !== ValueKind.STRING) {
+    // compare_full_apid hands each pid to the set lookup with length 0 (only strings get their
+    // length measured there), so `proc.apid in (...)` never matches.
+    return { pred: () => false, cost, types };
+  }
   if (multi) {
     return {
       pred: (ctx) => {
@@ -427,30 +485,59 @@ function valueError(v: ValueNode, msg: string): never {
   fail(`${msg} at column ${v.start + 1}`, v.start, Math.max(v.end, v.start + 1));
 }
 
+/** Storage of an integer filter value per field type (string_to_rawval): [bits, signed]. */
+const INT_STORAGE: Partial<Record<PT, readonly [number, boolean]>> = {
+  [PT.INT8]: [8, true],
+  [PT.INT16]: [16, true],
+  [PT.INT32]: [32, true],
+  [PT.INT64]: [64, true],
+  [PT.FD]: [64, true],
+  [PT.PID]: [64, true],
+  [PT.ERRNO]: [64, true],
+  [PT.UINT8]: [8, false],
+  [PT.FLAGS8]: [8, false],
+  [PT.SIGTYPE]: [8, false],
+  [PT.L4PROTO]: [8, false],
+  [PT.UINT16]: [16, false],
+  [PT.FLAGS16]: [16, false],
+  [PT.SYSCALLID]: [16, false],
+  [PT.UINT32]: [32, false],
+  [PT.FLAGS32]: [32, false],
+  [PT.MODE]: [32, false],
+  [PT.UID]: [32, false],
+  [PT.GID]: [32, false],
+  [PT.UINT64]: [64, false],
+};
+
+/** Size of libsinsp's storage for one filter value (sinsp_filter_check::m_val_storages). */
+const VALUE_STORAGE = 256;
+
 /** Parse one literal for a field of `kind`. */
 function literal(v: ValueNode, kind: ValueKind, bf: BoundField): FieldValue | IpNet {
   const s = v.text;
   switch (kind) {
+    // Values are copied into 256-byte storage; a string is measured up to its first NUL.
     case ValueKind.STRING:
+      if (cstr(s).length >= VALUE_STORAGE) valueError(v, `filter parameter too long`);
       return s;
     case ValueKind.BUFFER:
+      if (s.length >= VALUE_STORAGE) valueError(v, `filter parameter too long`);
       return latin1Bytes(s);
     case ValueKind.INT: {
       const x = parseInteger(s);
       if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
-      return Number(x);
+      const [bits, signed] = INT_STORAGE[bf.type] ?? [64, true];
+      return Number(storedInteger(x, bits, signed));
     }
     case ValueKind.TIME: {
-      // Durations may carry a unit (evt.latency > 10ms), an addition to sysdig's plain numbers.
-      const x = parseInteger(s) ?? (bf.type === PT.RELTIME ? parseDuration(s) : undefined);
+      // Plain nanoseconds: sysdig 0.29.3 refuses a unit (`evt.latency > 1ms`).
+      const x = parseInteger(s);
       if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
-      return x;
+      return storedInteger(x, 64, false);
     }
-    case ValueKind.DOUBLE: {
-      const x = parseDouble(s);
-      if (x === undefined) valueError(v, `'${s}' is not a valid number for ${bf.fullName}`);
-      return x;
-    }
+    case ValueKind.DOUBLE:
+      // string_to_rawval has no case for PT_DOUBLE: only `exists` works on these fields.
+      return valueError(v, `${bf.fullName} is a floating-point field and takes no value`);
     case ValueKind.BOOL:
       if (s === 'true') return true;
       if (s === 'false') return false;
@@ -556,6 +643,10 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+function pathComponents(p: string): string[] {
+  return p.split('/').filter((c) => c !== '');
+}
+
 /** C string semantics: comparisons stop at the first NUL. */
 function cstr(s: string): string {
   const z = s.indexOf('\0');
@@ -622,11 +713,17 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
         return (v) => set.has(v as string);
       }
       case 'pmatch': {
-        // A path matches when it is one of the prefixes or lies below one.
-        const dirs = strs.map((p) => (p.endsWith('/') ? p : p + '/'));
+        // path_prefix_search compares '/'-separated components, empty ones dropped: a value is a
+        // prefix of the path's components (so `/` matches any name, sockets included, and `etc`
+        // is `/etc`).
+        const prefixes = strs.map(pathComponents);
         return (v) => {
-          const s = v as string;
-          for (let k = 0; k < strs.length; k++) if (s === strs[k] || s.startsWith(dirs[k]!)) return true;
+          const parts = pathComponents(v as string);
+          outer: for (const pre of prefixes) {
+            if (pre.length > parts.length) continue;
+            for (let k = 0; k < pre.length; k++) if (pre[k] !== parts[k]) continue outer;
+            return true;
+          }
           return false;
         };
       }
@@ -651,16 +748,6 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
           const b = v as Uint8Array;
           return b.length >= x.length && sameBytes(b.subarray(b.length - x.length), x);
         };
-      case 'bcontains':
-      case 'bstartswith': {
-        const hex = unhex(n.values[0]!.text);
-        if (hex === undefined) return () => false;
-        return op === 'bcontains'
-          ? (v) => indexOfBytes(v as Uint8Array, hex) >= 0
-          : (v) =>
-              (v as Uint8Array).length >= hex.length &&
-              sameBytes((v as Uint8Array).subarray(0, hex.length), hex);
-      }
       case 'in':
       case 'intersects':
         return (v) => bufs.some((b) => sameBytes(v as Uint8Array, b));
@@ -704,16 +791,31 @@ function compileTest(n: CheckNode, bf: BoundField, kind: ValueKind): Test {
 }
 
 /** fd.ip / fd.net: either end of a connected socket, the address of a server socket. */
-function compileFdAddr(n: CheckNode, isNet: boolean): Predicate {
+function fdCheck(c: Predicate | Compiled, cost: number, types: TypeSet): Compiled {
+  return typeof c === 'function' ? { pred: c, cost, types } : c;
+}
+
+/**
+ * fd.ip / fd.net / fd.port with an operator their compare_* has no case for (`exists` included:
+ * these fields extract nothing): false for an event without an IP socket, a sinsp_exception at
+ * the first event with one.
+ */
+function socketOnlyError(msg: string): Compiled {
+  const pred: Predicate = (ctx) => {
+    const f = eventFd(ctx);
+    if (f === undefined || fdPorts(f) === undefined) return false;
+    throw new FieldRenderError(msg);
+  };
+  return { pred, cost: 0, types: ALL, mayThrow: true };
+}
+
+/** Compared by compileFdAddr / compileFdPort, which check their operators as libsinsp does. */
+const FD_FILTER_ONLY = new Set(['fd.ip', 'fd.net', 'fd.port', 'fd.proto']);
+const IP_OPS = new Set<CmpOp>(['=', '!=', 'in']);
+const PORT_OPS = new Set<CmpOp>(['=', '!=', '<', '<=', '>', '>=', 'in']);
+
+function compileFdAddr(n: CheckNode, isNet: boolean): Predicate | Compiled {
   const op = n.op;
-  if (op === 'exists') return (ctx) => eventFd(ctx) !== undefined;
-  if (op !== '=' && op !== '!=' && op !== 'in' && op !== 'intersects') {
-    fail(
-      `IP filters support only '=', '!=' and 'in' (column ${n.opSpan.start + 1})`,
-      n.opSpan.start,
-      n.opSpan.end,
-    );
-  }
   const matchOne: (ip: Uint8Array) => boolean = isNet
     ? (() => {
         const nets = n.values.map((v) => {
@@ -731,6 +833,7 @@ function compileFdAddr(n: CheckNode, isNet: boolean): Predicate {
         });
         return (ip: Uint8Array) => ips.some((x) => sameIp(ip, x));
       })();
+  if (!IP_OPS.has(op)) return socketOnlyError("filter error: IP filter only supports '=' and '!=' operators");
   return (ctx) => {
     const f = eventFd(ctx);
     if (f === undefined) return false;
@@ -746,17 +849,14 @@ function compileFdAddr(n: CheckNode, isNet: boolean): Predicate {
 }
 
 /** fd.port / fd.proto: either port of a socket (a server socket's port counts for both). */
-function compileFdPort(n: CheckNode): Predicate {
+function compileFdPort(n: CheckNode): Predicate | Compiled {
   const op = n.op;
-  if (op === 'exists') return (ctx) => eventFd(ctx) !== undefined;
-  if (op === 'contains' || op === 'icontains' || op === 'startswith' || op === 'endswith' || op === 'glob') {
-    fail(`port filters do not support '${op}' (column ${n.opSpan.start + 1})`, n.opSpan.start, n.opSpan.end);
-  }
   const ports = n.values.map((v) => {
     const p = parsePort(v.text);
     if (typeof p === 'string') valueError(v, p);
     return p;
   });
+  if (!PORT_OPS.has(op)) return socketOnlyError('filter error: unsupported port comparison operator');
   const x = ports[0]!;
   const one: (p: number) => boolean =
     op === '<'

@@ -32,11 +32,20 @@ export function parseFilter(text: string, opts: FilterOptions = {}): Node {
   return node;
 }
 
-function keywordAhead(s: Scanner): string | undefined {
-  const save = s.pos;
-  const w = s.word();
-  s.pos = save;
-  return w.text === 'and' || w.text === 'or' || w.text === 'not' ? w.text : undefined;
+const KEYWORDS = ['and', 'or', 'not'] as const;
+
+/** sysdig's compiler matches keywords as prefixes, with no word boundary: `andevt.num=1` is
+ *  `and evt.num=1` and `notproc.name=x` is `not proc.name=x`. */
+function keywordAhead(s: Scanner): (typeof KEYWORDS)[number] | undefined {
+  s.skipBlanks();
+  return KEYWORDS.find((k) => s.text.startsWith(k, s.pos));
+}
+
+function eatKeyword(s: Scanner, kw: string): { start: number; end: number } {
+  s.skipBlanks();
+  const start = s.pos;
+  s.pos += kw.length;
+  return { start, end: s.pos };
 }
 
 function parseGroup(s: Scanner, depth: number): Node {
@@ -48,7 +57,7 @@ function parseGroup(s: Scanner, depth: number): Node {
   while (true) {
     const kw = keywordAhead(s);
     if (kw !== 'and' && kw !== 'or') break;
-    const w = s.word();
+    const w = eatKeyword(s, kw);
     if (op !== null && kw !== op) {
       fail(
         `'${kw}' at column ${w.start + 1} mixes 'and' and 'or' in one group: add parentheses to say which goes first`,
@@ -70,7 +79,7 @@ function parseTerm(s: Scanner, depth: number): Node {
   const start = s.pos;
   let negated = false;
   while (keywordAhead(s) === 'not') {
-    const w = s.word();
+    const w = eatKeyword(s, 'not');
     negated = true;
     if (s.atEnd()) fail(`expected a condition after 'not' at column ${w.start + 1}`, w.start, w.end);
   }
@@ -118,7 +127,7 @@ function parseCheck(s: Scanner): CheckNode {
     const tok = w.text !== '' ? w.text : s.text[s.pos]!;
     fail(
       `unknown operator '${tok}' at column ${w.start + 1}: expected one of =, !=, <, <=, >, >=, contains, icontains, ` +
-        'bcontains, startswith, bstartswith, endswith, glob, in, intersects, pmatch, exists',
+        'startswith, endswith, glob, in, intersects, pmatch, exists',
       w.start,
       w.start + tok.length,
     );

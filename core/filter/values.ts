@@ -9,29 +9,25 @@ export function parseInteger(s: string): bigint | undefined {
   return m ? BigInt(m[1]!) : undefined;
 }
 
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+const ULONG_MAX = (1n << 64n) - 1n;
 
-/** A duration with a unit (`250us`, `1.5ms`, `2s`) in nanoseconds. */
-export function parseDuration(s: string): bigint | undefined {
-  const m = /^\s*(\d+)(?:\.(\d{1,9}))?(ns|us|ms|s|m|h)$/.exec(s);
-  if (!m) return undefined;
-  const unit = UNIT_NS[m[3]!]!;
-  const frac = m[2] ?? '';
-  const fracNs = frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
-  return BigInt(m[1]!) * unit + fracNs;
-}
-
-export function parseDouble(s: string): number | undefined {
-  const t = s.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
-  return Number(t);
+/**
+ * A parsed integer as libsinsp stores it for a field `bits` wide: sinsp_numparser reads with glibc's
+ * sscanf, which converts through strtol (signed) or strtoul (unsigned) on 64 bits, saturating on
+ * overflow and negating a '-' value modulo 2^64 for strtoul; the result is then cut to the storage
+ * width. So `-1` is the largest value of an unsigned field (`evt.num > -1` matches nothing) and
+ * 4294967297 is 1 for a 32-bit one.
+ */
+export function storedInteger(x: bigint, bits: number, signed: boolean): bigint {
+  if (signed) {
+    const c = x > LONG_MAX ? LONG_MAX : x < LONG_MIN ? LONG_MIN : x;
+    return BigInt.asIntN(bits, c);
+  }
+  const mag = x < 0n ? -x : x;
+  const c = mag > ULONG_MAX ? ULONG_MAX : BigInt.asUintN(64, x);
+  return BigInt.asUintN(bits, c);
 }
 
 /** inet_pton(AF_INET): exactly four decimal octets. */
@@ -98,21 +94,55 @@ export interface IpNet {
   bits: number;
 }
 
+/**
+ * string_to_rawval(PT_IPNET): with a '.' anywhere, an IPv4 `addr/len` (len read as parseu8 reads,
+ * at most 32); without one, a plain IPv6 address (no prefix can be written) whose network is its
+ * first 64 bits, as ipv6addr::in_subnet compares.
+ */
 export function parseNet(s: string): IpNet | string {
+  if (!s.includes('.')) {
+    const addr = parseIpv6(s);
+    return addr === undefined ? `unrecognized IPv6 address ${s}` : { addr, bits: 64 };
+  }
   const slash = s.indexOf('/');
   if (slash < 0) return `unrecognized IP network '${s}': expected address/prefix, e.g. 10.0.0.0/8`;
-  const addr = parseIp(s.slice(0, slash));
+  const addr = parseIpv4(s.slice(0, slash));
   if (addr === undefined) return `unrecognized IP address in network '${s}'`;
   const lenText = s.slice(slash + 1);
-  if (!/^\d+$/.test(lenText)) return `invalid netmask '${lenText}'`;
-  const bits = Number(lenText);
-  if (bits > addr.length * 8) return `invalid netmask '${lenText}'`;
+  const len = parseInteger(lenText);
+  if (len === undefined) return `${lenText} is not a valid number`;
+  const bits = Number(storedInteger(len, 8, false));
+  if (bits > 32) return `invalid netmask '${lenText}'`;
   return { addr, bits };
 }
 
-/** Whether `ip` lies in `net` (same family only). */
+/** The network mask of an IPv4 prefix length, network order. */
+function maskBytes(bits: number): Uint8Array {
+  const m = new Uint8Array(4);
+  for (let k = 0; k < 4; k++)
+    m[k] = bits >= 8 * (k + 1) ? 0xff : bits > 8 * k ? (0xff << (8 * (k + 1) - bits)) & 0xff : 0;
+  return m;
+}
+
+/**
+ * Whether `ip` lies in `net`. Across families libsinsp reads the stored value as the other
+ * family's layout: an IPv6 value on an IPv4 socket is {ip: bytes 0-3, mask: bytes 4-7}; an IPv4
+ * value on an IPv6 socket is its address then its mask, compared with the first 8 bytes.
+ */
 export function inNet(ip: Uint8Array, net: IpNet): boolean {
-  if (ip.length !== net.addr.length) return false;
+  if (ip.length === 4 && net.addr.length === 16) {
+    for (let k = 0; k < 4; k++) {
+      const mask = net.addr[4 + k]!;
+      if ((ip[k]! & mask) !== (net.addr[k]! & mask)) return false;
+    }
+    return true;
+  }
+  if (ip.length === 16 && net.addr.length === 4) {
+    const mask = maskBytes(net.bits);
+    for (let k = 0; k < 4; k++) if (ip[k] !== net.addr[k] || ip[4 + k] !== mask[k]) return false;
+    return true;
+  }
+
   let bits = net.bits;
   for (let k = 0; bits > 0; k++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
@@ -155,14 +185,6 @@ export function parsePort(s: string): number | string {
   if (/^\d+$/.test(s)) return Number(s) & 0xffff;
   const p = SERVICES[s];
   return p !== undefined ? p : `unrecognized protocol '${s}'`;
-}
-
-/** sinsp_utils::unhex: pairs of hex digits to bytes; undefined when malformed. */
-export function unhex(s: string): Uint8Array | undefined {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return undefined;
-  const out = new Uint8Array(s.length / 2);
-  for (let k = 0; k < out.length; k++) out[k] = parseInt(s.slice(2 * k, 2 * k + 2), 16);
-  return out;
 }
 
 /** A latin1 string's chars as bytes (filter values keep one char per byte). */
