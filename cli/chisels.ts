@@ -162,6 +162,8 @@ function paramText(b: EventBatch, i: number, j: number): string | undefined {
 export interface ChiselRun {
   o: CliOptions;
   reader: CaptureReader;
+  /** The capture could not be opened (`reader` has no events and its error says why). */
+  openFailed: boolean;
   /** The capture's header as the command line uses it (-E drops its user tables). */
   header: CaptureHeader;
   tracker: StateTracker;
@@ -185,7 +187,7 @@ export async function runChiselCli(run: ChiselRun): Promise<number> {
 /** The exit status, or `refused` when the chisel refused its arguments (on_set_arg answered false:
  *  sysdig stops before anything else, exit status 0). */
 async function runChisel(run: ChiselRun): Promise<number | { refused: number }> {
-  const { o, reader, header, tracker, lookup, out, app } = run;
+  const { o, reader, openFailed, header, tracker, lookup, out, app } = run;
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {
@@ -307,11 +309,15 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   release();
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =
-    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
+    o.writeFile === undefined || openFailed
+      ? undefined
+      : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;
   }
+
+  if (!openFailed) chisel.onCaptureStart?.();
 
   const limit = o.numEvents ?? Infinity;
   const duration = new DurationLimit(o.durationNs);
@@ -385,13 +391,22 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     }
     if (n > 0) endTs = batch.ts[n - 1]!;
   }
-  if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
+  const resets = resetsColors(o.printFormat, process.stdout.isTTY === true);
+  if (resets) out.write('\x1b[00m');
   // A stop at -n leaves endTs at the last event read before it.
   runner.end(firstTs ?? 0n, endTs);
   capOut?.close();
+  // Damage met while reading ends the capture twice in sysdig: do_inspect's handle_end_of_file,
+  // then the one of the handler of the exception it throws, so on_capture_end runs again (a failed
+  // open only has the latter).
+  if (reader.error && !openFailed) {
+    if (resets) out.write('\x1b[00m');
+    runner.end(firstTs ?? 0n, endTs);
+  }
   out.flush();
   if (reader.error) {
-    process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);
+    const where = openFailed ? '' : `${o.readFiles[0]}: `;
+    process.stderr.write(`${where}${reader.error.message}\n`);
     return 1;
   }
   return 0;

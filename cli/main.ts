@@ -103,14 +103,16 @@ async function readCapture(
   summary: Summary | undefined,
   last: boolean,
 ): Promise<number> {
-  let reader;
+  let reader: CaptureReader;
   try {
     // Each event is printed (or given to the chisel, which keeps nothing of a batch past its
     // event) before the next batch is read: the loop can borrow the decoder's batch memory.
     reader = openForReading(path, { sysdigCompat: true, reuseBatches: true });
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
+    // sysdig loads the chisels, compiles the filter and formats before it opens the file, and a
+    // failed open ends the capture like any other (colour reset, on_capture_end, -S table): the
+    // run goes on with a capture that has no events and reports the error at its end.
+    reader = unopened(e as Error);
   }
   // -E: libsinsp imports no user or group table (user.name and group.name are <NA>, and -w
   // writes none).
@@ -128,7 +130,16 @@ async function readCapture(
     let app: string | undefined;
     const host = { source: path, runApp: (args: string) => void (app ??= args) };
     const { runChiselCli } = await import('./chisels.js');
-    const status = await runChiselCli({ o, reader, header, tracker, lookup, out, app: host });
+    const status = await runChiselCli({
+      o,
+      reader,
+      openFailed: UNOPENED.has(reader),
+      header,
+      tracker,
+      lookup,
+      out,
+      app: host,
+    });
     if (app === undefined) return status;
     reader.close();
     return main(app.split(' '));
@@ -176,8 +187,11 @@ async function readCapture(
   };
   // -w: the events that pass go to a new capture instead of the screen.
   // The writer is loaded only for -w.
+  // sysdig opens the -w file after the capture: none when that failed.
   const capOut =
-    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
+    o.writeFile === undefined || UNOPENED.has(reader)
+      ? undefined
+      : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;
@@ -252,6 +266,38 @@ async function readCapture(
   return finish(out, reader, path, summary, last, trailer, capOut);
 }
 
+/** Readers made by unopened(): their end differs from that of damage found while reading. */
+const UNOPENED = new WeakSet<CaptureReader>();
+
+/** A reader for a capture that could not be opened: no header content, no events, `error` set. */
+function unopened(e: Error): CaptureReader {
+  const header: CaptureHeader = {
+    major: 0,
+    minor: 0,
+    machine: null,
+    procs: [],
+    fdlists: [],
+    interfaces: [],
+    users: [],
+    groups: [],
+    blocks: [],
+  };
+  const reader: CaptureReader = {
+    header,
+    sections: [{ header, firstNum: 1 }],
+    compressed: false,
+    fileSize: 0,
+    next: () => null,
+    error: { message: e.message, blockType: 0, offset: 0 },
+    bytesConsumed: () => 0,
+    skippedEvents: () => 0,
+    gzipIndex: () => null,
+    close: () => undefined,
+  };
+  UNOPENED.add(reader);
+  return reader;
+}
+
 function finish(
   out: Out,
   reader: CaptureReader,
@@ -263,11 +309,15 @@ function finish(
 ): number {
   capOut?.close();
   out.write(trailer);
+  // Damage met while reading ends the capture twice in sysdig: do_inspect's end of capture, then
+  // the handler of the exception it throws (colours reset again). A failed open only has the latter.
+  const unopened = UNOPENED.has(reader);
+  if (reader.error && !unopened) out.write(trailer);
   // The -S table ends the run: after the last file, or after one that ends in an error.
   if (summary && (last || reader.error)) out.write(summary.render());
   out.flush();
   if (reader.error) {
-    process.stderr.write(`${path}: ${reader.error.message}\n`);
+    process.stderr.write(unopened ? `${reader.error.message}\n` : `${path}: ${reader.error.message}\n`);
     return 1;
   }
   return 0;

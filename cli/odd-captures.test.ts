@@ -3,7 +3,7 @@
 // sysdig; the tests skip without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../scripts/repo-root.js';
@@ -212,5 +212,36 @@ test(
       assert.deepEqual(sorted(capsight(args).stdout), sorted(want), key);
       if (key === 'fd.name') assert.ok(want.split('\n').length > 31, 'the capture has more than 30 fd names');
     }
+  },
+);
+
+test(
+  'a capture that fails to open or is cut mid-event ends as in sysdig (chisel ends, colour resets)',
+  { skip },
+  () => {
+    const whole = readFileSync(shellSession().save(join(dir, 'cut-whole.scap')));
+    // Cut inside the blocks before the first event (the open fails) and inside the last event
+    // block (reading stops at the damage, after every event before it).
+    const atOpen = join(dir, 'cut-open.scap');
+    writeFileSync(atOpen, whole.subarray(0, 60));
+    const midway = join(dir, 'cut-mid.scap');
+    writeFileSync(midway, whole.subarray(0, whole.length - 5));
+    const cases = [
+      ['-S'],
+      ['-S', '-q'],
+      ['-p', '\\e[31m%evt.num %proc.name'],
+      ['-c', 'fileslower', '0'],
+      ['-c', 'echo_fds'],
+      ['-c', 'spy_users'],
+      ['-c', 'lsof'],
+      ['-c', 'ps'],
+      ['-c', 'lscontainers'],
+      ['-c', 'proc_exec_time'],
+      ['-c', 'topscalls', '-S'],
+      ['-c', 'echo_fds', '-p', '\\e[1m'],
+    ];
+    assert.deepEqual(differences(atOpen, cases), []);
+    assert.deepEqual(differences(midway, cases), []);
+    assert.deepEqual(differences(join(dir, 'no-such-file.scap'), cases), []);
   },
 );

@@ -26,6 +26,8 @@ export interface Chisel {
   /** on_interval: `c` is the event that crossed the boundary. It may be one the command-line filter
    *  rejected by its type alone, whose state the tracker never filled: read its time only. */
   onInterval?(c: EventContext, tsS: number, tsNs: number, delta: number): void;
+  /** on_capture_start: sysdig calls it once the capture is open (never when opening failed). */
+  onCaptureStart?(): void;
   /** on_capture_end. */
   onCaptureEnd?(end: CaptureEnd): void;
   /** Set by the chisel (sysdig.end_capture()): the capture stops after the current event. */
