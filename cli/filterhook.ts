@@ -13,17 +13,23 @@ import type { CliFilter } from './filter.js';
  */
 export class FilterHook {
   row = 0;
+  /** Set when the filter rejected the last event it ran on (the caller clears it before process()). */
+  rejected = false;
   readonly hook: ((st: TrackedEventState) => boolean) | undefined;
   readonly typeMask: Uint8Array | null;
 
-  constructor(ctx: EventContext, filter: CliFilter | undefined) {
-    this.typeMask = filter?.typeMask ?? null;
+  /** `fillAll` (sysdig -D): no type prefilter, so a rejected event's state is still filled (sysdig
+   *  lets rejected internal events through in internal events mode). */
+  constructor(ctx: EventContext, filter: CliFilter | undefined, fillAll = false) {
+    this.typeMask = fillAll ? null : (filter?.typeMask ?? null);
     const predicate = filter?.predicate;
     this.hook = predicate
       ? (st) => {
           const c = ctx.batch.type[this.row]!;
           setEvent(ctx, this.row, EVENTS[c] ?? eventInfo(c), st);
-          return predicate(ctx);
+          const pass = predicate(ctx);
+          this.rejected = !pass;
+          return pass;
         }
       : undefined;
   }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
-import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
+import { EVENTS, eventInfo, EC, isContainerEvent } from '../core/schema/index.js';
 import { BufFmt } from '../core/format/params.js';
 import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
 import {
@@ -203,7 +203,7 @@ async function readCapture(
   if (batch === null) return finish(out, reader, path, summary, last, trailer, capOut);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
-  const step = new FilterHook(ctx, filter);
+  const step = new FilterHook(ctx, filter, o.debug);
   // sinsp's m_firstevent_ts (evt.reltime, -t r): the first event that is not a container description
   // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
@@ -222,7 +222,19 @@ async function readCapture(
           haveFirstTs = ctx.firstTs !== 0n;
         }
         step.row = i;
+        step.rejected = false;
         const st = tracker.process(batch, i, step.hook, step.typeMask);
+        // -D (internal events mode): sinsp::next returns an internal event the filter rejected
+        // (not a display filter, -d: that one runs when the line prints).
+        if (
+          st.hidden &&
+          step.rejected &&
+          o.debug &&
+          !o.displayFilter &&
+          debugPasses(batch, i, code, haveFirstTs)
+        ) {
+          st.hidden = false;
+        }
         if (st.hidden) {
           capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
           continue;
@@ -243,7 +255,8 @@ async function readCapture(
           capOut.add(batch, i);
           continue;
         }
-        if (o.quiet || info.category & EC.INTERNAL) continue;
+        // Internal events count (-n, -S) but print only in debug mode (-D).
+        if (o.quiet || (info.category & EC.INTERNAL && !o.debug)) continue;
         env.thread = st.thread;
         if (o.resolvePorts) env.portProto = l4ProtoName(st.evtFd?.l4proto);
         let line: string | undefined;
@@ -296,6 +309,15 @@ function unopened(e: Error): CaptureReader {
   };
   UNOPENED.add(reader);
   return reader;
+}
+
+/** Whether a filter-rejected event still goes on in internal events mode (-D): an internal one,
+ *  unless it is state-only or a container description of the capture's leading run (those never
+ *  leave sinsp::next / sinsp::open). */
+function debugPasses(batch: EventBatch, i: number, code: number, started: boolean): boolean {
+  const info = EVENTS[code] ?? eventInfo(code);
+  if ((info.category & EC.INTERNAL) === 0 || (batch.flags[i]! & 1) !== 0) return false;
+  return started || !isContainerEvent(code);
 }
 
 function finish(

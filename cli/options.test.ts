@@ -105,3 +105,49 @@ test('-M needs a positive whole number of seconds', () => {
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'invalid durationabc\n');
 });
+
+test(
+  '-n reads as sinsp_numparser (blanks, sign, wrap modulo 2^64); -s as atoi; -T changes nothing',
+  { skip },
+  () => {
+    const file = join(samples, 'sample.scap');
+    assert.deepEqual(
+      differences(file, [
+        ['-n', '-1'],
+        ['-n', '+5'],
+        ['-n', ' 10'],
+        ['-n', '\t7'],
+        ['-n', '10 '],
+        ['-n', '-0'],
+        ['-n', '99999999999999999999999'],
+        ['-n', '-18446744073709551614'],
+        ['-n', '0x10'],
+        ['-s', 'abc', '-n', '10'],
+        ['-s', '-5', '-n', '10'],
+        ['-T', '-n', '30'],
+      ]),
+      [],
+    );
+  },
+);
+
+test(
+  '-D prints internal events too, and a filter lets them through unless it is a display filter',
+  { skip },
+  () => {
+    for (const name of ['sample.scap', 'connect_localhost.scap']) {
+      assert.deepEqual(
+        differences(join(samples, name), [
+          ['-D'],
+          ['-D', '-n', '100', 'evt.type=read'],
+          ['-D', 'proc.name=systemd'],
+          ['-D', '-p', '%evt.num:%proc.name', 'evt.dir=<'],
+          ['-Dq', '-S', 'evt.type=open'],
+          ['-d', '-D', 'proc.name=bash'],
+        ]),
+        [],
+        name,
+      );
+    }
+  },
+);
