@@ -398,7 +398,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } else if (o.listMarkdown) {
     out.write((await import('../core/format/fieldlist.js')).renderFieldListMarkdown());
   } else if (o.listFields) {
-    out.write((await import('../core/format/fieldlist.js')).renderFieldList());
+    // -lv (-l with -v): each description starts with the field's type.
+    const { renderFieldList } = await import('../core/format/fieldlist.js');
+    out.write(renderFieldList(undefined, o.verbose));
   } else if (o.listChisels) {
     out.write((await import('./chisels.js')).listChisels());
   } else if (o.chiselInfo !== undefined) {

@@ -151,3 +151,12 @@ test(
     }
   },
 );
+
+test('-l with -v (-lv, -vl, -l -v) puts each field type before its description, as sysdig', { skip }, () => {
+  for (const args of [['-lv'], ['-vl'], ['-l', '-v'], ['-l']]) {
+    const want = sysdig(args);
+    const got = capsight(args);
+    assert.equal(got.status, want.status, args.join(' '));
+    assert.equal(got.stdout, want.stdout, args.join(' '));
+  }
+});
