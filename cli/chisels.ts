@@ -29,6 +29,7 @@ import {
   hasChisel,
   makeChisel,
 } from '../core/chisels/index.js';
+import { IntervalError } from '../core/chisels/runner.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 import type { ChiselFiles } from '../core/chisels/udpextract.js';
@@ -294,7 +295,10 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   // A chisel that sets the inspector's filter in on_init (GLOBAL_FILTERS) fails after a
   // command-line one (libsinsp takes one filter), else its filter is the one.
   const globalFilter = GLOBAL_FILTERS[name];
-  if (globalFilter !== undefined && filter !== undefined) {
+  // -d makes it a display filter, which only sysdig's own event printing runs: beside a chisel it
+  // is compiled (its errors reported) and then unused.
+  const cmdFilter = o.displayFilter ? undefined : filter;
+  if (globalFilter !== undefined && cmdFilter !== undefined) {
     process.stderr.write(
       `invalid filter in chisel ${name}: filter can only be set once\n${name}: error in init(): C++ exception\n`,
     );
@@ -302,7 +306,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     out.flush();
     return 1;
   }
-  const used = globalFilter === undefined ? filter : fm!.compileCliFilterParts(globalFilter);
+  const used = globalFilter === undefined ? cmdFilter : fm!.compileCliFilterParts(globalFilter);
   // A chisel's own filter text always compiles: anything else is a mistake in GLOBAL_FILTERS.
   if (used instanceof Error) throw used;
   step = new FilterHook(ctx, used);
@@ -362,7 +366,21 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.
         capOut?.addRejected(batch, i, ctx.info);
-        runner.timeout(ctx);
+        try {
+          runner.timeout(ctx);
+        } catch (e) {
+          if (!(e instanceof IntervalError)) throw e;
+          // The exception leaves do_inspect: sysdig's handler ends the capture once (colour reset,
+          // on_capture_end) and the run fails.
+          process.stderr.write(
+            `${e.message}\n${name} chisel error: calling on_interval() failed:C++ exception\n`,
+          );
+          if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
+          runner.end(firstTs ?? 0n, batch.ts[i]!);
+          capOut?.close();
+          out.flush();
+          return 1;
+        }
         continue;
       }
       if (duration.past(batch.ts[i]!)) {
@@ -383,7 +401,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         return 1;
       }
       // evt.deltatime in the filter needs the previous event's time.
-      if (filter) ctx.prevTs = batch.ts[i]!;
+      if (cmdFilter) ctx.prevTs = batch.ts[i]!;
       if (!more) {
         endTs = batch.ts[i]!;
         break outer;

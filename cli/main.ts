@@ -203,7 +203,10 @@ async function readCapture(
   if (batch === null) return finish(out, reader, path, summary, last, trailer, capOut);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
-  const step = new FilterHook(ctx, filter, o.debug);
+  // -d: the filter is a display filter. sysdig does not give it to the inspector (state, -n, -S
+  // and -w see every event) and runs it on each line about to print.
+  const display = o.displayFilter ? filter : undefined;
+  const step = new FilterHook(ctx, display ? undefined : filter, o.debug);
   // sinsp's m_firstevent_ts (evt.reltime, -t r): the first event that is not a container description
   // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
@@ -224,15 +227,8 @@ async function readCapture(
         step.row = i;
         step.rejected = false;
         const st = tracker.process(batch, i, step.hook, step.typeMask);
-        // -D (internal events mode): sinsp::next returns an internal event the filter rejected
-        // (not a display filter, -d: that one runs when the line prints).
-        if (
-          st.hidden &&
-          step.rejected &&
-          o.debug &&
-          !o.displayFilter &&
-          debugPasses(batch, i, code, haveFirstTs)
-        ) {
+        // -D (internal events mode): sinsp::next returns an internal event the filter rejected.
+        if (st.hidden && step.rejected && o.debug && debugPasses(batch, i, code, haveFirstTs)) {
           st.hidden = false;
         }
         if (st.hidden) {
@@ -264,7 +260,7 @@ async function readCapture(
         else if (format) line = format(ctx);
         else if (o.json) line = defaultJson(ctx, env);
         else line = defaultLine(ctx, env, time, st.latency);
-        if (line !== undefined) out.write(line + '\n');
+        if (line !== undefined && (display === undefined || display.predicate(ctx))) out.write(line + '\n');
         ctx.prevTs = batch.ts[i]!;
       }
     }

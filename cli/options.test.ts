@@ -160,3 +160,42 @@ test('-l with -v (-lv, -vl, -l -v) puts each field type before its description, 
     assert.equal(got.stdout, want.stdout, args.join(' '));
   }
 });
+
+test(
+  '-d: a display filter runs on the printed lines only (-n, -S, state see every event; chisels ignore it)',
+  { skip },
+  () => {
+    for (const name of ['sample.scap', 'httpd.scap', 'write_tmp_test.scap']) {
+      assert.deepEqual(
+        differences(join(samples, name), [
+          ['-d', '-S', 'evt.type=read'],
+          ['-d', '-n', '200', 'proc.name=sshd'],
+          ['-d', '-S', '-q', 'evt.dir=<'],
+          ['-d', '-p', '%evt.num %fd.name', 'fd.type=file'],
+          ['-d', 'evt.deltatime>1000000'],
+          ['-d', '-c', 'spy_file', 'proc.name=nginx'],
+          ['-d', '-c', 'fileslower', '0', 'evt.type=read'],
+          ['-d', '-c', 'lsof', 'proc.name=sshd'],
+          ['-d', '-c', 'echo_fds', 'bad('],
+        ]),
+        [],
+        name,
+      );
+    }
+  },
+);
+
+test('iobytes*: an interval crossed before any event passed the filter is a chisel error', { skip }, () => {
+  for (const name of ['sample.scap', 'curl_google.scap', 'nginx_example5.scap']) {
+    assert.deepEqual(
+      differences(join(samples, name), [
+        ['-c', 'iobytes', 'proc.name=nginx'],
+        ['-c', 'iobytes_net', 'proc.name=curl'],
+        ['-c', 'iobytes_file', 'evt.type=open'],
+        ['-c', 'iobytes', 'evt.type=switch'],
+      ]),
+      [],
+      name,
+    );
+  }
+});
