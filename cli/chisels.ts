@@ -5,7 +5,7 @@
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
-import { FilterHook } from './filterhook.js';
+import { debugPasses, FilterHook } from './filterhook.js';
 import { DurationLimit } from './duration.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
@@ -309,7 +309,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   const used = globalFilter === undefined ? cmdFilter : fm!.compileCliFilterParts(globalFilter);
   // A chisel's own filter text always compiles: anything else is a mistake in GLOBAL_FILTERS.
   if (used instanceof Error) throw used;
-  step = new FilterHook(ctx, used);
+  step = new FilterHook(ctx, used, o.debug);
   release();
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =
@@ -355,6 +355,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         ctx.firstTs = firstTs ?? 0n;
         pinFirst = ctx.firstTs === 0n;
       }
+      step.rejected = false;
       const st = tracker.process(batch, i, step.hook, step.typeMask);
       if (json || code === PPME.CONTAINER_E) {
         const id = json ? st.thread?.containerId : paramText(batch, i, 0);
@@ -362,6 +363,8 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         if (leading) continue;
       }
       leading = false;
+      // -D (internal events mode): sinsp::next returns an internal event the filter rejected.
+      if (st.hidden && step.rejected && o.debug && debugPasses(batch, i, code, true)) st.hidden = false;
       setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.

@@ -1,7 +1,8 @@
 // The command-line filter as the state step's hook (kept apart from cli/filter.ts so that runs
 // without a filter do not load the filter compiler).
 import { setEvent, type EventContext } from '../core/fields/context.js';
-import { EVENTS, eventInfo } from '../core/schema/index.js';
+import { EC, EVENTS, eventInfo, isContainerEvent } from '../core/schema/index.js';
+import type { EventBatch } from '../core/capture.js';
 import type { TrackedEventState } from '../core/state/tracker.js';
 import type { CliFilter } from './filter.js';
 
@@ -33,4 +34,13 @@ export class FilterHook {
         }
       : undefined;
   }
+}
+
+/** Whether a filter-rejected event still goes on in internal events mode (-D): an internal one,
+ *  unless it is state-only or a container description of the capture's leading run (those never
+ *  leave sinsp::next / sinsp::open). */
+export function debugPasses(batch: EventBatch, i: number, code: number, started: boolean): boolean {
+  const info = EVENTS[code] ?? eventInfo(code);
+  if ((info.category & EC.INTERNAL) === 0 || (batch.flags[i]! & 1) !== 0) return false;
+  return started || !isContainerEvent(code);
 }

@@ -4,14 +4,14 @@ import { parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
-import { FilterHook } from './filterhook.js';
+import { debugPasses, FilterHook } from './filterhook.js';
 import { DurationLimit } from './duration.js';
 import { l4ProtoName, servicesResolver, setPortResolver } from '../core/net/ports.js';
 import { readFileSync } from 'node:fs';
 import { openForReading } from '../engine/open.js';
 import { StateTracker } from '../core/state/tracker.js';
 import type { CaptureReader } from '../native/index.js';
-import { EVENTS, eventInfo, EC, isContainerEvent } from '../core/schema/index.js';
+import { EVENTS, eventInfo, EC } from '../core/schema/index.js';
 import { BufFmt } from '../core/format/params.js';
 import { defaultJson, defaultLine, OutputTime } from '../core/format/event.js';
 import {
@@ -305,15 +305,6 @@ function unopened(e: Error): CaptureReader {
   };
   UNOPENED.add(reader);
   return reader;
-}
-
-/** Whether a filter-rejected event still goes on in internal events mode (-D): an internal one,
- *  unless it is state-only or a container description of the capture's leading run (those never
- *  leave sinsp::next / sinsp::open). */
-function debugPasses(batch: EventBatch, i: number, code: number, started: boolean): boolean {
-  const info = EVENTS[code] ?? eventInfo(code);
-  if ((info.category & EC.INTERNAL) === 0 || (batch.flags[i]! & 1) !== 0) return false;
-  return started || !isContainerEvent(code);
 }
 
 function finish(
