@@ -144,10 +144,16 @@ test(
           ['-D', '-p', '%evt.num:%proc.name', 'evt.dir=<'],
           ['-Dq', '-S', 'evt.type=open'],
           ['-d', '-D', 'proc.name=bash'],
+          ['-D', '-c', 'echo_fds', 'proc.name=sshd'],
+          ['-D', '-c', 'bottlenecks', 'proc.name=sshd'],
         ]),
         [],
         name,
       );
+      // Internal events the filter rejects reach the chisel too (topscalls counts procinfo).
+      const args = ['-r', join(samples, name), '-D', '-c', 'topscalls', 'proc.name=sshd'];
+      const rows = (s: string): string[] => s.split('\n').sort();
+      assert.deepEqual(rows(capsight(args).stdout), rows(sysdig(args).stdout), name);
     }
   },
 );
