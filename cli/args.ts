@@ -25,6 +25,8 @@ export interface CliOptions {
   writeFile: string | undefined;
   compress: boolean;
   excludeUsers: boolean;
+  /** -U: commands whose threads' events are dropped (libscap's suppressed comms). */
+  suppressComms: string[];
   /** -D: internal events (procinfo, sysdigevent...) are printed too (inspector debug mode). */
   debug: boolean;
   resolvePorts: boolean;
@@ -166,6 +168,7 @@ const SPECS: OptSpec[] = [
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
   { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
   { short: 'E', long: 'exclude-users', arg: 'none', apply: (o) => void (o.excludeUsers = true) },
+  { short: 'U', long: 'suppress-comm', arg: 'required', apply: (o, v) => void o.suppressComms.push(v!) },
   { short: 'D', long: 'debug', arg: 'none', apply: (o) => void (o.debug = true) },
   // Forces tracer capture in the driver: nothing changes when reading a file.
   { short: 'T', long: 'force-tracers-capture', arg: 'none', apply: () => undefined },
@@ -204,6 +207,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     compress: false,
     excludeUsers: false,
     debug: false,
+    suppressComms: [],
     resolvePorts: false,
     fatfile: false,
     help: false,

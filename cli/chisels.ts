@@ -6,6 +6,7 @@
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
 import { debugPasses, FilterHook } from './filterhook.js';
+import { CommSuppressor, SuppressError } from './suppress.js';
 import { DurationLimit } from './duration.js';
 import type { CliOptions } from './args.js';
 import type { Out } from './out.js';
@@ -334,6 +335,9 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   let firstTs: bigint | undefined;
   let pinFirst = true;
   const sections = new SectionFollower(reader, tracker, ctx);
+  const suppress = o.suppressComms.length > 0 ? new CommSuppressor(new Set(o.suppressComms)) : undefined;
+  // A read error the reader did not see (-U: a spawn event without its comm).
+  let damage: string | undefined;
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
     sections.batch(batch);
@@ -347,6 +351,21 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         break outer;
       }
       const code = types[i]!;
+      if (suppress !== undefined) {
+        let drop: boolean;
+        try {
+          drop = suppress.suppressed(batch, i);
+        } catch (e) {
+          if (!(e instanceof SuppressError)) throw e;
+          damage = e.message;
+          break outer;
+        }
+        // libscap drops it before libsinsp numbers it.
+        if (drop) {
+          ctx.numShift++;
+          continue;
+        }
+      }
       sections.event(code);
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
       step.row = i;
@@ -420,14 +439,15 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   // Damage met while reading ends the capture twice in sysdig: do_inspect's handle_end_of_file,
   // then the one of the handler of the exception it throws, so on_capture_end runs again (a failed
   // open only has the latter).
-  if (reader.error && !openFailed) {
+  const error = damage ?? reader.error?.message;
+  if (error !== undefined && !openFailed) {
     if (resets) out.write('\x1b[00m');
     runner.end(firstTs ?? 0n, endTs);
   }
   out.flush();
-  if (reader.error) {
+  if (error !== undefined) {
     const where = openFailed ? '' : `${o.readFiles[0]}: `;
-    process.stderr.write(`${where}${reader.error.message}\n`);
+    process.stderr.write(`${where}${error}\n`);
     return 1;
   }
   return 0;

@@ -5,6 +5,7 @@ import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
 import { debugPasses, FilterHook } from './filterhook.js';
+import { CommSuppressor, SuppressError } from './suppress.js';
 import { DurationLimit } from './duration.js';
 import { l4ProtoName, servicesResolver, setPortResolver } from '../core/net/ports.js';
 import { readFileSync } from 'node:fs';
@@ -212,6 +213,9 @@ async function readCapture(
   let haveFirstTs = false;
 
   const sections = new SectionFollower(reader, tracker, ctx);
+  const suppress = o.suppressComms.length > 0 ? new CommSuppressor(new Set(o.suppressComms)) : undefined;
+  // A read error the reader did not see (-U: a spawn event without its comm).
+  let damage: string | undefined;
   try {
     outer: for (; batch !== null; batch = reader.next()) {
       ctx.batch = batch;
@@ -219,6 +223,21 @@ async function readCapture(
       for (let i = 0; i < batch.count; i++) {
         if (nevts === limit) break outer;
         const code = batch.type[i]!;
+        if (suppress !== undefined) {
+          let drop: boolean;
+          try {
+            drop = suppress.suppressed(batch, i);
+          } catch (e) {
+            if (!(e instanceof SuppressError)) throw e;
+            damage = e.message;
+            break outer;
+          }
+          // libscap drops it before libsinsp numbers it.
+          if (drop) {
+            ctx.numShift++;
+            continue;
+          }
+        }
         sections.event(code);
         if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
           ctx.firstTs = batch.ts[i]!;
@@ -272,7 +291,7 @@ async function readCapture(
     finish(out, reader, path, summary, last, trailer, capOut);
     return 1;
   }
-  return finish(out, reader, path, summary, last, trailer, capOut);
+  return finish(out, reader, path, summary, last, trailer, capOut, damage);
 }
 
 /** Readers made by unopened(): their end differs from that of damage found while reading. */
@@ -315,18 +334,20 @@ function finish(
   last: boolean,
   trailer: string,
   capOut: CaptureOutput | undefined,
+  damage?: string,
 ): number {
+  const error = damage ?? reader.error?.message;
   capOut?.close();
   out.write(trailer);
   // Damage met while reading ends the capture twice in sysdig: do_inspect's end of capture, then
   // the handler of the exception it throws (colours reset again). A failed open only has the latter.
   const unopened = UNOPENED.has(reader);
-  if (reader.error && !unopened) out.write(trailer);
+  if (error !== undefined && !unopened) out.write(trailer);
   // The -S table ends the run: after the last file, or after one that ends in an error.
-  if (summary && (last || reader.error)) out.write(summary.render());
+  if (summary && (last || error !== undefined)) out.write(summary.render());
   out.flush();
-  if (reader.error) {
-    process.stderr.write(unopened ? `${reader.error.message}\n` : `${path}: ${reader.error.message}\n`);
+  if (error !== undefined) {
+    process.stderr.write(unopened ? `${error}\n` : `${path}: ${error}\n`);
     return 1;
   }
   return 0;
@@ -345,6 +366,9 @@ Options (as in sysdig):
   -v, --verbose           do not cut buffers at 80 characters
   -R                      port names (/etc/services) in fd names and socket parameters
   -E                      no user/group tables (names show <NA>)
+  -d, --displayflt        the filter only selects the lines printed (state, -n and -S see every event)
+  -D, --debug             print internal events too (procinfo...)
+  -U, --suppress-comm <c> drop the events of threads spawned as command c and their descendants
   -t, --timetype <h|a|r|d|D>  time column: human, absolute, relative, latency, delta
   -S, --summary           event counts at the end      -q, --quiet  print no events
   -w, --write <file>      write the events that pass the filter to a new capture instead of printing
@@ -371,6 +395,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Capture text is bytes (one char per byte); arguments arrive decoded from UTF-8: filters,
   // formats and chisel arguments are compared with and printed as bytes too.
   o.rest = o.rest.map(utf8Bytes);
+  o.suppressComms = o.suppressComms.map(utf8Bytes);
   if (o.printFormat !== undefined) o.printFormat = utf8Bytes(o.printFormat);
   const out = new Out(1, o.unbuffered);
   if (o.help) {

@@ -205,3 +205,24 @@ test('iobytes*: an interval crossed before any event passed the filter is a chis
     );
   }
 });
+
+test(
+  '-U drops the events of threads spawned with that command and their descendants, unnumbered',
+  { skip },
+  () => {
+    for (const name of ['sample.scap', 'curl_google.scap', 'cat_write.scap']) {
+      assert.deepEqual(
+        differences(join(samples, name), [
+          ['-U', 'sshd'],
+          ['-U', 'bash', '-n', '300'],
+          ['-U', 'curl', '-p', '%evt.num:%proc.name', 'evt.num>100'],
+          ['-U', 'sshd', '-U', 'bash', '-S', '-q'],
+          ['-U', 'sshd', '-c', 'echo_fds'],
+          ['-U', 'curl', '-c', 'spy_file'],
+        ]),
+        [],
+        name,
+      );
+    }
+  },
+);
