@@ -25,6 +25,8 @@ export interface CliOptions {
   writeFile: string | undefined;
   compress: boolean;
   excludeUsers: boolean;
+  /** --filter-proclist: the filter also selects the process table -w writes. */
+  filterProclist: boolean;
   /** -U: commands whose threads' events are dropped (libscap's suppressed comms). */
   suppressComms: string[];
   /** -D: internal events (procinfo, sysdigevent...) are printed too (inspector debug mode). */
@@ -168,6 +170,7 @@ const SPECS: OptSpec[] = [
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
   { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
   { short: 'E', long: 'exclude-users', arg: 'none', apply: (o) => void (o.excludeUsers = true) },
+  { long: 'filter-proclist', arg: 'none', apply: (o) => void (o.filterProclist = true) },
   { short: 'U', long: 'suppress-comm', arg: 'required', apply: (o, v) => void o.suppressComms.push(v!) },
   { short: 'D', long: 'debug', arg: 'none', apply: (o) => void (o.debug = true) },
   // Forces tracer capture in the driver: nothing changes when reading a file.
@@ -208,6 +211,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     excludeUsers: false,
     debug: false,
     suppressComms: [],
+    filterProclist: false,
     resolvePorts: false,
     fatfile: false,
     help: false,
@@ -258,4 +262,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     o.rest.push(w);
   }
   return o;
+}
+
+/** --filter-proclist's checks, made before the filter compiles. Without -w it changes nothing. */
+export function filterProclistError(o: CliOptions, filterText: string): Error | undefined {
+  if (!o.filterProclist) return undefined;
+  if (filterText === '') return new Error('you must specify a filter if you use --filter-proclist.');
+  // sysdig writes only the processes the filter accepts: not done here, so refused.
+  if (o.writeFile !== undefined) return new Error('capsight cannot filter the process table -w writes');
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { SectionFollower } from '../engine/sections.js';
 import { debugPasses, FilterHook } from './filterhook.js';
 import { CommSuppressor, SuppressError } from './suppress.js';
 import { DurationLimit } from './duration.js';
-import type { CliOptions } from './args.js';
+import { filterProclistError, type CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import type { CaptureReader } from '../native/index.js';
@@ -284,6 +284,14 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     return chisel.status === 0 && !chisel.goesOn ? { refused: 0 } : chisel.status;
   }
   const runner = new ChiselRunner(chisel);
+  const proclist = filterProclistError(o, filterText);
+  if (proclist !== undefined) {
+    // sysdig stops before on_init (what the chisel printed is dropped) and on_capture_end.
+    process.stderr.write(`${proclist.message}\n`);
+    held = undefined;
+    out.flush();
+    return 1;
+  }
   const filter = filterText ? fm!.compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);

@@ -1,6 +1,6 @@
 // `capsight`: the sysdig-compatible command line. Reads a capture with the native reader, replays
 // thread/fd state, filters, and prints what `sysdig -r` prints.
-import { parseArgs, UsageError, type CliOptions } from './args.js';
+import { filterProclistError, parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
@@ -154,6 +154,8 @@ async function readCapture(
     return 1;
   };
   const filterText = o.rest.join(' ');
+  const proclist = filterProclistError(o, filterText);
+  if (proclist !== undefined) return failed(proclist);
   const filter = filterText ? (await import('./filter.js')).compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) return failed(filter);
   let format: LineFormatter | undefined;

@@ -226,3 +226,21 @@ test(
     }
   },
 );
+
+test(
+  '--filter-proclist needs a filter (the -S table still prints) and changes nothing without -w',
+  { skip },
+  () => {
+    assert.deepEqual(
+      differences(join(samples, 'sample.scap'), [
+        ['--filter-proclist'],
+        ['--filter-proclist', '-S'],
+        ['--filter-proclist', 'evt.type=read'],
+        ['--filter-proclist', '-c', 'fileslower', '0'],
+        ['--filter-proclist', '-S', '-c', 'topscalls'],
+        ['--filter-proclist', '-c', 'topscalls', 'evt.type=read'],
+      ]),
+      [],
+    );
+  },
+);
