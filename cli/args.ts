@@ -25,6 +25,12 @@ export interface CliOptions {
   writeFile: string | undefined;
   compress: boolean;
   excludeUsers: boolean;
+  /** --filter-proclist: the filter also selects the process table -w writes. */
+  filterProclist: boolean;
+  /** -U: commands whose threads' events are dropped (libscap's suppressed comms). */
+  suppressComms: string[];
+  /** -D: internal events (procinfo, sysdigevent...) are printed too (inspector debug mode). */
+  debug: boolean;
   resolvePorts: boolean;
   fatfile: boolean;
   help: boolean;
@@ -60,11 +66,19 @@ function setBufFormat(o: CliOptions, f: CliOptions['bufFormat'], conflictStatus:
   o.bufFormat = f;
 }
 
-function positiveInt(v: string | undefined, what: string): number {
-  const n = Number(v);
-  if (!v || !/^\d+$/.test(v) || !Number.isSafeInteger(n))
-    throw new UsageError(`can't parse the ${what} argument, make sure it's a number`);
-  return n;
+/**
+ * libsinsp's sinsp_numparser::parseu64: sscanf("%lu%c") must convert the number and nothing after
+ * it. Blanks and a sign may lead; a negative number wraps modulo 2^64 and one too large reads as
+ * 2^64-1 (strtoull). The result is a number: past 2^53 it is only ever compared with counts.
+ */
+function parseU64(v: string | undefined, what: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(v ?? '');
+  if (m === null) throw new UsageError(`can't parse the ${what} argument, make sure it's a number`);
+  const max = (1n << 64n) - 1n;
+  let n = BigInt(m[2]!);
+  if (n > max) n = max;
+  else if (m[1] === '-') n = BigInt.asUintN(64, -n);
+  return Number(n);
 }
 
 /** C's atoi: blanks, a sign, then digits as far as they go (0 for none). */
@@ -113,7 +127,7 @@ const SPECS: OptSpec[] = [
     long: 'numevents',
     arg: 'required',
     apply: (o, v) => {
-      o.numEvents = positiveInt(v, '-n');
+      o.numEvents = parseU64(v, '-n');
       if (o.numEvents === 0) throw new UsageError(`invalid event count ${v}`);
     },
   },
@@ -139,7 +153,8 @@ const SPECS: OptSpec[] = [
   { short: 'q', long: 'quiet', arg: 'none', apply: (o) => void (o.quiet = true) },
   { short: 'r', long: 'read', arg: 'required', apply: (o, v) => void o.readFiles.push(v!) },
   { short: 'S', long: 'summary', arg: 'none', apply: (o) => void (o.summary = true) },
-  { short: 's', long: 'snaplen', arg: 'required', apply: (o, v) => void (o.snaplen = positiveInt(v, '-s')) },
+  // atoi, as sysdig reads it: any text is accepted (reading a file never uses the value).
+  { short: 's', long: 'snaplen', arg: 'required', apply: (o, v) => void (o.snaplen = atoi(v ?? '')) },
   {
     short: 't',
     long: 'timetype',
@@ -155,6 +170,11 @@ const SPECS: OptSpec[] = [
   { short: 'z', long: 'compress', arg: 'none', apply: (o) => void (o.compress = true) },
   { short: 'F', long: 'fatfile', arg: 'none', apply: (o) => void (o.fatfile = true) },
   { short: 'E', long: 'exclude-users', arg: 'none', apply: (o) => void (o.excludeUsers = true) },
+  { long: 'filter-proclist', arg: 'none', apply: (o) => void (o.filterProclist = true) },
+  { short: 'U', long: 'suppress-comm', arg: 'required', apply: (o, v) => void o.suppressComms.push(v!) },
+  { short: 'D', long: 'debug', arg: 'none', apply: (o) => void (o.debug = true) },
+  // Forces tracer capture in the driver: nothing changes when reading a file.
+  { short: 'T', long: 'force-tracers-capture', arg: 'none', apply: () => undefined },
   { short: 'R', arg: 'none', apply: (o) => void (o.resolvePorts = true) },
   // Progress on stderr while reading: accepted, nothing is printed (stdout is the same either way).
   { short: 'P', long: 'progress', arg: 'none', apply: () => undefined },
@@ -189,6 +209,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     writeFile: undefined,
     compress: false,
     excludeUsers: false,
+    debug: false,
+    suppressComms: [],
+    filterProclist: false,
     resolvePorts: false,
     fatfile: false,
     help: false,
@@ -239,4 +262,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     o.rest.push(w);
   }
   return o;
+}
+
+/** --filter-proclist's checks, made before the filter compiles. Without -w it changes nothing. */
+export function filterProclistError(o: CliOptions, filterText: string): Error | undefined {
+  if (!o.filterProclist) return undefined;
+  if (filterText === '') return new Error('you must specify a filter if you use --filter-proclist.');
+  // sysdig writes only the processes the filter accepts: not done here, so refused.
+  if (o.writeFile !== undefined) return new Error('capsight cannot filter the process table -w writes');
+  return undefined;
 }

@@ -5,9 +5,10 @@
 // chisel asks, and then on_capture_end runs with the first and last timestamps read.
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
-import { FilterHook } from './filterhook.js';
+import { debugPasses, FilterHook } from './filterhook.js';
+import { CommSuppressor, SuppressError } from './suppress.js';
 import { DurationLimit } from './duration.js';
-import type { CliOptions } from './args.js';
+import { filterProclistError, type CliOptions } from './args.js';
 import type { Out } from './out.js';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import type { CaptureReader } from '../native/index.js';
@@ -29,6 +30,7 @@ import {
   hasChisel,
   makeChisel,
 } from '../core/chisels/index.js';
+import { IntervalError } from '../core/chisels/runner.js';
 import type { ChiselEnv } from '../core/chisels/fields.js';
 import type { FdFilter } from '../core/chisels/systemstate.js';
 import type { ChiselFiles } from '../core/chisels/udpextract.js';
@@ -162,6 +164,8 @@ function paramText(b: EventBatch, i: number, j: number): string | undefined {
 export interface ChiselRun {
   o: CliOptions;
   reader: CaptureReader;
+  /** The capture could not be opened (`reader` has no events and its error says why). */
+  openFailed: boolean;
   /** The capture's header as the command line uses it (-E drops its user tables). */
   header: CaptureHeader;
   tracker: StateTracker;
@@ -185,7 +189,7 @@ export async function runChiselCli(run: ChiselRun): Promise<number> {
 /** The exit status, or `refused` when the chisel refused its arguments (on_set_arg answered false:
  *  sysdig stops before anything else, exit status 0). */
 async function runChisel(run: ChiselRun): Promise<number | { refused: number }> {
-  const { o, reader, header, tracker, lookup, out, app } = run;
+  const { o, reader, openFailed, header, tracker, lookup, out, app } = run;
   const name = o.chisel!;
   const info = chiselInfo(name);
   if (info === undefined) {
@@ -280,6 +284,14 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     return chisel.status === 0 && !chisel.goesOn ? { refused: 0 } : chisel.status;
   }
   const runner = new ChiselRunner(chisel);
+  const proclist = filterProclistError(o, filterText);
+  if (proclist !== undefined) {
+    // sysdig stops before on_init (what the chisel printed is dropped) and on_capture_end.
+    process.stderr.write(`${proclist.message}\n`);
+    held = undefined;
+    out.flush();
+    return 1;
+  }
   const filter = filterText ? fm!.compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) {
     process.stderr.write(`${filter.message}\n`);
@@ -292,7 +304,10 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   // A chisel that sets the inspector's filter in on_init (GLOBAL_FILTERS) fails after a
   // command-line one (libsinsp takes one filter), else its filter is the one.
   const globalFilter = GLOBAL_FILTERS[name];
-  if (globalFilter !== undefined && filter !== undefined) {
+  // -d makes it a display filter, which only sysdig's own event printing runs: beside a chisel it
+  // is compiled (its errors reported) and then unused.
+  const cmdFilter = o.displayFilter ? undefined : filter;
+  if (globalFilter !== undefined && cmdFilter !== undefined) {
     process.stderr.write(
       `invalid filter in chisel ${name}: filter can only be set once\n${name}: error in init(): C++ exception\n`,
     );
@@ -300,18 +315,22 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     out.flush();
     return 1;
   }
-  const used = globalFilter === undefined ? filter : fm!.compileCliFilterParts(globalFilter);
+  const used = globalFilter === undefined ? cmdFilter : fm!.compileCliFilterParts(globalFilter);
   // A chisel's own filter text always compiles: anything else is a mistake in GLOBAL_FILTERS.
   if (used instanceof Error) throw used;
-  step = new FilterHook(ctx, used);
+  step = new FilterHook(ctx, used, o.debug);
   release();
   // -w beside a chisel: the events that pass the command line's filter are also written out.
   const capOut =
-    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
+    o.writeFile === undefined || openFailed
+      ? undefined
+      : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;
   }
+
+  if (!openFailed) chisel.onCaptureStart?.();
 
   const limit = o.numEvents ?? Infinity;
   const duration = new DurationLimit(o.durationNs);
@@ -324,6 +343,9 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
   let firstTs: bigint | undefined;
   let pinFirst = true;
   const sections = new SectionFollower(reader, tracker, ctx);
+  const suppress = o.suppressComms.length > 0 ? new CommSuppressor(new Set(o.suppressComms)) : undefined;
+  // A read error the reader did not see (-U: a spawn event without its comm).
+  let damage: string | undefined;
   outer: for (; batch !== null; batch = reader.next()) {
     ctx.batch = batch;
     sections.batch(batch);
@@ -337,6 +359,21 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         break outer;
       }
       const code = types[i]!;
+      if (suppress !== undefined) {
+        let drop: boolean;
+        try {
+          drop = suppress.suppressed(batch, i);
+        } catch (e) {
+          if (!(e instanceof SuppressError)) throw e;
+          damage = e.message;
+          break outer;
+        }
+        // libscap drops it before libsinsp numbers it.
+        if (drop) {
+          ctx.numShift++;
+          continue;
+        }
+      }
       sections.event(code);
       const json = code === PPME.CONTAINER_JSON_E || code === PPME.CONTAINER_JSON_2_E;
       step.row = i;
@@ -345,6 +382,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         ctx.firstTs = firstTs ?? 0n;
         pinFirst = ctx.firstTs === 0n;
       }
+      step.rejected = false;
       const st = tracker.process(batch, i, step.hook, step.typeMask);
       if (json || code === PPME.CONTAINER_E) {
         const id = json ? st.thread?.containerId : paramText(batch, i, 0);
@@ -352,11 +390,27 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         if (leading) continue;
       }
       leading = false;
+      // -D (internal events mode): sinsp::next returns an internal event the filter rejected.
+      if (st.hidden && step.rejected && o.debug && debugPasses(batch, i, code, true)) st.hidden = false;
       setEvent(ctx, i, EVENTS[code] ?? eventInfo(code), st);
       if (st.hidden) {
         // Filtered out (by the filter, or state-only): the chisels only get their interval check.
         capOut?.addRejected(batch, i, ctx.info);
-        runner.timeout(ctx);
+        try {
+          runner.timeout(ctx);
+        } catch (e) {
+          if (!(e instanceof IntervalError)) throw e;
+          // The exception leaves do_inspect: sysdig's handler ends the capture once (colour reset,
+          // on_capture_end) and the run fails.
+          process.stderr.write(
+            `${e.message}\n${name} chisel error: calling on_interval() failed:C++ exception\n`,
+          );
+          if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
+          runner.end(firstTs ?? 0n, batch.ts[i]!);
+          capOut?.close();
+          out.flush();
+          return 1;
+        }
         continue;
       }
       // Reading a BigInt64Array element allocates: only -M needs the time here.
@@ -378,7 +432,7 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
         return 1;
       }
       // evt.deltatime in the filter needs the previous event's time.
-      if (filter) ctx.prevTs = batch.ts[i]!;
+      if (cmdFilter) ctx.prevTs = batch.ts[i]!;
       if (!more) {
         endTs = batch.ts[i]!;
         break outer;
@@ -386,13 +440,23 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
     }
     if (n > 0) endTs = batch.ts[n - 1]!;
   }
-  if (resetsColors(o.printFormat, process.stdout.isTTY === true)) out.write('\x1b[00m');
+  const resets = resetsColors(o.printFormat, process.stdout.isTTY === true);
+  if (resets) out.write('\x1b[00m');
   // A stop at -n leaves endTs at the last event read before it.
   runner.end(firstTs ?? 0n, endTs);
   capOut?.close();
+  // Damage met while reading ends the capture twice in sysdig: do_inspect's handle_end_of_file,
+  // then the one of the handler of the exception it throws, so on_capture_end runs again (a failed
+  // open only has the latter).
+  const error = damage ?? reader.error?.message;
+  if (error !== undefined && !openFailed) {
+    if (resets) out.write('\x1b[00m');
+    runner.end(firstTs ?? 0n, endTs);
+  }
   out.flush();
-  if (reader.error) {
-    process.stderr.write(`${o.readFiles[0]}: ${reader.error.message}\n`);
+  if (error !== undefined) {
+    const where = openFailed ? '' : `${o.readFiles[0]}: `;
+    process.stderr.write(`${where}${error}\n`);
     return 1;
   }
   return 0;

@@ -1,10 +1,11 @@
 // `capsight`: the sysdig-compatible command line. Reads a capture with the native reader, replays
 // thread/fd state, filters, and prints what `sysdig -r` prints.
-import { parseArgs, UsageError, type CliOptions } from './args.js';
+import { filterProclistError, parseArgs, UsageError, type CliOptions } from './args.js';
 import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
-import { FilterHook } from './filterhook.js';
+import { debugPasses, FilterHook } from './filterhook.js';
+import { CommSuppressor, SuppressError } from './suppress.js';
 import { DurationLimit } from './duration.js';
 import { l4ProtoName, servicesResolver, setPortResolver } from '../core/net/ports.js';
 import { readFileSync } from 'node:fs';
@@ -103,14 +104,16 @@ async function readCapture(
   summary: Summary | undefined,
   last: boolean,
 ): Promise<number> {
-  let reader;
+  let reader: CaptureReader;
   try {
     // Each event is printed (or given to the chisel, which keeps nothing of a batch past its
     // event) before the next batch is read: the loop can borrow the decoder's batch memory.
     reader = openForReading(path, { sysdigCompat: true, reuseBatches: true });
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
+    // sysdig loads the chisels, compiles the filter and formats before it opens the file, and a
+    // failed open ends the capture like any other (colour reset, on_capture_end, -S table): the
+    // run goes on with a capture that has no events and reports the error at its end.
+    reader = unopened(e as Error);
   }
   // -E: libsinsp imports no user or group table (user.name and group.name are <NA>, and -w
   // writes none).
@@ -128,7 +131,16 @@ async function readCapture(
     let app: string | undefined;
     const host = { source: path, runApp: (args: string) => void (app ??= args) };
     const { runChiselCli } = await import('./chisels.js');
-    const status = await runChiselCli({ o, reader, header, tracker, lookup, out, app: host });
+    const status = await runChiselCli({
+      o,
+      reader,
+      openFailed: UNOPENED.has(reader),
+      header,
+      tracker,
+      lookup,
+      out,
+      app: host,
+    });
     if (app === undefined) return status;
     reader.close();
     return main(app.split(' '));
@@ -142,6 +154,8 @@ async function readCapture(
     return 1;
   };
   const filterText = o.rest.join(' ');
+  const proclist = filterProclistError(o, filterText);
+  if (proclist !== undefined) return failed(proclist);
   const filter = filterText ? (await import('./filter.js')).compileCliFilterParts(filterText) : undefined;
   if (filter instanceof Error) return failed(filter);
   let format: LineFormatter | undefined;
@@ -176,8 +190,11 @@ async function readCapture(
   };
   // -w: the events that pass go to a new capture instead of the screen.
   // The writer is loaded only for -w.
+  // sysdig opens the -w file after the capture: none when that failed.
   const capOut =
-    o.writeFile === undefined ? undefined : (await import('./write.js')).captureOutputFor(o, header);
+    o.writeFile === undefined || UNOPENED.has(reader)
+      ? undefined
+      : (await import('./write.js')).captureOutputFor(o, header);
   if (capOut instanceof Error) {
     process.stderr.write(`${capOut.message}\n`);
     return 1;
@@ -189,12 +206,18 @@ async function readCapture(
   if (batch === null) return finish(out, reader, path, summary, last, trailer, capOut);
   const ctx: EventContext = newContext(batch, eventInfo(batch.type[0]!), lookup);
   ctx.env = env;
-  const step = new FilterHook(ctx, filter);
+  // -d: the filter is a display filter. sysdig does not give it to the inspector (state, -n, -S
+  // and -w see every event) and runs it on each line about to print.
+  const display = o.displayFilter ? filter : undefined;
+  const step = new FilterHook(ctx, display ? undefined : filter, o.debug);
   // sinsp's m_firstevent_ts (evt.reltime, -t r): the first event that is not a container description
   // and has a non-zero time; a flag spares a bigint compare per event.
   let haveFirstTs = false;
 
   const sections = new SectionFollower(reader, tracker, ctx);
+  const suppress = o.suppressComms.length > 0 ? new CommSuppressor(new Set(o.suppressComms)) : undefined;
+  // A read error the reader did not see (-U: a spawn event without its comm).
+  let damage: string | undefined;
   try {
     outer: for (; batch !== null; batch = reader.next()) {
       ctx.batch = batch;
@@ -202,13 +225,33 @@ async function readCapture(
       for (let i = 0; i < batch.count; i++) {
         if (nevts === limit) break outer;
         const code = batch.type[i]!;
+        if (suppress !== undefined) {
+          let drop: boolean;
+          try {
+            drop = suppress.suppressed(batch, i);
+          } catch (e) {
+            if (!(e instanceof SuppressError)) throw e;
+            damage = e.message;
+            break outer;
+          }
+          // libscap drops it before libsinsp numbers it.
+          if (drop) {
+            ctx.numShift++;
+            continue;
+          }
+        }
         sections.event(code);
         if (!haveFirstTs && code !== CONTAINER_JSON_E && code !== CONTAINER_JSON_2_E) {
           ctx.firstTs = batch.ts[i]!;
           haveFirstTs = ctx.firstTs !== 0n;
         }
         step.row = i;
+        step.rejected = false;
         const st = tracker.process(batch, i, step.hook, step.typeMask);
+        // -D (internal events mode): sinsp::next returns an internal event the filter rejected.
+        if (st.hidden && step.rejected && o.debug && debugPasses(batch, i, code, haveFirstTs)) {
+          st.hidden = false;
+        }
         if (st.hidden) {
           capOut?.addRejected(batch, i, EVENTS[code] ?? eventInfo(code));
           continue;
@@ -230,7 +273,8 @@ async function readCapture(
           capOut.add(batch, i);
           continue;
         }
-        if (o.quiet || info.category & EC.INTERNAL) continue;
+        // Internal events count (-n, -S) but print only in debug mode (-D).
+        if (o.quiet || (info.category & EC.INTERNAL && !o.debug)) continue;
         env.thread = st.thread;
         if (o.resolvePorts) env.portProto = l4ProtoName(st.evtFd?.l4proto);
         let line: string | undefined;
@@ -238,7 +282,7 @@ async function readCapture(
         else if (format) line = format(ctx);
         else if (o.json) line = defaultJson(ctx, env);
         else line = defaultLine(ctx, env, time, st.latency);
-        if (line !== undefined) out.write(line + '\n');
+        if (line !== undefined && (display === undefined || display.predicate(ctx))) out.write(line + '\n');
         ctx.prevTs = batch.ts[i]!;
       }
     }
@@ -250,7 +294,39 @@ async function readCapture(
     finish(out, reader, path, summary, last, trailer, capOut);
     return 1;
   }
-  return finish(out, reader, path, summary, last, trailer, capOut);
+  return finish(out, reader, path, summary, last, trailer, capOut, damage);
+}
+
+/** Readers made by unopened(): their end differs from that of damage found while reading. */
+const UNOPENED = new WeakSet<CaptureReader>();
+
+/** A reader for a capture that could not be opened: no header content, no events, `error` set. */
+function unopened(e: Error): CaptureReader {
+  const header: CaptureHeader = {
+    major: 0,
+    minor: 0,
+    machine: null,
+    procs: [],
+    fdlists: [],
+    interfaces: [],
+    users: [],
+    groups: [],
+    blocks: [],
+  };
+  const reader: CaptureReader = {
+    header,
+    sections: [{ header, firstNum: 1 }],
+    compressed: false,
+    fileSize: 0,
+    next: () => null,
+    error: { message: e.message, blockType: 0, offset: 0 },
+    bytesConsumed: () => 0,
+    skippedEvents: () => 0,
+    gzipIndex: () => null,
+    close: () => undefined,
+  };
+  UNOPENED.add(reader);
+  return reader;
 }
 
 function finish(
@@ -261,14 +337,20 @@ function finish(
   last: boolean,
   trailer: string,
   capOut: CaptureOutput | undefined,
+  damage?: string,
 ): number {
+  const error = damage ?? reader.error?.message;
   capOut?.close();
   out.write(trailer);
+  // Damage met while reading ends the capture twice in sysdig: do_inspect's end of capture, then
+  // the handler of the exception it throws (colours reset again). A failed open only has the latter.
+  const unopened = UNOPENED.has(reader);
+  if (error !== undefined && !unopened) out.write(trailer);
   // The -S table ends the run: after the last file, or after one that ends in an error.
-  if (summary && (last || reader.error)) out.write(summary.render());
+  if (summary && (last || error !== undefined)) out.write(summary.render());
   out.flush();
-  if (reader.error) {
-    process.stderr.write(`${path}: ${reader.error.message}\n`);
+  if (error !== undefined) {
+    process.stderr.write(unopened ? `${error}\n` : `${path}: ${error}\n`);
     return 1;
   }
   return 0;
@@ -287,6 +369,9 @@ Options (as in sysdig):
   -v, --verbose           do not cut buffers at 80 characters
   -R                      port names (/etc/services) in fd names and socket parameters
   -E                      no user/group tables (names show <NA>)
+  -d, --displayflt        the filter only selects the lines printed (state, -n and -S see every event)
+  -D, --debug             print internal events too (procinfo...)
+  -U, --suppress-comm <c> drop the events of threads spawned as command c and their descendants
   -t, --timetype <h|a|r|d|D>  time column: human, absolute, relative, latency, delta
   -S, --summary           event counts at the end      -q, --quiet  print no events
   -w, --write <file>      write the events that pass the filter to a new capture instead of printing
@@ -313,6 +398,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Capture text is bytes (one char per byte); arguments arrive decoded from UTF-8: filters,
   // formats and chisel arguments are compared with and printed as bytes too.
   o.rest = o.rest.map(utf8Bytes);
+  o.suppressComms = o.suppressComms.map(utf8Bytes);
   if (o.printFormat !== undefined) o.printFormat = utf8Bytes(o.printFormat);
   const out = new Out(1, o.unbuffered);
   if (o.help) {
@@ -327,7 +413,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } else if (o.listMarkdown) {
     out.write((await import('../core/format/fieldlist.js')).renderFieldListMarkdown());
   } else if (o.listFields) {
-    out.write((await import('../core/format/fieldlist.js')).renderFieldList());
+    // -lv (-l with -v): each description starts with the field's type.
+    const { renderFieldList } = await import('../core/format/fieldlist.js');
+    out.write(renderFieldList(undefined, o.verbose));
   } else if (o.listChisels) {
     out.write((await import('./chisels.js')).listChisels());
   } else if (o.chiselInfo !== undefined) {

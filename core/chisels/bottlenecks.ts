@@ -1,7 +1,7 @@
 // bottlenecks.lua: the 10 slowest calls (by evt.latency) with, before each, the thread's last event
 // that had no latency (normally the call's enter event), printed at the end of the capture.
 import type { EventContext } from '../fields/context.js';
-import { eventTypeName } from '../format/event.js';
+import { eventTypeValue } from '../format/event.js';
 import { procName, threadTid, type ChiselEnv, boundField } from './fields.js';
 import { luaNum } from './luafmt.js';
 import type { Chisel } from './runner.js';
@@ -33,7 +33,8 @@ export class Bottlenecks implements Chisel {
   onEvent(c: EventContext): void {
     const lat = latency(c, this.env);
     const tid = threadTid(c);
-    const type = eventTypeName(c);
+    // string.format's %s of a nil evt.type (a generic event past the syscall table) is "nil".
+    const type = eventTypeValue(c) ?? 'nil';
     if (type === 'switch') return;
     const pr = procName(c) ?? '';
     if (lat === 0) {

@@ -11,6 +11,8 @@ import { IN_METRICS, OUT_METRICS } from '../views/metrics.js';
 
 export class IoBytes implements Chisel {
   readonly intervalNs = 1_000_000_000n;
+  // on_interval prints evt.field(ftime).
+  readonly intervalReadsEvent = true;
   private tot = 0;
   private totIn = 0;
   private totOut = 0;

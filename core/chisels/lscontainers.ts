@@ -8,17 +8,24 @@ import type { Chisel } from './runner.js';
 
 export class LsContainers implements Chisel {
   endCapture = false;
+  // The Lua `capturing` flag: a capture that failed to open ends without a table.
+  private capturing = false;
 
   constructor(
     private readonly env: ChiselEnv,
     private readonly write: (s: string) => void,
   ) {}
 
+  onCaptureStart(): void {
+    this.capturing = true;
+  }
+
   onEvent(_c: EventContext): void {
     this.endCapture = true;
   }
 
   onCaptureEnd(): void {
+    if (!this.capturing) return;
     const byId = new Map((this.env.containers?.() ?? []).map((c) => [c.id, c]));
     let out =
       extendString('container.type', 15) +

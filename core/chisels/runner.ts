@@ -5,6 +5,10 @@
 import type { EventContext } from '../fields/context.js';
 import { evtTs } from './fields.js';
 
+/** An on_interval that failed (sysdig: "<chisel> chisel error: calling on_interval() failed"); the
+ *  capture stops with it. */
+export class IntervalError extends Error {}
+
 /** End-of-capture figures on_capture_end receives. */
 export interface CaptureEnd {
   /** Timestamp of the first event read. */
@@ -26,6 +30,11 @@ export interface Chisel {
   /** on_interval: `c` is the event that crossed the boundary. It may be one the command-line filter
    *  rejected by its type alone, whose state the tracker never filled: read its time only. */
   onInterval?(c: EventContext, tsS: number, tsNs: number, delta: number): void;
+  /** Its Lua on_interval reads the event (evt.field): before any event reached run() the chisel
+   *  API has no event to read, and sysdig stops with a chisel error. */
+  readonly intervalReadsEvent?: boolean;
+  /** on_capture_start: sysdig calls it once the capture is open (never when opening failed). */
+  onCaptureStart?(): void;
   /** on_capture_end. */
   onCaptureEnd?(end: CaptureEnd): void;
   /** Set by the chisel (sysdig.end_capture()): the capture stops after the current event. */
@@ -38,6 +47,8 @@ export interface Chisel {
 /** The per-chisel bookkeeping sinsp_chisel keeps around the Lua callbacks. */
 export class ChiselRunner {
   private firstEvent = true;
+  // Whether an event went to run(): libsinsp hands the chisel API its event pointer there only.
+  private ran = false;
   private lastSampleTime = 0n;
   private lastIntervalTs = 0n;
   private readonly iv: bigint;
@@ -58,6 +69,7 @@ export class ChiselRunner {
 
   /** An event that passed the command-line filter. Returns false once the chisel ended the capture. */
   run(c: EventContext): boolean {
+    this.ran = true;
     if (this.hasInterval) this.timeout(c);
     const ch = this.chisel;
     if (ch.filter && !ch.filter(c)) return true;
@@ -105,6 +117,9 @@ export class ChiselRunner {
     if (this.lastIntervalTs !== 0n) {
       delta = ts - this.lastIntervalTs;
       if (delta === 0n) return;
+    }
+    if (!this.ran && this.chisel.intervalReadsEvent === true) {
+      throw new IntervalError('invalid call to evt.field()');
     }
     this.chisel.onInterval?.(c, Number(ts / 1_000_000_000n), Number(ts % 1_000_000_000n), Number(delta));
     this.setWindow(sample);

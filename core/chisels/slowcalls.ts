@@ -2,7 +2,7 @@
 // when the chisel initialises; each row starts with a colour: green for host processes, blue
 // otherwise (anything whose container.name is not "host").
 import type { EventContext } from '../fields/context.js';
-import { eventTypeName } from '../format/event.js';
+import { eventTypeValue } from '../format/event.js';
 import {
   containerCells,
   containerCellsOf,
@@ -61,7 +61,7 @@ export class IoSlower implements Chisel {
     const latText = luaNum(Math.trunc(lat)).padStart(12, ' ');
     const pc = this.env.printContainer === true ? containerCellsOf(c) : '';
     this.write(
-      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 12, 12)} ${leftCut(eventTypeName(c), 8)} ${latText} ${s(fn)}\n`,
+      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 12, 12)} ${leftCut(s(eventTypeValue(c)), 8)} ${latText} ${s(fn)}\n`,
     );
   }
 }
@@ -119,7 +119,7 @@ export class ScallSlower implements Chisel {
     const color = containerName(c) !== 'host' ? this.col.blue : this.col.green;
     const pc = this.env.printContainer === true ? containerCellsOf(c) : '';
     this.write(
-      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${eventTypeName(c)}\n`,
+      `${color}${leftCut(datetime(c), 23, 23)} ${pc}${leftCut(s(procName(c)), 23, 23)} ${leftCut(luaNum(lat), 20)} ${s(eventTypeValue(c))}\n`,
     );
   }
 }

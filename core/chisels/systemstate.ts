@@ -69,6 +69,8 @@ const EMPTY = 'empty capture or no event matching the filter\n';
 abstract class TableChisel implements Chisel {
   endCapture = false;
   private match = false;
+  // The Lua `capturing` flag: a capture that failed to open ends without a table.
+  private capturing = false;
 
   constructor(
     protected readonly env: ChiselEnv,
@@ -76,12 +78,17 @@ abstract class TableChisel implements Chisel {
     protected readonly fdFilter: FdFilter | undefined,
   ) {}
 
+  onCaptureStart(): void {
+    this.capturing = true;
+  }
+
   onEvent(_c: EventContext): void {
     this.endCapture = true;
     this.match = true;
   }
 
   onCaptureEnd(): void {
+    if (!this.capturing) return;
     if (!this.match) {
       this.write(EMPTY);
       return;

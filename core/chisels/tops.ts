@@ -1,7 +1,7 @@
 // The top-N chisels that sysdig builds on table_generator, as definitions (keys, value, filter,
 // N, units) taken from their Lua files (sysdig 0.29.3), with the keys they use under -pc.
 import type { EventContext } from '../fields/context.js';
-import { eventTypeName } from '../format/event.js';
+import { eventTypeValue } from '../format/event.js';
 import {
   fdName,
   isFile,
@@ -28,7 +28,8 @@ const KEY_L4 = key('fd.l4proto', 'Proto', (c) => (c.state.fd ? l4protoName(c.sta
 const KEY_CONN = key('fd.name', 'Conn', fdName);
 const KEY_SPORT = key('fd.sport', 'Srv Port', (c) => serverPort(c.state.fd));
 const KEY_FILE = key('fd.name', 'Filename', fdName);
-const KEY_SYSCALL = key('evt.type', 'Syscall', (c) => eventTypeName(c));
+// evt.type has no value (nil: the event is skipped) for a generic event past the syscall table.
+const KEY_SYSCALL = key('evt.type', 'Syscall', eventTypeValue);
 // The -pc variants' columns.
 const KEY_HOST_PID = key('proc.pid', 'Host_pid', procPid);
 const KEY_CONTAINER_PID = fieldKeyAs('thread.vtid', 'Container_pid');
@@ -136,7 +137,11 @@ export const TOP_DEFINITIONS: Readonly<Record<string, TopDefinition>> = {
     'evt.count',
     '# Calls',
     () => 1,
-    (c) => eventTypeName(c) !== 'switch',
+    // evt.type!=switch: a field without a value fails any comparison.
+    (c) => {
+      const t = eventTypeValue(c);
+      return t !== undefined && t !== 'switch';
+    },
     30,
     'none',
     [KEY_SYSCALL, KEY_CONTAINER],

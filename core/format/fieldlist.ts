@@ -30,23 +30,25 @@ function pad(s: string): string {
   return s.length >= RIGHT ? s : s + ' '.repeat(RIGHT - s.length);
 }
 
-function renderClass(c: FieldClassInfo): string {
+function renderClass(c: FieldClassInfo, verbose: boolean): string {
   let out = '-------------------------------\n';
   out += pad('Field Class:') + c.name + (c.shortdesc !== '' ? ` (${c.shortdesc})` : '') + '\n';
   if (c.desc !== '') out += pad('Description:') + wrap(c.desc) + '\n';
   out += '\n';
-  for (const [name, , , flags, desc] of c.fields) {
+  for (const [name, type, , flags, desc] of c.fields) {
     if (flags & (FieldFlag.TABLE_ONLY | FieldFlag.PRINT_ONLY)) continue;
     out += name.length > RIGHT ? name + '\n' + ' '.repeat(RIGHT) : pad(name);
-    out += wrap((flags & FieldFlag.FILTER_ONLY ? '(FILTER ONLY) ' : '') + desc) + '\n';
+    // -lv: the value type leads the description (and its wrapping).
+    const typeTag = verbose ? `(Type: ${PT_NAMES[type] ?? 'NONE'}) ` : '';
+    out += wrap(typeTag + (flags & FieldFlag.FILTER_ONLY ? '(FILTER ONLY) ' : '') + desc) + '\n';
   }
   return out;
 }
 
 /** The whole `-l` output. */
-export function renderFieldList(classes: readonly FieldClassInfo[] = FIELD_CLASSES): string {
+export function renderFieldList(classes: readonly FieldClassInfo[] = FIELD_CLASSES, verbose = false): string {
   let out = '';
-  for (const c of classes) out += renderClass(c) + '\n';
+  for (const c of classes) out += renderClass(c, verbose) + '\n';
   return out;
 }
 
