@@ -6,7 +6,7 @@
 import type { ChiselHost } from '../core/chisels/dump.js';
 import { SectionFollower } from '../engine/sections.js';
 import { debugPasses, FilterHook } from './filterhook.js';
-import { CommSuppressor, SuppressError } from './suppress.js';
+import { CommSuppressor } from './suppress.js';
 import { DurationLimit } from './duration.js';
 import { filterProclistError, type CliOptions } from './args.js';
 import type { Out } from './out.js';
@@ -360,12 +360,9 @@ async function runChisel(run: ChiselRun): Promise<number | { refused: number }> 
       }
       const code = types[i]!;
       if (suppress !== undefined) {
-        let drop: boolean;
-        try {
-          drop = suppress.suppressed(batch, i);
-        } catch (e) {
-          if (!(e instanceof SuppressError)) throw e;
-          damage = e.message;
+        const drop = suppress.check(batch, i);
+        if (typeof drop === 'string') {
+          damage = drop;
           break outer;
         }
         // libscap drops it before libsinsp numbers it.

@@ -5,7 +5,7 @@ import { Out } from './out.js';
 import { Summary } from './summary.js';
 import { SectionFollower } from '../engine/sections.js';
 import { debugPasses, FilterHook } from './filterhook.js';
-import { CommSuppressor, SuppressError } from './suppress.js';
+import { CommSuppressor } from './suppress.js';
 import { DurationLimit } from './duration.js';
 import { l4ProtoName, servicesResolver, setPortResolver } from '../core/net/ports.js';
 import { readFileSync } from 'node:fs';
@@ -226,12 +226,9 @@ async function readCapture(
         if (nevts === limit) break outer;
         const code = batch.type[i]!;
         if (suppress !== undefined) {
-          let drop: boolean;
-          try {
-            drop = suppress.suppressed(batch, i);
-          } catch (e) {
-            if (!(e instanceof SuppressError)) throw e;
-            damage = e.message;
+          const drop = suppress.check(batch, i);
+          if (typeof drop === 'string') {
+            damage = drop;
             break outer;
           }
           // libscap drops it before libsinsp numbers it.

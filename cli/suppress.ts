@@ -18,22 +18,20 @@ const SPAWNS = new Set<number>([
 const PTID = 5;
 const COMM = 13;
 
-/** libscap's read error for a spawn event too short to hold its comm. */
-export class SuppressError extends Error {}
-
 export class CommSuppressor {
   private readonly tids = new Set<bigint>();
 
   constructor(private readonly comms: ReadonlySet<string>) {}
 
-  /** Whether event i is dropped; updates the set as libscap does. Throws SuppressError. */
-  suppressed(b: EventBatch, i: number): boolean {
+  /** Whether event i is dropped (updating the set as libscap does), or libscap's read error that
+   *  ends the capture there: a spawn event too short to hold its comm. */
+  check(b: EventBatch, i: number): boolean | string {
     const type = b.type[i]!;
     const tid = b.tid[i]!;
     if (SPAWNS.has(type)) {
       const base = b.paramBase[i]!;
       if (b.paramBase[i + 1]! - base <= COMM) {
-        throw new SuppressError('Could not find process comm in event argument list');
+        return 'Could not find process comm in event argument list';
       }
       const ps = base + PTID;
       // A short ptid parameter reads as no parent in the set (libscap would read past it).
