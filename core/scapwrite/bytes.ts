@@ -111,9 +111,9 @@ export class ByteWriter {
     return rem === 0 ? this : this.zeros(4 - rem);
   }
 
-  /** u16 length + bytes (no NUL), the layout of strings in the metadata blocks. */
-  u16str(s: string | Uint8Array, maxLen = 0xffff): this {
-    const b = typeof s === 'string' ? textBytes(s) : s;
+  /** u16 length + bytes (no NUL), the layout of strings in the metadata blocks (the caller encodes:
+   *  header strings are byte strings, see blocks.ts). */
+  u16str(b: Uint8Array, maxLen = 0xffff): this {
     if (b.length > maxLen) throw new RangeError(`string of ${b.length} bytes exceeds ${maxLen}`);
     return this.u16(b.length).bytes(b);
   }

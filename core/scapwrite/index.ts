@@ -1,5 +1,5 @@
 // The scap writer: metadata blocks, event blocks, parameter encoders.
-export { ByteWriter, byteStringBytes, textBytes } from './bytes.js';
+export { ByteWriter, textBytes } from './bytes.js';
 export { headerFromText } from './text.js';
 export { BLOCK } from './blocktypes.js';
 export {
